@@ -1,0 +1,107 @@
+"""The model card each weights folder carries: what the model is and how it was made."""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+MODEL_CARD = """---
+{{ card_data }}
+---
+
+# {{ title }}
+
+{{ description }}
+
+Part of *LSTM, built two ways*: a Space that puts `torch.nn.LSTM` and an LSTM cell built by hand
+from the equations side by side, on the StatQuest toy task (Company A `0, 0.5, 0.25, 1` -> 0,
+Company B `1, 0.5, 0.25, 1` -> 1).
+
+## How it was made
+
+| | |
+|---|---|
+| recipe | `{{ recipe }}` ({{ recipe_text }}) |
+| seed | {{ seed }} |
+| epochs | {{ epochs }} |
+| optimizer, learning rate | {{ optimizer }}, {{ learning_rate }} |
+| stopped because | {{ stop_reason }} |
+| versions | {{ versions }} |
+
+## What it predicts
+
+| sequence | label | prediction |
+|---|---|---|
+| Company A `0, 0.5, 0.25, 1` | 0 | {{ "%.4g" | format(predictions.company_a) }} |
+| Company B `1, 0.5, 0.25, 1` | 1 | {{ "%.4g" | format(predictions.company_b) }} |
+
+## How to load it
+
+```python
+from lstm_demo import load_model
+
+model = load_model("{{ kind }}")                                   # the bundled copy
+model = load_model("{{ kind }}", "USER/REPO", revision="main")     # from the Hub
+model.predict([1, 0.5, 0.25, 1])
+```
+
+The files are what `{{ class_name }}.save_pretrained` (huggingface_hub's `PyTorchModelHubMixin`)
+writes; `{{ class_name }}.from_pretrained(folder)` loads a folder too.
+
+## How to remake it
+
+```bash
+{{ command }}
+```
+"""
+
+_DESCRIPTIONS = {
+    "craft": (
+        "Hand-built LSTM",
+        "An LSTM cell written out from its six equations: 12 scalar parameters (for the forget "
+        "gate, input gate, candidate memory and output gate, a weight on the input, a weight on "
+        "the short-term memory and a bias). With the statquest recipe's 5000 epochs these are the "
+        'weights of the StatQuest video "Long Short-Term Memory (LSTM), Clearly Explained".',
+    ),
+    "builtin": (
+        "Built-in LSTM",
+        "`torch.nn.LSTM(input_size=1, hidden_size=1)`, predicting its last short-term memory "
+        "(16 parameters: nn.LSTM keeps two biases per gate).",
+    ),
+}
+
+_RECIPE_TEXT = {
+    "statquest": "the seed's recipe: batch of one, no shuffle, squared error, Adam",
+    "fast": "full batch, Adam, stopped once both predictions are within the tolerance",
+}
+
+
+def _versions() -> str:
+    parts = []
+    for package in ("torch", "lightning", "safetensors", "huggingface_hub"):
+        try:
+            parts.append(f"{package} {version(package)}")
+        except PackageNotFoundError:
+            pass
+    return ", ".join(parts)
+
+
+def card_kwargs(kind: str, card: dict) -> dict:
+    """The template's values: what the caller knows of the run plus what this module knows."""
+    title, description = _DESCRIPTIONS[kind]
+    recipe = card.get("recipe", "unknown")
+    return {
+        "title": title,
+        "description": description,
+        "kind": kind,
+        "class_name": {"craft": "CraftLSTM", "builtin": "BuiltinLSTM"}[kind],
+        "recipe": recipe,
+        "recipe_text": _RECIPE_TEXT.get(recipe, "custom"),
+        "seed": card.get("seed", "unknown"),
+        "epochs": card.get("epochs", "unknown"),
+        "learning_rate": card.get("learning_rate", "unknown"),
+        "optimizer": {"adam": "Adam", "rprop": "Rprop"}.get(card.get("optimizer", ""), "unknown"),
+        "stop_reason": card.get("stop_reason", "unknown"),
+        "predictions": card.get("predictions", {"company_a": float("nan"), "company_b": float("nan")}),
+        "versions": _versions(),
+        "command": card.get("command", f"python -m lstm_demo train --model {kind} --out FOLDER"),
+    }

@@ -1,0 +1,89 @@
+"""The toy task and the one parser for sequences.
+
+The seed's task: two companies' stock values on four days. Company A's sequence ends where it
+started low and should be predicted 0; Company B's starts high and should be predicted 1. Only the
+first day differs, so the model has to remember it across three steps.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import torch
+
+from .errors import InputError
+from .limits import Limits
+
+
+@dataclass(frozen=True)
+class Company:
+    key: str  # "company_a": the name used in JSON and in the API
+    name: str  # "Company A": the name shown to people
+    sequence: tuple[float, ...]
+    label: float
+
+
+COMPANY_A = Company("company_a", "Company A", (0.0, 0.5, 0.25, 1.0), 0.0)
+COMPANY_B = Company("company_b", "Company B", (1.0, 0.5, 0.25, 1.0), 1.0)
+COMPANIES = (COMPANY_A, COMPANY_B)
+
+
+def training_data() -> tuple[torch.Tensor, torch.Tensor]:
+    """Both companies as one batch: inputs (2, 4) and labels (2,)."""
+    inputs = torch.tensor([c.sequence for c in COMPANIES], dtype=torch.float32)
+    labels = torch.tensor([c.label for c in COMPANIES], dtype=torch.float32)
+    return inputs, labels
+
+
+def known_label(sequence: list[float] | tuple[float, ...]) -> float | None:
+    """The label of a company whose sequence this is, or None."""
+    for company in COMPANIES:
+        if tuple(float(v) for v in sequence) == company.sequence:
+            return company.label
+    return None
+
+
+_SEPARATORS = re.compile(r"[\s,;]+")
+_FLOAT32_MAX = float(torch.finfo(torch.float32).max)
+
+
+def parse_sequence(text: object, limits: Limits | None = None) -> list[float]:
+    """Parse "0, 0.5, 0.25, 1" (commas and/or spaces) into finite float32-representable numbers.
+
+    Raises InputError with one sentence on empty input, words, NaN, infinities, numbers too large
+    for float32, and sequences longer than the limit.
+    """
+    limits = limits or Limits.from_env()
+    if isinstance(text, (list, tuple)):
+        items = [str(v) for v in text]
+    elif isinstance(text, str):
+        # Brackets are accepted so that a pasted Python or JSON list works too.
+        items = [t for t in _SEPARATORS.split(text.strip().strip("[]()")) if t]
+    else:
+        raise InputError(f"A sequence must be text such as '0, 0.5, 0.25, 1', not {type(text).__name__}.")
+    if not items:
+        raise InputError("The sequence is empty: enter numbers separated by commas, e.g. '0, 0.5, 0.25, 1'.")
+    if len(items) > limits.max_sequence_length:
+        raise InputError(
+            f"The sequence has {len(items):,} numbers; the limit is {limits.max_sequence_length:,}."
+        )
+    values = []
+    for position, item in enumerate(items, start=1):
+        try:
+            value = float(item)
+        except ValueError:
+            shown = item if len(item) <= 20 else item[:20] + "..."
+            raise InputError(f"Item {position} ({shown!r}) is not a number.") from None
+        if math.isnan(value):
+            raise InputError(f"Item {position} is NaN; every value must be a finite number.")
+        if math.isinf(value) or abs(value) > _FLOAT32_MAX:
+            raise InputError(f"Item {position} is infinite or too large; every value must be a finite number.")
+        values.append(value)
+    return values
+
+
+def format_sequence(values: list[float] | tuple[float, ...]) -> str:
+    """The inverse of parse_sequence, short: 0, 0.5, 0.25, 1."""
+    return ", ".join(f"{v:g}" for v in values)

@@ -1,0 +1,274 @@
+"""The two LSTMs: one built by hand from the equations, one from the library, with one interface.
+
+The hand-built cell follows the seed's section 1. With one input and one hidden unit every weight
+is a scalar, so the matrix products are plain products:
+
+    F_t  = sigmoid(X_t W_xf + H_{t-1} W_hf + b_f)      forget gate
+    I_t  = sigmoid(X_t W_xi + H_{t-1} W_hi + b_i)      input gate
+    C~_t = tanh(X_t W_xc + H_{t-1} W_hc + b_c)         candidate memory
+    O_t  = sigmoid(X_t W_xo + H_{t-1} W_ho + b_o)      output gate
+    C_t  = F_t * C_{t-1} + I_t * C~_t                  long-term memory
+    H_t  = O_t * tanh(C_t)                             short-term memory
+
+C_0 = H_0 = 0, and the prediction is the last short-term memory H_T.
+
+Both models take a sequence of shape (T,) or a batch of equal-length sequences (B, T) and return
+the prediction(s), shape () or (B,). Both give a `Trace` of the gates and memories at every step.
+Weights move between them exactly (`to_builtin`, `to_craft`); the tests prove it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import torch
+from huggingface_hub import PyTorchModelHubMixin
+from torch import nn
+
+from .cards import MODEL_CARD
+from .errors import InputError
+
+MODEL_KINDS = ("builtin", "craft")
+
+_HUB_METADATA = dict(
+    library_name="pytorch",
+    license="mit",
+    tags=["lstm", "education", "statquest", "lightning"],
+    model_card_template=MODEL_CARD,
+)
+
+
+@dataclass
+class Trace:
+    """The inside of an LSTM run: every field has the input's shape, (T,) or (B, T)."""
+
+    input: torch.Tensor
+    forget_gate: torch.Tensor
+    input_gate: torch.Tensor
+    candidate: torch.Tensor
+    output_gate: torch.Tensor
+    long_memory: torch.Tensor  # C_t
+    short_memory: torch.Tensor  # H_t
+
+    @classmethod
+    def columns(cls) -> list[str]:
+        return [f.name for f in fields(cls)]
+
+    def rows(self) -> list[dict[str, float]]:
+        """One dict per time step of a single sequence: step (1-based) and the six values."""
+        if self.input.dim() != 1:
+            raise ValueError("rows() is for one sequence; index the batch first.")
+        values = {name: getattr(self, name).detach().cpu().tolist() for name in self.columns()}
+        return [
+            {"step": t + 1, **{name: values[name][t] for name in self.columns()}}
+            for t in range(self.input.shape[0])
+        ]
+
+
+def _as_batch(x: torch.Tensor | list[float], like: torch.Tensor) -> tuple[torch.Tensor, bool]:
+    """(T,) or (B, T) -> (B, T) on the model's device and dtype, and whether a batch was given."""
+    x = torch.as_tensor(x, dtype=like.dtype, device=like.device)
+    if x.dim() == 1:
+        return x.unsqueeze(0), False
+    if x.dim() == 2:
+        return x, True
+    raise ValueError(f"expected a sequence (T,) or a batch (B, T), got shape {tuple(x.shape)}")
+
+
+class LSTMModel(nn.Module):
+    """What the app, the trainer and the tests rely on, whichever LSTM it is."""
+
+    kind: str
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:  # (T,) -> (), (B, T) -> (B,)
+        raise NotImplementedError
+
+    def trace(self, x: torch.Tensor) -> Trace:
+        raise NotImplementedError
+
+    def predict(self, sequence: list[float]) -> float:
+        """The prediction for one sequence, as a plain number."""
+        with torch.no_grad():
+            return float(self(torch.tensor(sequence)))
+
+
+class CraftLSTM(LSTMModel, PyTorchModelHubMixin, **_HUB_METADATA):
+    """The hand-built LSTM cell: 12 scalar parameters, read straight off the equations."""
+
+    kind = "craft"
+    # The names in model.safetensors, gate by gate: weight on the input X_t, weight on the
+    # short-term memory H_{t-1}, bias.
+    PARAMETER_NAMES = (
+        "w_xf", "w_hf", "b_f",  # forget gate
+        "w_xi", "w_hi", "b_i",  # input gate
+        "w_xc", "w_hc", "b_c",  # candidate memory
+        "w_xo", "w_ho", "b_o",  # output gate
+    )  # fmt: skip
+
+    def __init__(self, input_size: int = 1, hidden_size: int = 1):
+        super().__init__()
+        if (input_size, hidden_size) != (1, 1):
+            raise ValueError("the hand-built cell has one input and one hidden unit")
+        for name in self.PARAMETER_NAMES:
+            self.register_parameter(name, nn.Parameter(torch.zeros(())))
+
+    def reset_parameters(self, generator: torch.Generator) -> None:
+        """The seed's init: weights ~ N(0, 1), biases 0.
+
+        The weights are drawn in the seed's order (for each gate the weight on the short-term
+        memory, then the one on the input), so seed 42 gives the seed's starting point.
+        """
+        with torch.no_grad():
+            for gate in "fico":
+                for source in "hx":
+                    getattr(self, f"w_{source}{gate}").normal_(0.0, 1.0, generator=generator)
+                getattr(self, f"b_{gate}").zero_()
+
+    def input_terms(self, x: torch.Tensor):
+        """X_t W_x + b for each gate and every step at once: four (B, T) tensors.
+
+        They do not depend on the memory, so they need not wait for the loop over time.
+        """
+        return (
+            x * self.w_xf + self.b_f,
+            x * self.w_xi + self.b_i,
+            x * self.w_xc + self.b_c,
+            x * self.w_xo + self.b_o,
+        )
+
+    def cell(self, xf, xi, xc, xo, h, c):
+        """One time step: the six equations, in order, given this step's input terms. (B,) each."""
+        forget = torch.sigmoid(xf + h * self.w_hf)  # F_t = sigmoid(X_t W_xf + H_{t-1} W_hf + b_f)
+        input_ = torch.sigmoid(xi + h * self.w_hi)  # I_t = sigmoid(X_t W_xi + H_{t-1} W_hi + b_i)
+        candidate = torch.tanh(xc + h * self.w_hc)  # C~_t = tanh(X_t W_xc + H_{t-1} W_hc + b_c)
+        output = torch.sigmoid(xo + h * self.w_ho)  # O_t = sigmoid(X_t W_xo + H_{t-1} W_ho + b_o)
+        c = forget * c + input_ * candidate  # C_t = F_t * C_{t-1} + I_t * C~_t
+        h = output * torch.tanh(c)  # H_t = O_t * tanh(C_t)
+        return forget, input_, candidate, output, c, h
+
+    def _run(self, x: torch.Tensor, keep: bool):
+        xb, batched = _as_batch(x, self.w_xf)
+        h = c = torch.zeros(xb.shape[0], dtype=xb.dtype, device=xb.device)
+        steps = []
+        # Loop over time steps (the seed's loop indexed the input by its values).
+        for xf, xi, xc, xo in zip(*(term.unbind(1) for term in self.input_terms(xb))):
+            *gates, c, h = self.cell(xf, xi, xc, xo, h, c)
+            if keep:
+                steps.append((*gates, c, h))
+        return xb, batched, h, steps
+
+    def forward(self, x):
+        _, batched, h, _ = self._run(x, keep=False)
+        return h if batched else h[0]
+
+    def trace(self, x) -> Trace:
+        xb, batched, _, steps = self._run(x, keep=True)
+        stacked = [torch.stack(column, dim=1) for column in zip(*steps)]  # each (B, T)
+        if not batched:
+            xb, stacked = xb[0], [s[0] for s in stacked]
+        return Trace(xb, *stacked)
+
+
+class BuiltinLSTM(LSTMModel, PyTorchModelHubMixin, **_HUB_METADATA):
+    """torch.nn.LSTM(1, 1), predicting its last short-term memory (the seed's CustomLSTM)."""
+
+    kind = "builtin"
+    PARAMETER_NAMES = ("lstm.weight_ih_l0", "lstm.weight_hh_l0", "lstm.bias_ih_l0", "lstm.bias_hh_l0")
+
+    def __init__(self, input_size: int = 1, hidden_size: int = 1):
+        super().__init__()
+        if (input_size, hidden_size) != (1, 1):
+            raise ValueError("this demo's LSTM has one input and one hidden unit")
+        # batch_first: inputs are (B, T, 1). Without it nn.LSTM reads (T, B, 1).
+        self.lstm = nn.LSTM(input_size=1, hidden_size=1, batch_first=True)
+
+    def reset_parameters(self, generator: torch.Generator) -> None:
+        """PyTorch's default init, U(-1/sqrt(hidden), 1/sqrt(hidden)) = U(-1, 1), from `generator`."""
+        with torch.no_grad():
+            for p in self.lstm.parameters():
+                p.uniform_(-1.0, 1.0, generator=generator)
+
+    def forward(self, x):
+        xb, batched = _as_batch(x, self.lstm.weight_ih_l0)
+        out, _ = self.lstm(xb.unsqueeze(-1))  # (B, T, 1): H_t for every t
+        h = out[:, -1, 0]
+        return h if batched else h[0]
+
+    def trace(self, x) -> Trace:
+        """Gates recomputed from the library's own weights and its own H_t.
+
+        nn.LSTM returns H_t for every step but neither the gates nor C_t. Given H_{t-1} (its
+        output, shifted by one step) the gates of all steps follow at once; C_t then follows from
+        the memory equation. The result is checked against the library in the tests.
+        """
+        xb, batched = _as_batch(x, self.lstm.weight_ih_l0)
+        out, _ = self.lstm(xb.unsqueeze(-1))
+        h_all = out[..., 0]  # (B, T)
+        h_prev = torch.cat([torch.zeros_like(h_all[:, :1]), h_all[:, :-1]], dim=1)
+        w_ih, w_hh = self.lstm.weight_ih_l0[:, 0], self.lstm.weight_hh_l0[:, 0]  # (4,): i, f, g, o
+        bias = self.lstm.bias_ih_l0 + self.lstm.bias_hh_l0
+        z = xb.unsqueeze(-1) * w_ih + h_prev.unsqueeze(-1) * w_hh + bias  # (B, T, 4)
+        input_, forget, output = (torch.sigmoid(z[..., k]) for k in (0, 1, 3))
+        candidate = torch.tanh(z[..., 2])
+        c, memories = torch.zeros_like(h_all[:, 0]), []
+        for t in range(xb.shape[1]):
+            c = forget[:, t] * c + input_[:, t] * candidate[:, t]
+            memories.append(c)
+        long_memory = torch.stack(memories, dim=1)
+        parts = [xb, forget, input_, candidate, output, long_memory, h_all]
+        if not batched:
+            parts = [p[0] for p in parts]
+        return Trace(*parts)
+
+
+MODEL_CLASSES: dict[str, type[LSTMModel]] = {"builtin": BuiltinLSTM, "craft": CraftLSTM}
+
+# nn.LSTM stacks its gates in this order in weight_ih_l0, weight_hh_l0 and the biases.
+_BUILTIN_GATE_ORDER = "ifco"
+
+
+def check_kind(kind: object) -> str:
+    if kind not in MODEL_CLASSES:
+        raise InputError(f"Unknown model {kind!r}; choose 'builtin' or 'craft'.")
+    return kind  # type: ignore[return-value]
+
+
+def new_model(kind: str, seed: int | None = None) -> LSTMModel:
+    """A fresh model; with a seed, initialised as the seed's code does, from a private generator.
+
+    A private torch.Generator (not the global RNG) makes two trainings at once reproducible.
+    """
+    model = MODEL_CLASSES[check_kind(kind)]()
+    if seed is not None:
+        model.reset_parameters(torch.Generator().manual_seed(seed))
+    return model
+
+
+def to_builtin(craft: CraftLSTM) -> BuiltinLSTM:
+    """The hand-built cell's weights in nn.LSTM's layout (bias_hh = 0, so b_ih + b_hh = b)."""
+    builtin = BuiltinLSTM().to(craft.w_xf.device)
+    with torch.no_grad():
+        lstm = builtin.lstm
+        for k, gate in enumerate(_BUILTIN_GATE_ORDER):
+            lstm.weight_ih_l0[k, 0] = getattr(craft, f"w_x{gate}")
+            lstm.weight_hh_l0[k, 0] = getattr(craft, f"w_h{gate}")
+            lstm.bias_ih_l0[k] = getattr(craft, f"b_{gate}")
+            lstm.bias_hh_l0[k] = 0.0
+    return builtin
+
+
+def to_craft(builtin: BuiltinLSTM) -> CraftLSTM:
+    """nn.LSTM's weights as the hand-built cell's scalars (its two biases summed)."""
+    lstm = builtin.lstm
+    craft = CraftLSTM().to(lstm.weight_ih_l0.device)
+    with torch.no_grad():
+        for k, gate in enumerate(_BUILTIN_GATE_ORDER):
+            getattr(craft, f"w_x{gate}").copy_(lstm.weight_ih_l0[k, 0])
+            getattr(craft, f"w_h{gate}").copy_(lstm.weight_hh_l0[k, 0])
+            getattr(craft, f"b_{gate}").copy_(lstm.bias_ih_l0[k] + lstm.bias_hh_l0[k])
+    return craft
+
+
+def transplant(model: LSTMModel) -> LSTMModel:
+    """The same weights in the other model."""
+    return to_builtin(model) if isinstance(model, CraftLSTM) else to_craft(model)  # type: ignore[arg-type]

@@ -1,0 +1,389 @@
+"""Training with Lightning: one LightningModule, named recipes, and Callbacks for what watches a run.
+
+Speed comes from how Lightning is fed, not from replacing it. The seed gave Lightning a DataLoader
+epoch per two optimizer steps and logged every step; here one long Lightning epoch walks a dataset
+that repeats the companies once per recipe epoch, nothing is logged through Lightning's loggers,
+and a recipe epoch's record is built from the values the training step already computed.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+import time
+import warnings
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+
+import lightning as L
+import torch
+from lightning.pytorch.callbacks import Callback
+from torch.utils.data import DataLoader, Dataset
+
+from .data import COMPANIES, training_data
+from .errors import InputError, TrainingError
+from .limits import Limits
+from .models import LSTMModel, check_kind, new_model
+
+DEVICES = ("auto", "cpu", "gpu")
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """How to train one model: a named value, not literals scattered through the code."""
+
+    name: str
+    epochs: int  # recipe epochs; with a tolerance, the most it may take
+    learning_rate: float
+    full_batch: bool  # True: both companies in one step; False: the seed's batch of one, A then B
+    tolerance: float | None = None  # stop once both predictions are this close to their labels
+    seed: int = 42  # the seed's seed_everything(42)
+    optimizer: str = "adam"  # "adam", or "rprop": sign-based steps, made for full-batch training
+
+    @property
+    def steps_per_epoch(self) -> int:
+        return 1 if self.full_batch else len(COMPANIES)
+
+
+# The seed's recipes: batch of one, no shuffle, Adam with the seed's learning rates.
+# "fast": full batch with Rprop, chosen by `python bench/fast_recipe_sweep.py`: on seeds 0-99
+# Adam (any learning rate tried) leaves 15-50% of them creeping towards the labels for
+# hundreds of epochs, while Rprop, whose step sizes grow while a gradient keeps its sign, brings
+# ~98% within 0.01 in a median of ~50 epochs.
+RECIPES: dict[str, dict[str, Recipe]] = {
+    "statquest": {
+        "craft": Recipe("statquest", epochs=5000, learning_rate=0.001, full_batch=False),
+        "builtin": Recipe("statquest", epochs=300, learning_rate=0.1, full_batch=False),
+    },
+    "fast": {
+        "craft": Recipe("fast", epochs=1000, learning_rate=0.01, full_batch=True, tolerance=0.01, optimizer="rprop"),
+        "builtin": Recipe("fast", epochs=1000, learning_rate=0.01, full_batch=True, tolerance=0.01, optimizer="rprop"),
+    },
+}
+
+
+def get_recipe(name: str, kind: str) -> Recipe:
+    if name not in RECIPES:
+        raise InputError(f"Unknown recipe {name!r}; choose {' or '.join(map(repr, RECIPES))}.")
+    return RECIPES[name][check_kind(kind)]
+
+
+@dataclass(frozen=True)
+class EpochRecord:
+    """What one recipe epoch saw, as the seed logged it: the loss and "Out 0" / "Out 1"."""
+
+    epoch: int  # 1-based
+    loss: float  # mean squared error over the two companies
+    company_a: float  # prediction for Company A during this epoch (before its update)
+    company_b: float
+
+
+@dataclass
+class TrainResult:
+    model: LSTMModel
+    kind: str
+    recipe: Recipe
+    epochs: int  # recipe epochs whose updates were applied
+    loss: float  # mean squared error of the final weights
+    predictions: dict[str, float]  # company key -> prediction of the final weights
+    predictions_before: dict[str, float]
+    seconds: float  # time spent in trainer.fit
+    device: str  # "cpu" or "cuda"
+    stop_reason: str  # "completed", "converged", "stopped", "time_limit" or "diverged"
+    history: list[EpochRecord] = field(default_factory=list)
+
+    def summary(self) -> dict:
+        """A JSON-able summary (the command line's --json and the Space's)."""
+        return {
+            "model": self.kind,
+            "recipe": self.recipe.name,
+            "epochs": self.epochs,
+            "learning_rate": self.recipe.learning_rate,
+            "optimizer": self.recipe.optimizer,
+            "seed": self.recipe.seed,
+            "loss": self.loss,
+            "predictions": self.predictions,
+            "predictions_before": self.predictions_before,
+            "seconds": round(self.seconds, 4),
+            "device": self.device,
+            "stop_reason": self.stop_reason,
+        }
+
+
+class _CompanySteps(Dataset):
+    """One long Lightning epoch: item i is step i of the recipe, already a batch.
+
+    Batch of one: A, B, A, B, ... (the seed's DataLoader order, no shuffle); full batch: (A, B)
+    every step. Items are slices of tensors made once, on the training device.
+    """
+
+    def __init__(self, recipe: Recipe, epochs: int, device: torch.device):
+        inputs, labels = (t.to(device) for t in training_data())
+        if recipe.full_batch:
+            self.batches = [(inputs, labels)]
+        else:
+            self.batches = [(inputs[k : k + 1], labels[k : k + 1]) for k in range(len(COMPANIES))]
+        self.length = epochs * len(self.batches)
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __getitem__(self, i: int):
+        return self.batches[i % len(self.batches)]
+
+
+class LSTMTask(L.LightningModule):
+    """Squared error and the recipe's optimizer around either model; records each recipe epoch."""
+
+    def __init__(self, model: LSTMModel, recipe: Recipe):
+        super().__init__()
+        self.model = model
+        self.recipe = recipe
+        self.history: list[EpochRecord] = []
+        self.stop_reason: str | None = None
+        self._seen: list[tuple[torch.Tensor, torch.Tensor]] = []  # (predictions, labels) this epoch
+
+    def __setattr__(self, name, value):
+        # Lightning records the hook it is in (~40 times a step); a string needs none of
+        # nn.Module's checks for parameters and submodules, which cost ~0.1 ms a step here.
+        if name == "_current_fx_name":
+            object.__setattr__(self, name, value)
+        else:
+            super().__setattr__(name, value)
+
+    def forward(self, x):
+        return self.model(x)
+
+    def configure_optimizers(self):
+        optimizer = {"adam": torch.optim.Adam, "rprop": torch.optim.Rprop}[self.recipe.optimizer]
+        # foreach: one kernel per operation over all 12 tensors instead of one per tensor.
+        return optimizer(self.model.parameters(), lr=self.recipe.learning_rate, foreach=True)
+
+    def training_step(self, batch, batch_idx):
+        x, y = batch  # x (B, T), y (B,)
+        prediction = self.model(x)  # (B,)
+        self._seen.append((prediction.detach(), y))
+        if (batch_idx + 1) % self.recipe.steps_per_epoch == 0:
+            self._close_epoch(batch_idx)
+            if self._converged():
+                self.request_stop("converged")
+                return None  # Lightning skips this step's update: keep the weights that converged
+        return ((prediction - y) ** 2).mean()
+
+    def _close_epoch(self, batch_idx: int) -> None:
+        seen_predictions = torch.cat([p for p, _ in self._seen])
+        seen_labels = torch.cat([y for _, y in self._seen])
+        self._seen.clear()
+        loss = float(((seen_predictions - seen_labels) ** 2).mean())
+        a, b = seen_predictions.tolist()
+        self.history.append(EpochRecord(batch_idx // self.recipe.steps_per_epoch + 1, loss, a, b))
+        if not math.isfinite(loss):
+            self.request_stop("diverged")
+
+    def _converged(self) -> bool:
+        if self.recipe.tolerance is None:
+            return False
+        record = self.history[-1]
+        return all(
+            abs(value - company.label) <= self.recipe.tolerance
+            for value, company in zip((record.company_a, record.company_b), COMPANIES)
+        )
+
+    def request_stop(self, reason: str) -> None:
+        """End training after this step; the first reason given is the one reported."""
+        if self.stop_reason is None:
+            self.stop_reason = reason
+        self.trainer.should_stop = True
+
+
+class EpochProgress(Callback):
+    """Calls `report(record)` after each recipe epoch (the seed's per-step "Out 0" / "Out 1")."""
+
+    def __init__(self, report: Callable[[EpochRecord], None]):
+        self.report = report
+        self._reported = 0
+
+    def on_train_batch_end(self, trainer, pl_module, outputs, batch, batch_idx):
+        while self._reported < len(pl_module.history):
+            self.report(pl_module.history[self._reported])
+            self._reported += 1
+
+
+class StopOnSignal(Callback):
+    """Ends training within one step of `event` being set (the Space's Stop button)."""
+
+    def __init__(self, event: threading.Event):
+        self.event = event
+
+    def on_train_batch_end(self, trainer, pl_module, outputs, batch, batch_idx):
+        if self.event.is_set():
+            pl_module.request_stop("stopped")
+
+
+class TimeLimit(Callback):
+    """Ends training once `seconds` of wall time have passed; the result says it is partial."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self._deadline = math.inf
+
+    def on_train_start(self, trainer, pl_module):
+        self._deadline = time.monotonic() + self.seconds
+
+    def on_train_batch_end(self, trainer, pl_module, outputs, batch, batch_idx):
+        if time.monotonic() >= self._deadline:
+            pl_module.request_stop("time_limit")
+
+
+def resolve_device(device: str) -> str:
+    """'auto' | 'cpu' | 'gpu' -> 'cpu' or 'cuda'; 'gpu' without CUDA is refused with a sentence."""
+    if device not in DEVICES:
+        raise InputError(f"Unknown device {device!r}; choose 'auto', 'cpu' or 'gpu'.")
+    has_cuda = torch.cuda.is_available()
+    if device == "gpu" and not has_cuda:
+        raise TrainingError(f"No GPU is available here; the devices this machine has are: {', '.join(available_devices())}.")
+    return "cuda" if device in ("gpu", "auto") and has_cuda else "cpu"
+
+
+def available_devices() -> list[str]:
+    devices = ["cpu"]
+    if torch.cuda.is_available():
+        devices += [f"cuda:{i} ({torch.cuda.get_device_name(i)})" for i in range(torch.cuda.device_count())]
+    return devices
+
+
+@contextmanager
+def _quiet_lightning():
+    """Lightning's info lines and its "few workers" advice mean nothing for a two-sequence dataset."""
+    loggers = [logging.getLogger(name) for name in ("lightning.pytorch", "lightning.fabric", "lightning")]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.WARNING)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*does not have many workers.*")
+        warnings.filterwarnings("ignore", message=".*GPU available but not used.*")
+        warnings.filterwarnings("ignore", message=".*Trying to infer the `batch_size`.*")
+        warnings.filterwarnings("ignore", message=".*`training_step` returned `None`.*")  # a converged step
+        warnings.filterwarnings("ignore", message=".*isinstance\\(treespec, LeafSpec\\).*")  # Lightning vs torch 2.13
+        try:
+            yield
+        finally:
+            for lg, level in zip(loggers, levels):
+                lg.setLevel(level)
+
+
+def check_options(epochs, learning_rate, seed, max_seconds, limits: Limits) -> None:
+    """Refuse out-of-range training options with one sentence (NaN fails every comparison)."""
+
+    def whole(value) -> bool:
+        return isinstance(value, int) and not isinstance(value, bool)
+
+    if epochs is not None and not (whole(epochs) and 1 <= epochs <= limits.max_epochs):
+        raise InputError(f"The number of epochs must be a whole number from 1 to {limits.max_epochs:,}.")
+    if learning_rate is not None and not (
+        isinstance(learning_rate, (int, float)) and limits.min_learning_rate <= learning_rate <= limits.max_learning_rate
+    ):
+        raise InputError(f"The learning rate must be a number from {limits.min_learning_rate:g} to {limits.max_learning_rate:g}.")
+    if seed is not None and not (whole(seed) and 0 <= seed <= limits.max_seed):
+        raise InputError(f"The seed must be a whole number from 0 to {limits.max_seed:,}.")
+    if max_seconds is not None and not (isinstance(max_seconds, (int, float)) and 0 < max_seconds <= limits.max_train_seconds):
+        raise InputError(f"The time limit must be more than 0 and at most {limits.max_train_seconds:g} seconds.")
+
+
+def _predictions(model: LSTMModel) -> dict[str, float]:
+    inputs, _ = training_data()
+    with torch.no_grad():
+        values = model(inputs.to(next(model.parameters()).device)).tolist()
+    return {company.key: value for company, value in zip(COMPANIES, values)}
+
+
+def mse(predictions: dict[str, float]) -> float:
+    return sum((predictions[c.key] - c.label) ** 2 for c in COMPANIES) / len(COMPANIES)
+
+
+def train(
+    kind_or_model: str | LSTMModel,
+    recipe: str | Recipe = "fast",
+    *,
+    epochs: int | None = None,
+    learning_rate: float | None = None,
+    seed: int | None = None,
+    device: str = "cpu",
+    max_seconds: float | None = None,
+    on_epoch: Callable[[EpochRecord], None] | None = None,
+    stop: threading.Event | None = None,
+    callbacks: list[Callback] | None = None,
+    limits: Limits | None = None,
+) -> TrainResult:
+    """Train a model with Lightning and hand it back with what happened.
+
+    `kind_or_model`: "builtin" or "craft" (a fresh model initialised from the seed), or a model to
+    go on training. `recipe`: a name from RECIPES or a Recipe; `epochs`, `learning_rate` and
+    `seed` override it. `max_seconds` (default: the limit) bounds the wall time; `stop` ends
+    training within one step when set; `on_epoch` gets an EpochRecord after each recipe epoch.
+    """
+    limits = limits or Limits.from_env()
+    check_options(epochs, learning_rate, seed, max_seconds, limits)
+    kind = kind_or_model if isinstance(kind_or_model, str) else kind_or_model.kind
+    recipe = get_recipe(recipe, kind) if isinstance(recipe, str) else recipe
+    recipe = replace(
+        recipe,
+        epochs=recipe.epochs if epochs is None else epochs,
+        learning_rate=recipe.learning_rate if learning_rate is None else learning_rate,
+        seed=recipe.seed if seed is None else seed,
+    )
+    torch_device = resolve_device(device)
+    torch.set_num_threads(1)  # a 12-parameter model gains nothing from threads and loses much on a busy machine
+    model = new_model(kind, recipe.seed) if isinstance(kind_or_model, str) else kind_or_model
+    model = model.to(torch_device).train()
+    before = _predictions(model)
+
+    task = LSTMTask(model, recipe)
+    watchers: list[Callback] = [TimeLimit(limits.max_train_seconds if max_seconds is None else max_seconds)]
+    if stop is not None:
+        watchers.append(StopOnSignal(stop))
+    if on_epoch is not None:
+        watchers.append(EpochProgress(on_epoch))
+    loader = DataLoader(_CompanySteps(recipe, recipe.epochs, torch.device(torch_device)), batch_size=None)
+    with _quiet_lightning():
+        trainer = L.Trainer(
+            accelerator="gpu" if torch_device == "cuda" else "cpu",
+            devices=1,
+            max_epochs=1,  # one Lightning epoch holds all recipe epochs
+            logger=False,
+            enable_checkpointing=False,
+            enable_progress_bar=False,
+            enable_model_summary=False,
+            num_sanity_val_steps=0,
+            callbacks=watchers + list(callbacks or []),
+        )
+        started = time.perf_counter()
+        try:
+            trainer.fit(task, train_dataloaders=loader)
+        except (KeyboardInterrupt, SystemExit) as exc:
+            # Lightning turns an interrupt into sys.exit(1); a server thread must survive it.
+            raise TrainingError("Training was interrupted before it finished.") from exc
+        seconds = time.perf_counter() - started
+
+    model.eval()
+    after = _predictions(model)
+    reason = task.stop_reason or "completed"
+    # Recipe epochs whose updates were applied; a converged epoch's update was skipped.
+    epochs_run = len(task.history) - (reason == "converged")
+    if reason != "diverged" and not math.isfinite(mse(after)):
+        reason = "diverged"
+    return TrainResult(
+        model=model,
+        kind=kind,
+        recipe=recipe,
+        epochs=epochs_run,
+        loss=mse(after),
+        predictions=after,
+        predictions_before=before,
+        seconds=seconds,
+        device=torch_device,
+        stop_reason=reason,
+        history=task.history,
+    )

@@ -1,0 +1,292 @@
+"""The one loader of weights (bundled folder, any folder or file, a Hub repo), saving, publishing.
+
+Every source ends as a local `model.safetensors` that `read_weights` validates before a model is
+built: the file's size and header, the tensor names (which also tell the model), shapes, dtype and
+finiteness. Nothing is ever unpickled.
+
+Hub layout (one model repo, as `weights/` here):
+    README.md                  the repo's card, pointing at the two models
+    builtin/model.safetensors  builtin/config.json  builtin/README.md
+    craft/model.safetensors    craft/config.json    craft/README.md
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import shutil
+import struct
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+
+from .errors import WeightsError
+from .limits import Limits
+from .models import MODEL_CLASSES, MODEL_KINDS, LSTMModel, check_kind
+
+log = logging.getLogger("lstm_demo")
+
+BUNDLED = Path(__file__).resolve().parent.parent / "weights"
+WEIGHTS_FILE = "model.safetensors"
+CONFIG_FILE = "config.json"
+# Environment variables that point the Space at a Hub repo instead of the bundled weights.
+REPO_ENV, REVISION_ENV = "LSTM_DEMO_HUB_REPO", "LSTM_DEMO_HUB_REVISION"
+
+
+def _expected_shapes(kind: str) -> dict[str, tuple[int, ...]]:
+    return {name: tuple(t.shape) for name, t in MODEL_CLASSES[kind]().state_dict().items()}
+
+
+EXPECTED = {kind: _expected_shapes(kind) for kind in MODEL_KINDS}
+
+
+def _check_header(data: bytes) -> None:
+    """Reject what the safetensors parser would reject, with a sentence people understand."""
+    if len(data) < 8:
+        raise WeightsError("The file is too short to be a .safetensors file (it may be truncated).")
+    (header_len,) = struct.unpack("<Q", data[:8])
+    if header_len > len(data) - 8:
+        raise WeightsError("The file's header claims more bytes than the file has: it is truncated or not a .safetensors file.")
+    try:
+        header = json.loads(data[8 : 8 + header_len])
+    except (UnicodeDecodeError, ValueError):
+        raise WeightsError("The file's header is not valid JSON: this is not a .safetensors file.") from None
+    if not isinstance(header, dict):
+        raise WeightsError("The file's header is not a JSON object: this is not a .safetensors file.")
+
+
+def detect_kind(names: set[str]) -> str:
+    """Which model a set of tensor names belongs to, or a sentence saying what is off."""
+    for kind in MODEL_KINDS:
+        if names == set(EXPECTED[kind]):
+            return kind
+    best = max(MODEL_KINDS, key=lambda k: len(names & set(EXPECTED[k])))
+    missing = sorted(set(EXPECTED[best]) - names)
+    extra = sorted(names - set(EXPECTED[best]))
+    parts = []
+    if missing:
+        parts.append(f"missing {', '.join(missing[:4])}{' ...' if len(missing) > 4 else ''}")
+    if extra:
+        shown = [n[:40] for n in extra[:4]]
+        parts.append(f"unexpected {', '.join(shown)}{' ...' if len(extra) > 4 else ''}")
+    return_msg = "; ".join(parts)
+    raise WeightsError(f"The tensors do not match either model's layout ({return_msg}).")
+
+
+def read_weights(data: bytes, kind: str | None = None) -> tuple[str, dict[str, torch.Tensor]]:
+    """Validate the bytes of a .safetensors file; return the model kind and its tensors.
+
+    float32 only: other dtypes are refused, not cast, so that what a visitor sees is what they sent.
+    """
+    from safetensors import SafetensorError
+    from safetensors.torch import load as load_safetensors
+
+    _check_header(data)
+    try:
+        state = load_safetensors(data)
+    except SafetensorError as exc:
+        raise WeightsError(f"The file is not a valid .safetensors file ({exc}).") from None
+    except Exception as exc:  # the parser is native code; any failure means a bad file
+        raise WeightsError(f"The file could not be read as .safetensors ({type(exc).__name__}).") from None
+    found = detect_kind(set(state))
+    if kind is not None and found != check_kind(kind):
+        raise WeightsError(f"These are weights of the {found} model, not of the {kind} model.")
+    for name, tensor in state.items():
+        if tuple(tensor.shape) != EXPECTED[found][name]:
+            raise WeightsError(
+                f"Tensor {name} has shape {list(tensor.shape)}; the {found} model needs {list(EXPECTED[found][name])}."
+            )
+        if tensor.dtype != torch.float32:
+            raise WeightsError(f"Tensor {name} is {str(tensor.dtype).removeprefix('torch.')}; save the weights as float32.")
+        if not torch.isfinite(tensor).all():
+            raise WeightsError(f"Tensor {name} holds NaN or infinite values.")
+    return found, state
+
+
+def model_from_state(kind: str, state: dict[str, torch.Tensor]) -> LSTMModel:
+    model = MODEL_CLASSES[kind]()
+    model.load_state_dict(state, strict=True)
+    return model.eval()
+
+
+def load_file(path: str | Path, kind: str | None = None, limits: Limits | None = None) -> LSTMModel:
+    """A model from one .safetensors file (a folder's, or a visitor's upload), validated."""
+    limits = limits or Limits.from_env()
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > limits.max_upload_bytes:
+            raise WeightsError(
+                f"The file is {size:,} bytes; weights files for these models are under 1 KB (limit {limits.max_upload_bytes:,} bytes)."
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise WeightsError(f"The weights file {path.name} could not be read ({exc.strerror}).") from None
+    found, state = read_weights(data, kind)
+    return model_from_state(found, state)
+
+
+def _check_config(folder: Path) -> None:
+    config_path = folder / CONFIG_FILE
+    if not config_path.exists():
+        return
+    try:
+        config = json.loads(config_path.read_text())
+    except (OSError, ValueError):
+        raise WeightsError(f"{CONFIG_FILE} in {folder} is not valid JSON.") from None
+    if not isinstance(config, dict) or any(config.get(k, 1) != 1 for k in ("input_size", "hidden_size")):
+        raise WeightsError(f"{CONFIG_FILE} in {folder} describes a different model (input_size and hidden_size must be 1).")
+
+
+_REPO_ID = re.compile(r"^[A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,96}$")
+
+
+def load_model(kind: str, source: str | Path | None = None, revision: str | None = None) -> LSTMModel:
+    """The one loader: `source` is None (bundled), a folder, a .safetensors file or a Hub repo id.
+
+    A folder may be one model's (holding model.safetensors) or the repo layout (holding
+    builtin/ and craft/). A repo id goes through huggingface_hub and its cache, so it honours
+    HF_HUB_OFFLINE and HF_HUB_CACHE; `revision` pins a branch, tag or commit.
+    """
+    kind = check_kind(kind)
+    folder = resolve_folder(kind, source, revision)
+    if folder.is_file():
+        return load_file(folder, kind)
+    _check_config(folder)
+    return load_file(folder / WEIGHTS_FILE, kind)
+
+
+def resolve_folder(kind: str, source: str | Path | None, revision: str | None = None) -> Path:
+    """Where `kind`'s weights lie on disk for this source (downloading a Hub repo into the cache)."""
+    if source is None or str(source) == "":
+        return BUNDLED / kind
+    path = Path(source)
+    if path.is_file():
+        return path
+    if path.is_dir():
+        for candidate in (path, path / kind):
+            if (candidate / WEIGHTS_FILE).is_file():
+                return candidate
+        raise WeightsError(f"The folder {path} holds no {WEIGHTS_FILE} (nor {kind}/{WEIGHTS_FILE}).")
+    if not _REPO_ID.match(str(source)):
+        raise WeightsError(f"{str(source)[:80]!r} is neither a folder, a .safetensors file nor a Hub repo id like 'user/name'.")
+    return Path(download(str(source), revision)) / kind
+
+
+def download(repo_id: str, revision: str | None = None) -> str:
+    """Both models' files of a Hub repo, through the local cache; returns the snapshot folder."""
+    from huggingface_hub import snapshot_download
+    from huggingface_hub.errors import (
+        HfHubHTTPError,
+        LocalEntryNotFoundError,
+        RepositoryNotFoundError,
+        RevisionNotFoundError,
+    )
+
+    at = f"{repo_id}@{revision}" if revision else repo_id
+    try:
+        return snapshot_download(repo_id, revision=revision, allow_patterns=[f"{k}/*" for k in MODEL_KINDS])
+    except LocalEntryNotFoundError:
+        raise WeightsError(f"{at} is not in the local Hugging Face cache and the Hub cannot be reached.") from None
+    except RevisionNotFoundError:
+        raise WeightsError(f"The Hub repo {repo_id} has no revision {revision!r}.") from None
+    except RepositoryNotFoundError:
+        raise WeightsError(f"The Hub has no model repo {repo_id} (or it is private).") from None
+    except (HfHubHTTPError, OSError) as exc:
+        raise WeightsError(f"{at} could not be downloaded ({type(exc).__name__}).") from None
+
+
+@dataclass
+class Pretrained:
+    """The models the Space serves, and a sentence saying where they came from."""
+
+    models: dict[str, LSTMModel]
+    source: str
+
+
+def load_pretrained(environ: dict[str, str] | None = None, limits: Limits | None = None) -> Pretrained:
+    """Both pretrained models for the Space: from the Hub repo the environment names, else bundled.
+
+    Without a pinned revision, a Hub that cannot be reached within the limit's seconds means the
+    bundled weights, with one log line. A pinned revision (LSTM_DEMO_HUB_REVISION) that cannot be
+    loaded is an error: serving other weights than the ones pinned would mislead.
+    """
+    environ = os.environ if environ is None else environ
+    limits = limits or Limits.from_env(environ)
+    repo, revision = environ.get(REPO_ENV, "").strip(), environ.get(REVISION_ENV, "").strip() or None
+    if repo:
+        outcome: dict[str, object] = {}
+
+        def fetch() -> None:
+            try:
+                outcome["models"] = {kind: load_model(kind, repo, revision) for kind in MODEL_KINDS}
+            except Exception as exc:  # reported below, in the caller's thread
+                outcome["error"] = exc
+
+        # A daemon thread bounds the wait: an unreachable Hub retries for tens of seconds.
+        worker = threading.Thread(target=fetch, name="hub-weights", daemon=True)
+        worker.start()
+        worker.join(limits.hub_timeout_seconds)
+        at = f"{repo}@{revision}" if revision else repo
+        if "models" in outcome:
+            return Pretrained(outcome["models"], f"the Hub repo {at}")  # type: ignore[arg-type]
+        reason = str(outcome.get("error") or f"no answer from the Hub within {limits.hub_timeout_seconds:g} s")
+        if revision:
+            raise WeightsError(f"The pinned weights {at} could not be loaded: {reason}")
+        log.warning("Serving the bundled weights: the Hub repo %s could not be loaded (%s)", at, reason)
+        return Pretrained({kind: load_model(kind) for kind in MODEL_KINDS}, f"the bundled weights (the Hub repo {at} could not be loaded)")
+    return Pretrained({kind: load_model(kind) for kind in MODEL_KINDS}, "the bundled weights")
+
+
+def save_model(model: LSTMModel, folder: str | Path, card: dict | None = None) -> Path:
+    """What save_pretrained writes (model.safetensors, config.json, README.md), written atomically.
+
+    Everything is written into a temporary folder beside `folder` and then renamed over it, so a
+    full or read-only disk never leaves a half-written model behind.
+    """
+    from .cards import card_kwargs
+
+    folder = Path(folder)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
+    try:
+        model.to("cpu").save_pretrained(staging, model_card_kwargs=card_kwargs(model.kind, card or {}))
+        staging.chmod(0o755)  # mkdtemp's 0700 would hide the model from other users
+        for path in staging.iterdir():
+            path.chmod(0o644)
+        old = None
+        if folder.exists():
+            old = folder.with_name(f".{folder.name}-old-{os.getpid()}")
+            folder.rename(old)
+        staging.rename(folder)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return folder
+
+
+def publish(repo_id: str, dry_run: bool = False, folder: Path = BUNDLED) -> list[str]:
+    """Upload the bundled weights folder to a Hub model repo (layout in this module's docstring).
+
+    Returns the files it uploads (or would, with dry_run), as "path (bytes)".
+    """
+    if not _REPO_ID.match(repo_id):
+        raise WeightsError(f"{repo_id[:80]!r} is not a Hub repo id like 'user/name'.")
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
+    for kind in MODEL_KINDS:
+        load_model(kind, folder)  # never publish weights the loader would refuse
+    listing = [f"{p.relative_to(folder).as_posix()} ({p.stat().st_size} bytes)" for p in files]
+    if not dry_run:
+        from huggingface_hub import HfApi
+
+        api = HfApi()
+        api.create_repo(repo_id, repo_type="model", exist_ok=True)
+        api.upload_folder(folder_path=folder, repo_id=repo_id, repo_type="model", commit_message="Upload the LSTM demo's weights")
+    return listing

@@ -1,0 +1,62 @@
+"""Shared test set-up: no telemetry, no network, and helpers that build real files."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+# Read at import by gradio and huggingface_hub: set before anything imports them.
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
+os.environ["HF_HUB_OFFLINE"] = "1"
+
+import pytest  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+COMPANY_A = "0, 0.5, 0.25, 1"
+COMPANY_B = "1, 0.5, 0.25, 1"
+
+
+def run_cli(*args: str, env: dict | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+    """`python -m lstm_demo ...` in a fresh process, from the project folder."""
+    return subprocess.run(
+        [sys.executable, "-m", "lstm_demo", *args],
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def make_hub_cache(cache: Path, repo_id: str, commit: str, source: Path, ref: str | None = "main") -> Path:
+    """A real huggingface_hub cache holding `source` (the repo layout) at `commit`.
+
+    The layout is the one huggingface_hub writes: blobs/ named by content hash, a snapshot folder
+    per commit whose files link to the blobs, and refs/<branch> holding the commit.
+    """
+    import hashlib
+
+    repo = cache / f"models--{repo_id.replace('/', '--')}"
+    (repo / "blobs").mkdir(parents=True, exist_ok=True)
+    snapshot = repo / "snapshots" / commit
+    for path in sorted(source.rglob("*")):
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        blob = repo / "blobs" / hashlib.sha256(data).hexdigest()
+        blob.write_bytes(data)
+        link = snapshot / path.relative_to(source)
+        link.parent.mkdir(parents=True, exist_ok=True)
+        link.symlink_to(os.path.relpath(blob, link.parent))
+    if ref:
+        (repo / "refs").mkdir(exist_ok=True)
+        (repo / "refs" / ref).write_text(commit)
+    return repo
+
+
+@pytest.fixture
+def weights_dir():
+    return ROOT / "weights"

@@ -1,0 +1,198 @@
+import json
+import struct
+import subprocess
+import sys
+
+import pytest
+import torch
+from safetensors.torch import save_file
+
+from conftest import ROOT, make_hub_cache, run_cli
+from lstm_demo.errors import WeightsError
+from lstm_demo.models import CraftLSTM, new_model
+from lstm_demo.weights import BUNDLED, EXPECTED, load_file, load_model, publish, read_weights, save_model
+
+
+def test_bundled_weights_are_the_statquest_results():
+    craft, builtin = load_model("craft"), load_model("builtin")
+    assert craft.predict([0, 0.5, 0.25, 1]) == pytest.approx(0.0022, abs=1e-4)
+    assert craft.predict([1, 0.5, 0.25, 1]) == pytest.approx(0.9693, abs=1e-4)
+    assert builtin.predict([0, 0.5, 0.25, 1]) == pytest.approx(6.78e-05, abs=1e-4)
+    assert builtin.predict([1, 0.5, 0.25, 1]) == pytest.approx(0.9809, abs=1e-4)
+
+
+@pytest.mark.parametrize("kind", ["builtin", "craft"])
+def test_weights_folders_hold_what_save_pretrained_writes(kind):
+    folder = BUNDLED / kind
+    assert sorted(p.name for p in folder.iterdir()) == ["README.md", "config.json", "model.safetensors"]
+    assert json.loads((folder / "config.json").read_text()) == {"hidden_size": 1, "input_size": 1}
+    card = (folder / "README.md").read_text()
+    for needed in ("license: mit", "library_name: pytorch", "- lstm", "statquest", "seed | 42", "torch 2.13.0",
+                   f"python -m lstm_demo train --model {kind} --recipe statquest --out weights/{kind}", "load_model"):
+        assert needed in card, needed
+    # The mixin's own loader reads the folder too.
+    cls = type(load_model(kind))
+    model = cls.from_pretrained(folder)
+    assert model.predict([1, 0.5, 0.25, 1]) == pytest.approx(load_model(kind).predict([1, 0.5, 0.25, 1]))
+
+
+def test_a_folder_a_file_and_the_repo_layout_all_load(tmp_path):
+    model = new_model("craft", seed=1)
+    save_model(model, tmp_path / "repo" / "craft", {"recipe": "fast"})
+    expected = model.predict([1, 0.5])
+    assert load_model("craft", tmp_path / "repo" / "craft").predict([1, 0.5]) == pytest.approx(expected)
+    assert load_model("craft", tmp_path / "repo").predict([1, 0.5]) == pytest.approx(expected)
+    assert load_file(tmp_path / "repo" / "craft" / "model.safetensors").predict([1, 0.5]) == pytest.approx(expected)
+    with pytest.raises(WeightsError, match="weights of the craft model, not of the builtin model"):
+        load_model("builtin", tmp_path / "repo" / "craft")
+
+
+def _valid_state(kind="craft"):
+    return {k: v.contiguous() for k, v in new_model(kind, seed=0).state_dict().items()}
+
+
+def _bytes(state, tmp_path):
+    path = tmp_path / "w.safetensors"
+    save_file(state, path)
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize(
+    "mutate, fragment",
+    [
+        (lambda s: s.pop("w_xf"), "missing w_xf"),
+        (lambda s: s.update(extra=torch.zeros(())), "unexpected extra"),
+        (lambda s: s.update(w_xf=torch.zeros(2)), "Tensor w_xf has shape [2]; the craft model needs []"),
+        (lambda s: s.update(w_xf=torch.zeros((), dtype=torch.float64)), "Tensor w_xf is float64; save the weights as float32"),
+        (lambda s: s.update(w_xf=torch.zeros((), dtype=torch.int32)), "Tensor w_xf is int32"),
+        (lambda s: s.update(b_o=torch.tensor(float("nan"))), "Tensor b_o holds NaN or infinite values"),
+        (lambda s: s.update(b_o=torch.tensor(float("inf"))), "Tensor b_o holds NaN or infinite values"),
+    ],
+)
+def test_wrong_tensors_are_refused_with_a_sentence(tmp_path, mutate, fragment):
+    state = _valid_state()
+    mutate(state)
+    with pytest.raises(WeightsError) as info:
+        read_weights(_bytes(state, tmp_path))
+    assert fragment in str(info.value)
+
+
+def test_malformed_files_are_refused_with_a_sentence(tmp_path):
+    good = _bytes(_valid_state(), tmp_path)
+    header_len = struct.unpack("<Q", good[:8])[0]
+    cases = {
+        "empty": b"",
+        "truncated": good[: len(good) // 2],
+        "garbage": bytes(range(256)) * 3,
+        "huge header": struct.pack("<Q", 2**62) + b"{}",
+        "bad json": struct.pack("<Q", 5) + b"{nope",
+        "json list": struct.pack("<Q", 2) + b"[]",
+        "lying offsets": good[:8] + good[8 : 8 + header_len].replace(b'"data_offsets":[0,4]', b'"data_offsets":[0,4000]') + good[8 + header_len :],
+    }
+    for name, data in cases.items():
+        with pytest.raises(WeightsError) as info:
+            read_weights(data)
+        assert str(info.value).endswith(".") or str(info.value).endswith(")"), name
+
+
+def test_files_over_the_size_limit_are_refused_before_reading(tmp_path):
+    path = tmp_path / "big.safetensors"
+    path.write_bytes(b"\0" * (64 * 1024 + 1))
+    with pytest.raises(WeightsError, match="limit 65,536 bytes"):
+        load_file(path)
+
+
+def test_save_is_atomic_and_leaves_no_staging_behind(tmp_path):
+    target = tmp_path / "out"
+    save_model(new_model("builtin", seed=0), target, {"recipe": "fast"})
+    save_model(new_model("builtin", seed=1), target, {"recipe": "fast"})  # replaces the first
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
+    assert load_model("builtin", target).predict([1.0]) == pytest.approx(new_model("builtin", seed=1).predict([1.0]))
+
+
+def test_save_into_a_read_only_folder_fails_cleanly(tmp_path):
+    if hasattr(__import__("os"), "geteuid") and __import__("os").geteuid() == 0:
+        # root ignores permissions: fill the name with a file instead, which fails the same way
+        (tmp_path / "blocked").write_text("not a folder")
+        with pytest.raises(OSError):
+            save_model(new_model("craft", seed=0), tmp_path / "blocked" / "out")
+    assert not [p for p in tmp_path.rglob(".*")]
+
+
+@pytest.fixture
+def hub_cache(tmp_path):
+    cache = tmp_path / "hub"
+    commit = "0123456789abcdef0123456789abcdef01234567"
+    make_hub_cache(cache, "lstm-demo/lstm-weights", commit, BUNDLED)
+    return cache, commit
+
+
+def test_hub_repo_loads_from_the_cache_offline_by_repo_id_and_pinned_revision(hub_cache):
+    cache, commit = hub_cache
+    env = {"HF_HUB_OFFLINE": "1", "HF_HUB_CACHE": str(cache)}
+    for extra in ([], ["--revision", commit]):
+        done = run_cli("predict", "--model", "craft", "--weights", "lstm-demo/lstm-weights", *extra, "--json", "1, 0.5, 0.25, 1", env=env)
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout)["prediction"] == pytest.approx(0.9693, abs=1e-4)
+    from huggingface_hub import scan_cache_dir
+
+    (repo,) = scan_cache_dir(cache).repos
+    assert repo.repo_id == "lstm-demo/lstm-weights" and {r.commit_hash for r in repo.revisions} == {commit}
+
+
+def test_hub_revision_not_in_the_cache_is_a_clear_error(hub_cache):
+    cache, _ = hub_cache
+    env = {"HF_HUB_OFFLINE": "1", "HF_HUB_CACHE": str(cache)}
+    done = run_cli("predict", "--model", "craft", "--weights", "lstm-demo/lstm-weights", "--revision", "f" * 40, "1", env=env)
+    assert done.returncode == 2
+    assert done.stderr.strip() == f"error: lstm-demo/lstm-weights@{'f' * 40} is not in the local Hugging Face cache and the Hub cannot be reached."
+
+
+def _load_pretrained_in_a_fresh_process(env):
+    code = "import json, lstm_demo; p = lstm_demo.load_pretrained(); print(json.dumps([p.source, p.models['craft'].predict([1, 0.5, 0.25, 1])]))"
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+
+
+def test_space_loads_the_hub_repo_named_by_the_environment(hub_cache):
+    import os
+
+    cache, commit = hub_cache
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "HF_HUB_CACHE": str(cache), "LSTM_DEMO_HUB_REPO": "lstm-demo/lstm-weights", "LSTM_DEMO_HUB_REVISION": commit}
+    done = _load_pretrained_in_a_fresh_process(env)
+    source, prediction = json.loads(done.stdout)
+    assert source == f"the Hub repo lstm-demo/lstm-weights@{commit}"
+    assert prediction == pytest.approx(0.9693, abs=1e-4)
+
+
+def test_space_falls_back_to_bundled_weights_quickly_when_the_hub_is_unreachable(tmp_path):
+    import os
+    import socket
+    import time
+
+    with socket.socket() as s:  # a port that nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "HF_HUB_OFFLINE": "0", "HF_ENDPOINT": f"http://127.0.0.1:{port}", "HF_HUB_CACHE": str(tmp_path / "empty"),
+           "LSTM_DEMO_HUB_REPO": "lstm-demo/lstm-weights", "LSTM_DEMO_HUB_TIMEOUT_SECONDS": "5"}
+    started = time.monotonic()
+    done = _load_pretrained_in_a_fresh_process(env)
+    elapsed = time.monotonic() - started
+    source, prediction = json.loads(done.stdout)
+    assert source.startswith("the bundled weights (the Hub repo lstm-demo/lstm-weights could not be loaded")
+    assert prediction == pytest.approx(0.9693, abs=1e-4)
+    assert elapsed < 20
+    assert done.stderr.count("Serving the bundled weights") == 1
+
+
+def test_publish_dry_run_lists_the_repo_layout():
+    listing = publish("lstm-demo/lstm-weights", dry_run=True)
+    names = [line.split(" ")[0] for line in listing]
+    assert names == ["README.md", "builtin/README.md", "builtin/config.json", "builtin/model.safetensors",
+                     "craft/README.md", "craft/config.json", "craft/model.safetensors"]
+    with pytest.raises(WeightsError, match="is not a Hub repo id"):
+        publish("../../etc", dry_run=True)
+
+
+def test_expected_layouts_name_every_parameter():
+    assert set(EXPECTED["craft"]) == set(CraftLSTM.PARAMETER_NAMES)
+    assert EXPECTED["builtin"] == {"lstm.weight_ih_l0": (4, 1), "lstm.weight_hh_l0": (4, 1), "lstm.bias_ih_l0": (4,), "lstm.bias_hh_l0": (4,)}
