@@ -269,6 +269,12 @@ def to_craft(builtin: BuiltinLSTM) -> CraftLSTM:
     return craft
 
 
+def craft_parameters(model: LSTMModel) -> dict[str, float]:
+    """Either model's weights as the hand-built cell's 12 named scalars."""
+    craft = model if isinstance(model, CraftLSTM) else to_craft(model)  # type: ignore[arg-type]
+    return {name: getattr(craft, name).item() for name in CraftLSTM.PARAMETER_NAMES}
+
+
 def transplant(model: LSTMModel) -> LSTMModel:
     """The same weights in the other model."""
     return to_builtin(model) if isinstance(model, CraftLSTM) else to_craft(model)  # type: ignore[arg-type]

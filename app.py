@@ -1,0 +1,21 @@
+"""The Hugging Face Space: `python app.py` serves it on 127.0.0.1:7860 (GRADIO_SERVER_NAME/PORT).
+
+All the work is in the lstm_demo package; this file only builds the page and launches it.
+Set LSTM_DEMO_HUB_REPO (and LSTM_DEMO_HUB_REVISION) to serve weights from the Hub.
+"""
+
+import logging
+import os
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+
+from lstm_demo.ui import build_demo, launch_kwargs  # noqa: E402
+
+logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+logging.getLogger("httpx").setLevel(logging.WARNING)
+
+demo = build_demo()
+
+if __name__ == "__main__":
+    demo.launch(**launch_kwargs())

@@ -1,0 +1,146 @@
+"""What the benchmark scripts share: the machine's description, timing and statistics helpers,
+PASS/FAIL lines, and the two things every benchmark compares (the project's `train()` and the
+seed's Lightning setup from `seed_setup.py`).
+
+The scripts are run as `python bench/NAME.py` from the repository root. Python then puts bench/
+(not the root) on sys.path, so this module adds the root: `import lstm_demo` must find the
+working tree's package, not an installed copy.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import lightning  # noqa: E402
+import torch  # noqa: E402
+
+from seed_setup import CONVERGED_EPOCHS, EXPECTED, SEED_EPOCHS, train_seed  # noqa: E402,F401
+
+KINDS = ("craft", "builtin")
+TOLERANCE = 0.01  # "converged": both predictions within this of their labels (the fast recipe's)
+LABELS = (0.0, 1.0)  # Company A, Company B
+
+
+# --- The machine ---------------------------------------------------------------------------------
+
+
+def cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def machine_lines() -> list[str]:
+    # Cores this process may use (a container may see fewer than the host has).
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return [
+        f"CPU: {cpu_model()}; cores: {os.cpu_count()} ({usable} usable by this process)",
+        f"Python {platform.python_version()}, torch {torch.__version__}, lightning {lightning.__version__}, "
+        f"{platform.system()} {platform.release()}",
+        f"CUDA available: {torch.cuda.is_available()}; torch threads: 1 for both sides (torch.set_num_threads(1))",
+    ]
+
+
+def print_header(title: str, settings: dict) -> None:
+    print(f"== {title} ==")
+    for line in machine_lines():
+        print(line)
+    print("settings: " + ", ".join(f"{k}={v}" for k, v in settings.items()))
+    print(flush=True)
+
+
+def progress(message: str) -> None:
+    """Progress goes to stderr so that stdout holds only the report."""
+    print(message, file=sys.stderr, flush=True)
+
+
+# --- Numbers -------------------------------------------------------------------------------------
+
+
+def median(values) -> float:
+    return statistics.median(values)
+
+
+def spread(values) -> str:
+    """Median and range of a list of seconds, e.g. '0.0551 s (0.0530-0.0620, n=5)'."""
+    values = list(values)
+    if len(values) == 1:
+        return f"{values[0]:.4g} s (n=1)"
+    return f"{median(values):.4g} s ({min(values):.4g}-{max(values):.4g}, n={len(values)})"
+
+
+def timed(fn: Callable, *args, **kwargs):
+    """(fn's result, wall seconds of the call)."""
+    started = time.perf_counter()
+    result = fn(*args, **kwargs)
+    return result, time.perf_counter() - started
+
+
+def interleaved(runs: dict[str, tuple[Callable[[], object], int]]) -> dict[str, list]:
+    """Call each named function its number of times, taking turns (A, B, A, B, ...).
+
+    Machine noise (another job, a frequency change) then lands on both sides alike, instead of on
+    whichever side happened to run during it. A side with fewer repetitions drops out of the
+    rotation once it has them all.
+    """
+    results: dict[str, list] = {name: [] for name in runs}
+    for round_ in range(max(count for _, count in runs.values())):
+        for name, (fn, count) in runs.items():
+            if round_ < count:
+                progress(f"  {name}: run {round_ + 1}/{count}")
+                results[name].append(fn())
+    return results
+
+
+def verdict(label: str, value: float, target: float, higher_is_better: bool = True) -> bool:
+    """Print one PASS/FAIL line against a target and return whether it passed."""
+    ok = value >= target if higher_is_better else value <= target
+    sign = ">=" if higher_is_better else "<="
+    print(f"{'PASS' if ok else 'FAIL'}: {label} = {value:.4g} (target {sign} {target:g})")
+    return ok
+
+
+def claim(label: str, ok: bool) -> bool:
+    """Print one PASS/FAIL line for a yes/no target and return it."""
+    print(f"{'PASS' if ok else 'FAIL'}: {label}")
+    return ok
+
+
+def converged(a: float, b: float, tolerance: float = TOLERANCE) -> bool:
+    return abs(a - LABELS[0]) <= tolerance and abs(b - LABELS[1]) <= tolerance
+
+
+# --- The two sides -------------------------------------------------------------------------------
+
+
+def project_train(kind: str, recipe="fast", **options):
+    """The project's `lstm_demo.training.train` and the wall time of the whole call.
+
+    The result's own `.seconds` is the time spent in `trainer.fit`, like the seed's side.
+    """
+    from lstm_demo.training import train
+
+    return timed(train, kind, recipe, **options)
+
+
+def warm_up(kinds=KINDS) -> None:
+    """One short untimed run of each side and model, so neither side pays the process's first-call
+    costs (lazy imports, first Trainer, first autograd graph) inside a measurement."""
+    for kind in kinds:
+        train_seed(kind, 1)
+        project_train(kind, "statquest", epochs=1)

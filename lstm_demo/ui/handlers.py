@@ -1,0 +1,324 @@
+"""The functions behind the Space's events: plain Python over the package, no layout.
+
+Public endpoints get their inputs unprocessed (a script can send anything), so every value is
+checked here and a bad one becomes a gr.Error with one sentence. Nothing here writes to weights/.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import logging
+import math
+import queue
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import gradio as gr
+import pandas as pd
+import torch
+
+from ..data import COMPANIES, format_sequence, known_label, parse_sequence
+from ..errors import InputError, LSTMDemoError
+from ..explain import step_equations, step_sentence
+from ..limits import Limits
+from ..models import MODEL_KINDS, LSTMModel, Trace, check_kind, craft_parameters
+from ..weights import Pretrained, load_file
+from .state import Visitor, remove_expired, write_trained
+
+log = logging.getLogger("lstm_demo.space")
+
+MODEL_NAMES = {"builtin": "built-in", "craft": "hand-built"}
+TRACE_COLUMNS = ["step", *Trace.columns()]
+SERIES = {  # trace column -> legend name in the Inside chart
+    "forget_gate": "forget gate F",
+    "input_gate": "input gate I",
+    "candidate": "candidate C~",
+    "output_gate": "output gate O",
+    "long_memory": "long-term memory C",
+    "short_memory": "short-term memory H",
+}
+CHART_POINTS = 600  # a chart needs no more points than this, however long the run
+
+
+def friendly(fn: Callable) -> Callable:
+    """Turn the package's errors into gr.Error; hide anything else behind one sentence."""
+
+    def convert(exc: Exception) -> gr.Error:
+        if isinstance(exc, gr.Error):
+            return exc
+        if isinstance(exc, LSTMDemoError):
+            return gr.Error(str(exc), print_exception=False)
+        log.exception("unexpected error in %s", fn.__name__)
+        return gr.Error("Something went wrong on the server; please try again.", print_exception=False)
+
+    if inspect.isgeneratorfunction(fn):
+
+        @functools.wraps(fn)
+        def generator(*args, **kwargs):
+            try:
+                yield from fn(*args, **kwargs)
+            except Exception as exc:
+                raise convert(exc) from None
+
+        return generator
+
+    @functools.wraps(fn)
+    def plain(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except Exception as exc:
+            raise convert(exc) from None
+
+    return plain
+
+
+def whole_number(value: object, what: str, low: int, high: int) -> int:
+    """An int from a JSON value (1, 1.0 or "1"), within [low, high], or one sentence."""
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise InputError(f"The {what} must be a whole number, not {str(value)[:30]!r}.") from None
+    if not math.isfinite(number) or number != int(number) or not low <= number <= high:
+        raise InputError(f"The {what} must be a whole number from {low:,} to {high:,}.")
+    return int(number)
+
+
+def real_number(value: object, what: str, low: float, high: float) -> float:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise InputError(f"The {what} must be a number, not {str(value)[:30]!r}.") from None
+    if not (math.isfinite(number) and low <= number <= high):  # NaN fails here too
+        raise InputError(f"The {what} must be a number from {low:g} to {high:g}.")
+    return number
+
+
+def choice(value: object, what: str, options: tuple[str, ...]) -> str:
+    if not isinstance(value, str) or value not in options:
+        raise InputError(f"Unknown {what} {str(value)[:30]!r}; choose {', '.join(options)}.")
+    return value
+
+
+def file_path(value: object) -> str:
+    """The server-side path of an uploaded file, as Gradio hands it over (a dict or a string)."""
+    if isinstance(value, dict):
+        value = value.get("path")
+    if not isinstance(value, str) or not value:
+        raise InputError("Upload a .safetensors file first.")
+    if not value.lower().endswith(".safetensors"):
+        raise InputError("Only .safetensors files are accepted.")
+    return value
+
+
+def downsample(frame: pd.DataFrame, points: int = CHART_POINTS) -> pd.DataFrame:
+    """Every k-th row (and the last) so that a chart stays light."""
+    if len(frame) <= points:
+        return frame
+    step = math.ceil(len(frame) / points)
+    keep = list(range(0, len(frame), step))
+    if keep[-1] != len(frame) - 1:
+        keep.append(len(frame) - 1)
+    return frame.iloc[keep]
+
+
+@dataclass
+class Handlers:
+    pretrained: Pretrained
+    limits: Limits
+
+    # -- Predict -------------------------------------------------------------------------------
+
+    def predict(self, sequence: str, model: str) -> float:
+        """The pretrained model's prediction for a sequence ("0, 0.5, 0.25, 1")."""
+        values = parse_sequence(sequence, self.limits)
+        return self.pretrained.models[check_kind(model)].predict(values)
+
+    def predict_both(self, sequence: str, visitor: Visitor | None):
+        """Predict tab: both models on Company A, Company B and the visitor's sequence."""
+        visitor = Visitor.of(visitor)
+        rows = []
+        entries = [(c.name, list(c.sequence), c.label) for c in COMPANIES]
+        if sequence is not None and str(sequence).strip():
+            values = parse_sequence(sequence, self.limits)
+            entries.append(("your sequence", values, known_label(values)))
+        else:
+            values = list(COMPANIES[1].sequence)
+        for name, seq, label in entries:
+            row = {"sequence": name, "values": format_sequence(seq[:12]) + (" ..." if len(seq) > 12 else "")}
+            row["label"] = "" if label is None else f"{label:g}"
+            for kind in MODEL_KINDS:
+                model, whose = visitor.model(kind, self.pretrained.models)
+                row[f"{MODEL_NAMES[kind]} ({whose})"] = round(model.predict(seq), 6)
+            rows.append(row)
+        chart = downsample(pd.DataFrame({"day": range(1, len(values) + 1), "value": values, "series": "value"}))
+        return pd.DataFrame(rows), chart
+
+    def predict_upload(self, weights_file, sequence: str) -> float:
+        """The prediction of an uploaded .safetensors model (either layout) for a sequence."""
+        values = parse_sequence(sequence, self.limits)
+        model = load_file(file_path(weights_file), limits=self.limits)
+        return model.predict(values)
+
+    def use_upload(self, weights_file, visitor: Visitor | None):
+        """Keep an uploaded model for this visitor; Predict and Inside switch to it."""
+        visitor = Visitor.of(visitor)
+        if weights_file is None:
+            return visitor, "", visitor.use_own
+        model = load_file(file_path(weights_file), limits=self.limits)
+        visitor.own[model.kind], visitor.own_source[model.kind] = model, "uploaded"
+        visitor.use_own = True
+        return visitor, f"Loaded your {MODEL_NAMES[model.kind]} weights; Predict and Inside now use them (only for you).", True
+
+    # -- Inside --------------------------------------------------------------------------------
+
+    def trace(self, sequence: str, model: str, visitor: Visitor | None = None) -> pd.DataFrame:
+        """The gates and memories at every step, one row per step."""
+        values = parse_sequence(sequence, self.limits)
+        lstm, _ = Visitor.of(visitor).model(check_kind(model), self.pretrained.models)
+        with torch.no_grad():
+            rows = lstm.trace(torch.tensor(values)).rows()
+        return pd.DataFrame(rows, columns=TRACE_COLUMNS)
+
+    def inside_views(self, table: pd.DataFrame, model: str, visitor: Visitor | None, language: str = "en"):
+        """After a trace: the chart over time and a step slider reset to the last step."""
+        if table is None or len(table) == 0:
+            return None, gr.Slider(minimum=1, maximum=1, value=1), "", ""
+        long = table.melt(id_vars="step", value_vars=list(SERIES), var_name="series", value_name="value")
+        long["series"] = long["series"].map(SERIES)
+        last = int(table["step"].iloc[-1])
+        equations, sentence = self.inside_step(table, last, model, visitor, language)
+        slider = gr.Slider(minimum=1, maximum=max(last, 2), value=last, step=1, interactive=last > 1)
+        return downsample(long, CHART_POINTS * len(SERIES)), slider, equations, sentence
+
+    def inside_step(self, table: pd.DataFrame, step, model: str, visitor: Visitor | None, language: str = "en"):
+        """The equations with this step's numbers, and one sentence on what the gates did."""
+        if table is None or len(table) == 0:
+            return "", ""
+        step = min(max(int(step or 1), 1), len(table))
+        rows = table.to_dict("records")
+        row, previous = rows[step - 1], rows[step - 2] if step > 1 else None
+        lstm, _ = Visitor.of(visitor).model(check_kind(model), self.pretrained.models)
+        return step_equations(row, previous, craft_parameters(lstm)), step_sentence(row, language)
+
+    def parity(self, sequence: str) -> float:
+        """Largest difference between each pretrained model and its weights in the other model."""
+        from ..parity import pretrained_parity
+
+        values = parse_sequence(sequence, self.limits)
+        return pretrained_parity(self.pretrained.models, torch.tensor(values))["largest_difference"]
+
+    def parity_report(self, sequence: str) -> str:
+        from ..parity import pretrained_parity
+
+        values = parse_sequence(sequence, self.limits)
+        report = pretrained_parity(self.pretrained.models, torch.tensor(values))
+        lines = [f"| {name} | {r['prediction']:.2e} | {r['trace']:.2e} |" for name, r in report.items() if isinstance(r, dict)]
+        return (
+            "| weights moved | prediction differs by | gates and memories differ by |\n|---|---|---|\n"
+            + "\n".join(lines)
+            + f"\n\n**Largest difference: {report['largest_difference']:.2e}** (float32 rounding; the same numbers)."
+        )
+
+    # -- Retrain -------------------------------------------------------------------------------
+
+    def check_training(self, model, recipe, epochs, learning_rate, seed, device):
+        """Every training input checked; returns them typed."""
+        limits = self.limits
+        return (
+            choice(model, "model", MODEL_KINDS),
+            choice(recipe, "recipe", ("fast", "statquest")),
+            whole_number(epochs, "number of epochs", 1, limits.max_epochs),
+            real_number(learning_rate, "learning rate", limits.min_learning_rate, limits.max_learning_rate),
+            whole_number(seed, "seed", 0, limits.max_seed),
+            choice(device, "device", ("auto", "cpu", "gpu")),
+        )
+
+    def train(self, model, recipe, epochs, learning_rate, seed, device, visitor=None, progress=gr.Progress()):
+        """Train with Lightning, streaming (progress, loss chart, predictions chart, summary, file)."""
+        from ..training import resolve_device, train
+
+        kind, recipe, epochs, learning_rate, seed, device = self.check_training(model, recipe, epochs, learning_rate, seed, device)
+        resolve_device(device)  # refuse a missing GPU before starting a thread
+        visitor = Visitor.of(visitor)
+        remove_expired(self.limits.trained_file_ttl_seconds)
+        stop = threading.Event()
+        visitor.stop = stop
+        records: queue.SimpleQueue = queue.SimpleQueue()
+        outcome: dict = {}
+
+        def work() -> None:
+            try:
+                outcome["result"] = train(
+                    kind, recipe, epochs=epochs, learning_rate=learning_rate, seed=seed, device=device,
+                    on_epoch=records.put, stop=stop, limits=self.limits,
+                )
+            except BaseException as exc:  # reported to the visitor below
+                outcome["error"] = exc
+
+        worker = threading.Thread(target=work, name=f"train-{kind}", daemon=True)
+        history: list = []
+        worker.start()
+        try:
+            while worker.is_alive() or not records.empty():
+                worker.join(0.2)
+                while not records.empty():
+                    history.append(records.get())
+                if history:
+                    last = history[-1]
+                    progress(min(last.epoch / epochs, 1.0), desc=f"epoch {last.epoch} of {epochs}")
+                    text = f"Epoch {last.epoch} of {epochs}: loss {last.loss:.4g}, Company A {last.company_a:.4f}, Company B {last.company_b:.4f}"
+                    yield text, *self.training_charts(history), None, None, visitor
+        finally:
+            stop.set()  # a cancelled or abandoned stream ends the training within one step
+            worker.join(timeout=10)
+            visitor.stop = None
+        if "error" in outcome:
+            error = outcome["error"]
+            raise error if isinstance(error, LSTMDemoError) else RuntimeError("training failed") from error
+        result = outcome["result"]
+        summary = result.summary()
+        words = {
+            "completed": "Finished",
+            "converged": "Converged",
+            "stopped": "Stopped by you",
+            "time_limit": f"Stopped at the time limit ({self.limits.max_train_seconds:g} s): a partial result",
+            "diverged": "Training diverged (the loss became NaN or infinite): no weights are offered, and your earlier weights are kept",
+        }
+        text = (
+            f"**{words[result.stop_reason]}** after {result.epochs} epochs in {result.seconds:.2f} s on {result.device}. "
+            f"Loss {result.loss:.4g}; Company A {result.predictions_before['company_a']:.4f} → {result.predictions['company_a']:.4f}, "
+            f"Company B {result.predictions_before['company_b']:.4f} → {result.predictions['company_b']:.4f}."
+        )
+        path = None
+        if result.stop_reason != "diverged":
+            path = str(write_trained(result.model, summary))
+            visitor.own[kind], visitor.own_source[kind] = result.model.cpu().eval(), "trained"
+        yield text, *self.training_charts(history), summary, path, visitor
+
+    @staticmethod
+    def training_charts(history: list) -> tuple[pd.DataFrame, pd.DataFrame]:
+        frame = pd.DataFrame([(r.epoch, r.loss, r.company_a, r.company_b) for r in history], columns=["epoch", "loss", "Out 0 (Company A)", "Out 1 (Company B)"])
+        frame = downsample(frame)
+        loss = frame[["epoch", "loss"]].assign(series="loss")
+        predictions = frame.melt(id_vars="epoch", value_vars=["Out 0 (Company A)", "Out 1 (Company B)"], var_name="series", value_name="prediction")
+        return loss, predictions
+
+    def stop(self, visitor: Visitor | None) -> str:
+        visitor = Visitor.of(visitor)
+        if visitor.stop is not None:
+            visitor.stop.set()
+            return "Stopping…"
+        return "Nothing is training."
+
+    def use_own(self, enabled: bool, visitor: Visitor | None):
+        visitor = Visitor.of(visitor)
+        visitor.use_own = bool(enabled)
+        return visitor
+
+
+def wrap_all(handlers: Handlers) -> dict[str, Callable]:
+    """The handlers as event functions: errors become one sentence for the visitor."""
+    names = [n for n, v in inspect.getmembers(Handlers, inspect.isfunction) if not n.startswith("_") and n not in ("check_training", "training_charts")]
+    return {name: friendly(getattr(handlers, name)) for name in names}

@@ -1,0 +1,81 @@
+"""What the Space keeps for one visitor, and where trained weights wait to be downloaded.
+
+A Visitor lives in a gr.State, so each page load (and each gradio_client Client) has its own;
+nothing module-level holds a visitor's data. The pretrained models are shared and never changed:
+a visitor's own weights (trained or uploaded) are separate models.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..models import LSTMModel
+
+
+@dataclass
+class Visitor:
+    own: dict[str, LSTMModel] = field(default_factory=dict)  # kind -> this visitor's weights
+    own_source: dict[str, str] = field(default_factory=dict)  # kind -> "trained" / "uploaded"
+    use_own: bool = False  # Predict and Inside use `own` where it has the model
+    stop: threading.Event | None = None  # set by Stop: ends this visitor's running training
+
+    @classmethod
+    def of(cls, value: object) -> Visitor:
+        return value if isinstance(value, Visitor) else cls()
+
+    def model(self, kind: str, pretrained: dict[str, LSTMModel]) -> tuple[LSTMModel, str]:
+        """The model this visitor sees for `kind`, and whose it is ("pretrained", "trained", ...)."""
+        if self.use_own and kind in self.own:
+            return self.own[kind], self.own_source[kind]
+        return pretrained[kind], "pretrained"
+
+
+TRAINED_DIR = Path(tempfile.gettempdir()) / "lstm_demo_trained"
+
+
+def write_trained(model: LSTMModel, summary: dict) -> Path:
+    """The trained weights as one .safetensors file whose metadata holds the config and summary.
+
+    Written under a temporary name and renamed, so a full disk never leaves half a file.
+    """
+    from safetensors.torch import save_file
+
+    TRAINED_DIR.mkdir(parents=True, exist_ok=True)
+    name = f"lstm-{model.kind}-{summary['recipe']}-seed{summary['seed']}-{uuid.uuid4().hex[:8]}.safetensors"
+    target = TRAINED_DIR / name
+    partial = TRAINED_DIR / f".{name}.partial"
+    state = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
+    metadata = {
+        "format": "pt",
+        "config": json.dumps({"model": model.kind, "input_size": 1, "hidden_size": 1}),
+        "training": json.dumps(summary),
+    }
+    try:
+        save_file(state, partial, metadata=metadata)
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+    return target
+
+
+def remove_expired(ttl_seconds: float, now: float | None = None) -> int:
+    """Delete trained files older than the limit; returns how many went."""
+    now = time.time() if now is None else now
+    removed = 0
+    if not TRAINED_DIR.exists():
+        return 0
+    for path in TRAINED_DIR.iterdir():
+        try:
+            if now - path.stat().st_mtime > ttl_seconds:
+                path.unlink()
+                removed += 1
+        except FileNotFoundError:
+            pass
+    return removed
