@@ -10,7 +10,7 @@ import os
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
-from lstm_demo.ui import build_demo, launch_kwargs  # noqa: E402
+from lstm_demo.ui import build_demo, launch_kwargs, warm_up  # noqa: E402
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
 logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -18,4 +18,6 @@ logging.getLogger("httpx").setLevel(logging.WARNING)
 demo = build_demo()
 
 if __name__ == "__main__":
-    demo.launch(**launch_kwargs())
+    demo.launch(**launch_kwargs(), prevent_thread_lock=True)
+    warm_up()  # Lightning is imported once the page is served, not at the first Train click
+    demo.block_thread()

@@ -52,7 +52,7 @@ def machine_lines() -> list[str]:
         f"CPU: {cpu_model()}; cores: {os.cpu_count()} ({usable} usable by this process)",
         f"Python {platform.python_version()}, torch {torch.__version__}, lightning {lightning.__version__}, "
         f"{platform.system()} {platform.release()}",
-        f"CUDA available: {torch.cuda.is_available()}; torch threads: 1 for both sides (torch.set_num_threads(1))",
+        f"CUDA available: {torch.cuda.is_available()}; torch threads: 1 (torch.set_num_threads(1): lstm_demo's train() and the seed baseline)",
     ]
 
 

@@ -70,6 +70,11 @@ def parse_args():
     return args
 
 
+def side(label: str, text: str) -> None:
+    """One line of a side's figures, the labels in one column."""
+    print(f"  {label + ':' if label else '':<36} {text}")
+
+
 def fmt_predictions(a: float, b: float) -> str:
     return f"A {a:.4g} / B {b:.4g}"
 
@@ -100,10 +105,10 @@ def time_to_converged(args) -> bool:
         fit_ratio = median(seed_seconds) / median(fast_fit)
         wall_ratio = median(seed_seconds) / median(fast_wall)
         print(f"{kind}:")
-        print(f"  seed setup, {epochs} epochs:        fit {spread(seed_seconds)}; {fmt_predictions(a, b)}"
-              f"{'' if converged(a, b) else ' (not within 0.01 of the labels)'}")
-        print(f"  train({kind!r}, 'fast'), seed 42:  fit {spread(fast_fit)}; whole train() {spread(fast_wall)}")
-        print(f"    {last.epochs} epochs, stop_reason {last.stop_reason!r}, {fmt_predictions(fast_a, fast_b)}")
+        side(f"seed setup, {epochs} epochs", f"fit {spread(seed_seconds)}")
+        side("", f"{fmt_predictions(a, b)}{'' if converged(a, b) else ' (not within 0.01 of the labels)'}")
+        side(f"train({kind!r}, 'fast'), seed 42", f"fit {spread(fast_fit)}; whole train() {spread(fast_wall)}")
+        side("", f"{last.epochs} epochs, stop_reason {last.stop_reason!r}, {fmt_predictions(fast_a, fast_b)}")
         print(f"  ratio seed / fast: {fit_ratio:.1f}x (fit), {wall_ratio:.1f}x (seed fit / whole train())")
         ok &= claim(f"{kind}: fast recipe converged within 0.01 in all {len(fast_results)} runs", all_converged)
         ok &= verdict(f"{kind}: fast seconds (median, fit)", median(fast_fit), FAST_SECONDS_TARGET, False)
@@ -141,9 +146,9 @@ def replay(args) -> bool:
         pa, pb = project_results[-1].predictions["company_a"], project_results[-1].predictions["company_b"]
         ratio = median(seed_seconds) / median(project_fit)
         print(f"{kind}, {epochs} epochs:")
-        print(f"  seed setup:                     fit {spread(seed_seconds)}; {fmt_predictions(a, b)}")
-        print(f"  train({kind!r}, 'statquest'):  fit {spread(project_fit)}; whole train() {spread(project_wall)};"
-              f" {fmt_predictions(pa, pb)}")
+        side("seed setup", f"fit {spread(seed_seconds)}; {fmt_predictions(a, b)}")
+        side(f"train({kind!r}, 'statquest')", f"fit {spread(project_fit)}; whole train() {spread(project_wall)}")
+        side("", fmt_predictions(pa, pb))
         print(f"  max |seed - project| over both predictions and all runs: {diff:.3g}")
         print(f"  ratio seed / project: {ratio:.1f}x (fit)")
         if (kind, epochs) in EXPECTED:

@@ -60,3 +60,24 @@ def make_hub_cache(cache: Path, repo_id: str, commit: str, source: Path, ref: st
 @pytest.fixture
 def weights_dir():
     return ROOT / "weights"
+
+
+ARTIFACTS = ROOT / "artifacts"
+
+
+@pytest.fixture(scope="session")
+def app_server():
+    """One real app for the API and browser tests: (url, process)."""
+    from server import running_app
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    env = {"LSTM_DEMO_MAX_TRAIN_SECONDS": "30"}
+    with running_app(env, log_path=ARTIFACTS / "app-server.log") as (url, process):
+        yield url, process
+
+
+@pytest.fixture
+def client(app_server):
+    from gradio_client import Client
+
+    return Client(app_server[0], verbose=False)

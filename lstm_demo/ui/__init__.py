@@ -1,5 +1,5 @@
 """The Space's user interface (needs Gradio; the rest of the package does not)."""
 
-from .layout import build_demo, launch_kwargs
+from .layout import build_demo, launch_kwargs, warm_up
 
-__all__ = ["build_demo", "launch_kwargs"]
+__all__ = ["build_demo", "launch_kwargs", "warm_up"]

@@ -179,7 +179,7 @@ class Handlers:
         lstm, _ = Visitor.of(visitor).model(check_kind(model), self.pretrained.models)
         with torch.no_grad():
             rows = lstm.trace(torch.tensor(values)).rows()
-        return pd.DataFrame(rows, columns=TRACE_COLUMNS)
+        return pd.DataFrame(rows, columns=TRACE_COLUMNS).round(6)  # 1e-6 is finer than any chart
 
     def inside_views(self, table: pd.DataFrame, model: str, visitor: Visitor | None, language: str = "en"):
         """After a trace: the chart over time and a step slider reset to the last step."""
@@ -305,12 +305,10 @@ class Handlers:
         predictions = frame.melt(id_vars="epoch", value_vars=["Out 0 (Company A)", "Out 1 (Company B)"], var_name="series", value_name="prediction")
         return loss, predictions
 
-    def stop(self, visitor: Visitor | None) -> str:
+    def stop(self, visitor: Visitor | None) -> None:
         visitor = Visitor.of(visitor)
         if visitor.stop is not None:
             visitor.stop.set()
-            return "Stopping…"
-        return "Nothing is training."
 
     def use_own(self, enabled: bool, visitor: Visitor | None):
         visitor = Visitor.of(visitor)

@@ -34,10 +34,15 @@ SERIES_COLOURS = dict(zip(
     ["forget gate F", "input gate I", "candidate C~", "output gate O", "long-term memory C", "short-term memory H"], PALETTE
 ))  # fmt: skip
 
+# Readable from a 390-px phone to a laptop: nothing may be wider than the screen; wide tables and
+# formulas scroll inside their own box instead of the page.
 CSS = """
-.gradio-container {max-width: 1100px !important; margin: auto;}
-#equations .katex-display {margin: 0.3em 0; overflow-x: auto; overflow-y: hidden;}
-@media (max-width: 480px) { .gradio-container {padding: 4px !important;} }
+.gradio-container {max-width: min(1100px, 100vw) !important; margin: auto;}
+.gradio-container .block, .gradio-container .form, .gradio-container .row, .gradio-container .column {min-width: 0 !important; max-width: 100%;}
+#predict-table, #inside-table {overflow-x: auto;}
+pre, pre code {white-space: pre-wrap !important; word-break: break-word;}
+.katex-display {margin: 0.3em 0; overflow-x: auto; overflow-y: hidden;}
+@media (max-width: 480px) {.gradio-container {padding: 4px !important;}}
 """
 
 # No web fonts: the page must load from this server alone.
@@ -78,7 +83,7 @@ def build_demo(pretrained: Pretrained | None = None, limits: Limits | None = Non
             gr.Markdown(f"*Serving {pretrained.source}.*", elem_id="weights-source")
             gr.DeepLinkButton(value="Share this state", copied_value="Link copied", size="sm", scale=0, min_width=160)
 
-        with gr.Tabs(selected="predict") as tabs:
+        with gr.Tabs(selected="predict", overflow_behavior="wrap") as tabs:
             # -- Predict ---------------------------------------------------------------------
             with gr.Tab(T("tab.predict"), id="predict"):
                 with gr.Row():
@@ -105,7 +110,7 @@ def build_demo(pretrained: Pretrained | None = None, limits: Limits | None = Non
                     i_sequence = gr.Textbox(value=company_b, label=T("sequence"), max_lines=3, scale=3, elem_id="inside-sequence")
                     i_model = gr.Radio(MODEL_CHOICES, value="craft", label=T("model"), scale=2, elem_id="inside-model")
                 i_button = gr.Button(T("inside.button"), variant="primary", elem_id="inside-button")
-                i_chart = gr.LinePlot(x="step", y="value", color="series", title="Gates and memories over time", x_title="time step t", y_title="value", color_map=SERIES_COLOURS, height=300, label=T("inside.chart"))
+                i_chart = gr.LinePlot(x="step", y="value", color="series", title="Gates and memories over time", x_title="time step t", y_title="value", color_map=SERIES_COLOURS, height=360, label=T("inside.chart"))
                 i_step = gr.Slider(1, 4, value=4, step=1, label=T("inside.step"), elem_id="inside-step")
                 i_sentence = gr.Markdown(elem_id="inside-sentence")
                 with gr.Row():
@@ -133,8 +138,8 @@ def build_demo(pretrained: Pretrained | None = None, limits: Limits | None = Non
                     r_stop = gr.Button(T("retrain.stop"), variant="stop", elem_id="stop-button")
                 r_progress = gr.Markdown(elem_id="train-progress")
                 with gr.Row():
-                    r_loss = gr.LinePlot(x="epoch", y="loss", color="series", title="Loss per epoch", x_title="epoch", y_title="mean squared error", color_map={"loss": PALETTE[5]}, height=260, label=T("retrain.loss"), elem_id="loss-plot")
-                    r_predictions = gr.LinePlot(x="epoch", y="prediction", color="series", title="Predictions per epoch", x_title="epoch", y_title="prediction", y_lim=[-0.1, 1.1], color_map={"Out 0 (Company A)": PALETTE[0], "Out 1 (Company B)": PALETTE[1]}, height=260, label=T("retrain.predictions"))
+                    r_loss = gr.LinePlot(x="epoch", y="loss", color="series", title="Loss per epoch", x_title="epoch", y_title="mean squared error", color_map={"loss": PALETTE[5]}, height=320, label=T("retrain.loss"), elem_id="loss-plot")
+                    r_predictions = gr.LinePlot(x="epoch", y="prediction", color="series", title="Predictions per epoch", x_title="epoch", y_title="prediction", y_lim=[-0.1, 1.1], color_map={"Out 0 (Company A)": PALETTE[0], "Out 1 (Company B)": PALETTE[1]}, height=320, label=T("retrain.predictions"))
                 with gr.Row():
                     r_summary = gr.JSON(label=T("retrain.summary"), elem_id="train-summary")
                     r_file = gr.File(label=T("retrain.file"), interactive=False)
@@ -181,7 +186,9 @@ def build_demo(pretrained: Pretrained | None = None, limits: Limits | None = Non
             concurrency_id="training",
         )
         training.success(lambda: gr.Checkbox(value=False), None, [r_use], api_visibility=PRIVATE)
-        r_stop.click(h["stop"], [visitor], [r_progress], api_visibility=PRIVATE, queue=False, cancels=[training])
+        # Stop sets this visitor's stop signal: the training ends within one step and the stream
+        # reports the partial result. (A script's job.cancel() closes the stream, which does the same.)
+        r_stop.click(h["stop"], [visitor], None, api_visibility=PRIVATE, queue=False)
         r_use.change(h["use_own"], [r_use, visitor], [visitor], api_visibility=PRIVATE).then(
             h["predict_both"], [p_sequence, visitor], [p_table, p_chart], api_visibility=PRIVATE
         )
@@ -250,6 +257,11 @@ client.predict(handle_file("model.safetensors"), "0, 0.5, 0.25, 1", api_name="/p
 Sequences up to {limits.max_sequence_length:,} numbers; up to {limits.max_epochs:,} epochs and {limits.max_train_seconds:g} s per
 training; {limits.max_concurrent_trainings} trainings at once; uploads up to {limits.max_upload_bytes:,} bytes (`.safetensors` only).
 """
+
+
+def warm_up() -> None:
+    """Import what training needs (Lightning: seconds) so that the first Train click does not wait."""
+    from .. import training  # noqa: F401
 
 
 def launch_kwargs(limits: Limits | None = None) -> dict:
