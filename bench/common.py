@@ -52,16 +52,31 @@ def machine_lines() -> list[str]:
         f"CPU: {cpu_model()}; cores: {os.cpu_count()} ({usable} usable by this process)",
         f"Python {platform.python_version()}, torch {torch.__version__}, lightning {lightning.__version__}, "
         f"{platform.system()} {platform.release()}",
-        f"CUDA available: {torch.cuda.is_available()}; torch threads: 1 (torch.set_num_threads(1): lstm_demo's train() and the seed baseline)",
+        f"CUDA available: {torch.cuda.is_available()}; "
+        "torch threads: 1 (torch.set_num_threads(1) in lstm_demo's train() and in the seed baseline)",
     ]
+
+
+def load_line() -> str:
+    """The load averages: on a 2-core machine anything above ~1 means another job shared the CPU
+    with the benchmark, and its timings (the seed's more than the project's) are inflated."""
+    if not hasattr(os, "getloadavg"):
+        return "load average: unknown"
+    one, five, fifteen = os.getloadavg()
+    return f"load average (1, 5, 15 min): {one:.2f}, {five:.2f}, {fifteen:.2f}"
 
 
 def print_header(title: str, settings: dict) -> None:
     print(f"== {title} ==")
     for line in machine_lines():
         print(line)
+    print(f"at start, {load_line()}")
     print("settings: " + ", ".join(f"{k}={v}" for k, v in settings.items()))
     print(flush=True)
+
+
+def print_footer() -> None:
+    print(f"at end, {load_line()}")
 
 
 def progress(message: str) -> None:

@@ -23,7 +23,7 @@ import argparse
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
-from common import KINDS, median, print_header, progress, project_train
+from common import KINDS, median, print_footer, print_header, progress, project_train
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,9 @@ class Choice:
     optimizer: str
     learning_rate: float
 
+
+# How a run that did not converge ended, in words (TrainResult.stop_reason).
+OUTCOMES = {"completed": "ran to the cap", "diverged": "diverged", "time_limit": "hit the time limit"}
 
 CHOSEN = Choice("Rprop lr 0.01", "rprop", 0.01)
 ALTERNATIVES = (Choice("Adam lr 0.03", "adam", 0.03), Choice("Adam lr 0.1", "adam", 0.1))
@@ -94,7 +97,9 @@ def main() -> int:
         print(f"{kind}: the project's fast recipe is {base}")
         if (base.optimizer, base.learning_rate) != (CHOSEN.optimizer, CHOSEN.learning_rate):
             print(f"  NOTE: it no longer uses {CHOSEN.label}; the rows below still measure {CHOSEN.label}")
-        recipes = {c: replace(base, optimizer=c.optimizer, learning_rate=c.learning_rate, epochs=args.cap) for c in choices}
+        recipes = {
+            c: replace(base, optimizer=c.optimizer, learning_rate=c.learning_rate, epochs=args.cap) for c in choices
+        }
         rows = {c: Row(c) for c in choices}
         for n, seed in enumerate(seeds, start=1):
             for choice in choices:
@@ -108,23 +113,29 @@ def main() -> int:
             for choice in choices:
                 rows[choice].seed_42 = describe(project_train(kind, recipes[choice], seed=42)[0])
 
-        header = f"  {'choice':<14} {'converged':>10} {'median epochs':>14} {'median s':>9} {'seed 42 epochs':>18}  others"
-        print(header)
+        # Medians are over the seeds that converged; "others" says how the rest ended.
+        columns = ("converged", 10), ("median epochs", 14), ("median fit s", 13), ("seed 42 epochs", 18)
+        print(f"  {'choice':<14} " + " ".join(f"{name:>{width}}" for name, width in columns) + "  others")
         for choice, row in rows.items():
             done = len(row.epochs)
-            others = ", ".join(f"{r} {k}" for r, k in sorted(row.reasons.items()) if r != "converged") or "-"
+            others = ", ".join(
+                f"{count} {OUTCOMES.get(reason, reason)}" for reason, count in sorted(row.reasons.items())
+                if reason != "converged"
+            ) or "-"  # fmt: skip
             med_epochs = f"{median(row.epochs):.0f}" if done else "-"
             med_seconds = f"{median(row.seconds):.3f}" if done else "-"
-            print(f"  {choice.label:<14} {f'{done}/{len(seeds)}':>10} {med_epochs:>14} {med_seconds:>9} "
+            print(f"  {choice.label:<14} {f'{done}/{len(seeds)}':>10} {med_epochs:>14} {med_seconds:>13} "
                   f"{row.seed_42:>18}  {others}")
         print()
         chosen = rows[CHOSEN]
         summary_lines.append(
-            f"{kind}: fast recipe ({CHOSEN.label}): {len(chosen.epochs)}/{len(seeds)} seeds converge within {args.cap} epochs"
+            f"{kind}: fast recipe ({CHOSEN.label}): "
+            f"{len(chosen.epochs)}/{len(seeds)} seeds converge within {args.cap} epochs"
         )
 
     for line in summary_lines:
         print(line)
+    print_footer()
     return 0
 
 

@@ -109,7 +109,7 @@ def test_training_streams_a_growing_curve_and_stop_ends_it(page, app_server):
     second = _epoch(page)
     assert second > first, "the progress did not move"
     assert page.locator("#loss-plot canvas, #loss-plot svg").count() >= 1
-    page.screenshot(path=ARTIFACTS / "retrain-running.png", full_page=True)
+    page.screenshot(path=ARTIFACTS / "retrain-running.png", animations="disabled")
     page.locator("#stop-button").click()
     page.wait_for_function("document.querySelector('#train-progress').innerText.includes('Stopped by you')", timeout=5_000)
     epochs = int(re.search(r"after (\d+) epochs", page.locator("#train-progress").inner_text()).group(1))
@@ -136,3 +136,23 @@ def test_two_visitors_see_their_own_weights(browser, app_server):
     finally:
         for c in contexts:
             c.close()
+
+
+def test_share_button_copies_a_link_that_restores_inputs_and_results(browser, app_server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, permissions=["clipboard-read", "clipboard-write"])
+    try:
+        page = context.new_page()
+        open_page(page, app_server[0])
+        page.locator("#predict-sequence textarea").fill("0.9, 0.1, 0.3")
+        page.locator("#predict-button").click()
+        page.wait_for_function("document.querySelector('#predict-table').innerText.includes('0.9, 0.1, 0.3')", timeout=15_000)
+        page.get_by_role("button", name="Share this state").click()
+        page.wait_for_function("navigator.clipboard.readText().then(t => t.includes('deep_link='))", timeout=10_000)
+        link = page.evaluate("navigator.clipboard.readText()")
+        assert link.startswith(app_server[0].rstrip("/")) and "deep_link=" in link, link
+        visitor = context.new_page()
+        visitor.goto(link)
+        visitor.wait_for_function("document.querySelector('#predict-table') && document.querySelector('#predict-table').innerText.includes('0.9, 0.1, 0.3')", timeout=30_000)
+        assert visitor.locator("#predict-sequence textarea").input_value() == "0.9, 0.1, 0.3"
+    finally:
+        context.close()

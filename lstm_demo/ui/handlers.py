@@ -136,7 +136,9 @@ class Handlers:
         return self.pretrained.models[check_kind(model)].predict(values)
 
     def predict_both(self, sequence: str, visitor: Visitor | None):
-        """Predict tab: both models on Company A, Company B and the visitor's sequence."""
+        """Predict tab: both models on Company A, Company B and the visitor's sequence.
+
+        Returns the table, the sequence's chart, and the sequence itself (for deep links)."""
         visitor = Visitor.of(visitor)
         rows = []
         entries = [(c.name, list(c.sequence), c.label) for c in COMPANIES]
@@ -153,7 +155,7 @@ class Handlers:
                 row[f"{MODEL_NAMES[kind]} ({whose})"] = round(model.predict(seq), 6)
             rows.append(row)
         chart = downsample(pd.DataFrame({"day": range(1, len(values) + 1), "value": values, "series": "value"}))
-        return pd.DataFrame(rows), chart
+        return pd.DataFrame(rows), chart, sequence
 
     def predict_upload(self, weights_file, sequence: str) -> float:
         """The prediction of an uploaded .safetensors model (either layout) for a sequence."""
@@ -181,16 +183,17 @@ class Handlers:
             rows = lstm.trace(torch.tensor(values)).rows()
         return pd.DataFrame(rows, columns=TRACE_COLUMNS).round(6)  # 1e-6 is finer than any chart
 
-    def inside_views(self, table: pd.DataFrame, model: str, visitor: Visitor | None, language: str = "en"):
-        """After a trace: the chart over time and a step slider reset to the last step."""
+    def inside_views(self, table: pd.DataFrame, sequence: str, model: str, visitor: Visitor | None, language: str = "en"):
+        """After a trace: the chart over time, a step slider at the last step, that step's
+        equations and sentence, and the inputs unchanged (so that a deep link saves them)."""
         if table is None or len(table) == 0:
-            return None, gr.Slider(minimum=1, maximum=1, value=1), "", ""
+            return None, gr.Slider(minimum=1, maximum=1, value=1), "", "", sequence, model
         long = table.melt(id_vars="step", value_vars=list(SERIES), var_name="series", value_name="value")
         long["series"] = long["series"].map(SERIES)
         last = int(table["step"].iloc[-1])
         equations, sentence = self.inside_step(table, last, model, visitor, language)
         slider = gr.Slider(minimum=1, maximum=max(last, 2), value=last, step=1, interactive=last > 1)
-        return downsample(long, CHART_POINTS * len(SERIES)), slider, equations, sentence
+        return downsample(long, CHART_POINTS * len(SERIES)), slider, equations, sentence, sequence, model
 
     def inside_step(self, table: pd.DataFrame, step, model: str, visitor: Visitor | None, language: str = "en"):
         """The equations with this step's numbers, and one sentence on what the gates did."""

@@ -158,17 +158,16 @@ def build_demo(pretrained: Pretrained | None = None, limits: Limits | None = Non
         gr.api(h["predict"], api_name="predict", api_visibility=PUBLIC)
         gr.api(h["parity"], api_name="parity", api_visibility=PUBLIC)
 
+        # The sequence is an output too (unchanged), so that a deep link saves it with the results.
+        predict_both = dict(fn=h["predict_both"], inputs=[p_sequence, visitor], outputs=[p_table, p_chart, p_sequence], api_visibility=PRIVATE)
         for trigger in (p_button.click, p_sequence.submit):
-            trigger(h["predict_both"], [p_sequence, visitor], [p_table, p_chart], api_visibility=PRIVATE)
-        demo.load(h["predict_both"], [p_sequence, visitor], [p_table, p_chart], api_visibility=PRIVATE)
+            trigger(**predict_both)
 
         u_button.click(h["predict_upload"], [u_file, p_sequence], [u_prediction], api_name="predict_upload", preprocess=False, api_visibility=PUBLIC)
-        u_file.upload(h["use_upload"], [u_file, visitor], [visitor, u_status, r_use], preprocess=False, api_visibility=PRIVATE).then(
-            h["predict_both"], [p_sequence, visitor], [p_table, p_chart], api_visibility=PRIVATE
-        )
+        u_file.upload(h["use_upload"], [u_file, visitor], [visitor, u_status, r_use], preprocess=False, api_visibility=PRIVATE).then(**predict_both)
 
         traced = i_button.click(h["trace"], [i_sequence, i_model, visitor], [i_table], api_name="trace", preprocess=False, api_visibility=PUBLIC)
-        traced.success(h["inside_views"], [i_table, i_model, visitor], [i_chart, i_step, i_equations, i_sentence], api_visibility=PRIVATE)
+        traced.success(h["inside_views"], [i_table, i_sequence, i_model, visitor], [i_chart, i_step, i_equations, i_sentence, i_sequence, i_model], api_visibility=PRIVATE)
         i_step.release(h["inside_step"], [i_table, i_step, i_model, visitor], [i_equations, i_sentence], api_visibility=PRIVATE, trigger_mode="always_last")
         i_step.change(h["inside_step"], [i_table, i_step, i_model, visitor], [i_equations, i_sentence], api_visibility=PRIVATE, trigger_mode="always_last", show_progress="hidden")
         pa_button.click(h["parity_report"], [i_sequence], [pa_report], api_visibility=PRIVATE)
@@ -189,14 +188,10 @@ def build_demo(pretrained: Pretrained | None = None, limits: Limits | None = Non
         # Stop sets this visitor's stop signal: the training ends within one step and the stream
         # reports the partial result. (A script's job.cancel() closes the stream, which does the same.)
         r_stop.click(h["stop"], [visitor], None, api_visibility=PRIVATE, queue=False)
-        r_use.change(h["use_own"], [r_use, visitor], [visitor], api_visibility=PRIVATE).then(
-            h["predict_both"], [p_sequence, visitor], [p_table, p_chart], api_visibility=PRIVATE
-        )
+        r_use.change(h["use_own"], [r_use, visitor], [visitor], api_visibility=PRIVATE).then(**predict_both)
 
         # Shareable links: ?tab=inside&model=craft&sequence=1,0.5,0.25,1 opens that state.
-        demo.load(_from_query, None, [tabs, p_sequence, i_sequence, i_model, r_model], api_visibility=PRIVATE).then(
-            h["predict_both"], [p_sequence, visitor], [p_table, p_chart], api_visibility=PRIVATE
-        )
+        demo.load(_from_query, [p_sequence, i_sequence, i_model, r_model], [tabs, p_sequence, i_sequence, i_model, r_model], api_visibility=PRIVATE).then(**predict_both)
     demo.queue(default_concurrency_limit=8, max_size=limits.max_queue_size)
     return demo
 
@@ -208,22 +203,20 @@ def _recipe_defaults(recipe: str, model: str):
     return gr.Number(value=chosen.epochs), gr.Number(value=chosen.learning_rate)
 
 
-def _from_query(request: gr.Request):
-    """Open the page in the state a link names: tab, model and sequence."""
+def _from_query(p_sequence: str, i_sequence: str, i_model: str, r_model: str, request: gr.Request):
+    """Open the page in the state a link names: tab, model and sequence.
+
+    Values the link does not name are handed back as they are (a deep link may have restored
+    them; an update without a value would drop them from what the next deep link saves).
+    """
     query = dict(request.query_params) if request is not None else {}
-    tab = query.get("tab", "")
-    model = query.get("model", "")
-    sequence = query.get("sequence", "")
-    updates = [gr.Tabs(selected=tab) if tab in ("predict", "inside", "retrain", "about") else gr.Tabs()]
+    tab, model, sequence = query.get("tab", ""), query.get("model", ""), query.get("sequence", "")
+    tabs = gr.Tabs(selected=tab) if tab in ("predict", "inside", "retrain", "about") else gr.Tabs()
     if sequence and len(sequence) <= 200_000:
-        updates += [gr.Textbox(value=sequence), gr.Textbox(value=sequence)]
-    else:
-        updates += [gr.Textbox(), gr.Textbox()]
+        p_sequence = i_sequence = sequence
     if model in ("builtin", "craft"):
-        updates += [gr.Radio(value=model), gr.Radio(value=model)]
-    else:
-        updates += [gr.Radio(), gr.Radio()]
-    return updates
+        i_model = r_model = model
+    return tabs, p_sequence, i_sequence, i_model, r_model
 
 
 def _card_body(kind: str) -> str:
