@@ -10,12 +10,16 @@ import os
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
+from lstm_demo import WeightsError  # noqa: E402
 from lstm_demo.ui import build_demo, launch_kwargs, warm_up  # noqa: E402
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
 logging.getLogger("httpx").setLevel(logging.WARNING)
 
-demo = build_demo()
+try:
+    demo = build_demo()
+except WeightsError as error:  # e.g. a pinned Hub revision that is not in the cache, offline
+    raise SystemExit(f"error: {error}") from None
 
 if __name__ == "__main__":
     demo.launch(**launch_kwargs(), prevent_thread_lock=True)

@@ -364,7 +364,15 @@ def train(
             trainer.fit(task, train_dataloaders=loader)
         except (KeyboardInterrupt, SystemExit) as exc:
             # Lightning turns an interrupt into sys.exit(1); a server thread must survive it.
-            raise TrainingError("Training was interrupted before it finished.") from exc
+            raise TrainingError("Training was interrupted before it finished; nothing was saved.") from exc
+        except torch.cuda.OutOfMemoryError as exc:
+            raise TrainingError("The GPU ran out of memory; train on the CPU instead.") from exc
+        except Exception as exc:
+            if isinstance(exc.__context__, (KeyboardInterrupt, SystemExit)):
+                # Off the main thread Lightning's interrupt handling fails to install its signal
+                # handler, and that ValueError hides the interrupt.
+                raise TrainingError("Training was interrupted before it finished; nothing was saved.") from exc
+            raise TrainingError(f"Training failed inside a step ({type(exc).__name__}); nothing was saved.") from exc
         seconds = time.perf_counter() - started
 
     model.eval()

@@ -20,7 +20,7 @@ import pandas as pd
 import torch
 
 from ..data import COMPANIES, format_sequence, known_label, parse_sequence
-from ..errors import InputError, LSTMDemoError
+from ..errors import InputError, LSTMDemoError, TrainingError
 from ..explain import step_equations, step_sentence
 from ..limits import Limits
 from ..models import MODEL_KINDS, LSTMModel, Trace, check_kind, craft_parameters
@@ -279,7 +279,9 @@ class Handlers:
             visitor.stop = None
         if "error" in outcome:
             error = outcome["error"]
-            raise error if isinstance(error, LSTMDemoError) else RuntimeError("training failed") from error
+            if isinstance(error, LSTMDemoError):
+                raise error
+            raise TrainingError(f"Training failed ({type(error).__name__}); nothing was saved.") from error
         result = outcome["result"]
         summary = result.summary()
         words = {
@@ -295,8 +297,12 @@ class Handlers:
             f"Company B {result.predictions_before['company_b']:.4f} → {result.predictions['company_b']:.4f}."
         )
         path = None
-        if result.stop_reason != "diverged":
-            path = str(write_trained(result.model, summary))
+        if result.stop_reason != "diverged":  # a diverged model is not offered; earlier weights stay
+            try:
+                path = str(write_trained(result.model, summary))
+            except OSError as exc:
+                log.warning("could not write trained weights: %s", exc)
+                text += " The weights file could not be written on the server (disk full or not writable); they are still yours in this session."
             visitor.own[kind], visitor.own_source[kind] = result.model.cpu().eval(), "trained"
         yield text, *self.training_charts(history), summary, path, visitor
 

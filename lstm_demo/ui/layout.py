@@ -23,6 +23,7 @@ from ..explain import equations_markdown
 from ..limits import Limits
 from ..weights import BUNDLED, Pretrained, load_pretrained
 from .handlers import Handlers, wrap_all
+from .state import start_janitor
 from .text import EN, ZH
 
 I18N = gr.I18n(en=EN, zh=ZH)
@@ -68,6 +69,7 @@ def build_demo(pretrained: Pretrained | None = None, limits: Limits | None = Non
     limits = limits or Limits.from_env()
     pretrained = pretrained or load_pretrained(limits=limits)
     handlers = Handlers(pretrained, limits)
+    start_janitor(limits.trained_file_ttl_seconds)
     h = wrap_all(handlers)
     if os.environ.get("SPACES_ZERO_GPU"):  # on ZeroGPU a GPU is lent per call of a decorated function
         import spaces
@@ -75,7 +77,9 @@ def build_demo(pretrained: Pretrained | None = None, limits: Limits | None = Non
         h["train"] = spaces.GPU(h["train"])
     company_b = format_sequence(COMPANY_B.sequence)
 
-    with gr.Blocks(title="LSTM, built two ways", delete_cache=(600, int(limits.trained_file_ttl_seconds))) as demo:
+    ttl = max(1, int(limits.trained_file_ttl_seconds))
+    # Gradio's copies of trained files (its cache) go after the same time as ours.
+    with gr.Blocks(title="LSTM, built two ways", delete_cache=(min(600, ttl), ttl)) as demo:
         visitor = gr.State(None)
         gr.Markdown(f"# {EN['title']} · {ZH['title']}")
         gr.Markdown(T("intro"))

@@ -65,6 +65,22 @@ def write_trained(model: LSTMModel, summary: dict) -> Path:
     return target
 
 
+_janitor_started = threading.Lock()
+
+
+def start_janitor(ttl_seconds: float) -> None:
+    """Once per process: a daemon thread that removes expired trained files every so often."""
+    if not _janitor_started.acquire(blocking=False):
+        return
+
+    def sweep() -> None:
+        while True:
+            time.sleep(max(1.0, min(ttl_seconds / 2, 60.0)))
+            remove_expired(ttl_seconds)
+
+    threading.Thread(target=sweep, name="trained-files-janitor", daemon=True).start()
+
+
 def remove_expired(ttl_seconds: float, now: float | None = None) -> int:
     """Delete trained files older than the limit; returns how many went."""
     now = time.time() if now is None else now
