@@ -12,8 +12,8 @@ alternatives it was chosen over. For each row: how many seeds converge (stop_rea
 seed 42's epochs. Seeds run in the outer loop and the rows in the inner one, so machine noise
 spreads over all rows alike.
 
-    python bench/fast_recipe_sweep.py              # Rprop only, seeds 0-99: ~1 min on 2 cores
-    python bench/fast_recipe_sweep.py --compare    # with the Adam rows: a few minutes
+    python bench/fast_recipe_sweep.py              # Rprop only, seeds 0-99: ~20 s on 2 cores
+    python bench/fast_recipe_sweep.py --compare    # with the Adam rows: ~3.5 min
     python bench/fast_recipe_sweep.py --quick      # seeds 0-9
 """
 
@@ -48,6 +48,7 @@ class Row:
     reasons: Counter = field(default_factory=Counter)
     epochs: list[int] = field(default_factory=list)  # of converged runs
     seconds: list[float] = field(default_factory=list)  # of converged runs, in trainer.fit
+    missed: list[int] = field(default_factory=list)  # seeds that did not converge, to look into
     seed_42: str = "not run"
 
     def add(self, seed: int, result) -> None:
@@ -55,6 +56,8 @@ class Row:
         if result.stop_reason == "converged":
             self.epochs.append(result.epochs)
             self.seconds.append(result.seconds)
+        else:
+            self.missed.append(seed)
         if seed == 42:
             self.seed_42 = describe(result)
 
@@ -126,6 +129,10 @@ def main() -> int:
             med_seconds = f"{median(row.seconds):.3f}" if done else "-"
             print(f"  {choice.label:<14} {f'{done}/{len(seeds)}':>10} {med_epochs:>14} {med_seconds:>13} "
                   f"{row.seed_42:>18}  {others}")
+        for choice, row in rows.items():
+            if row.missed:
+                shown = ", ".join(map(str, row.missed[:20])) + (", ..." if len(row.missed) > 20 else "")
+                print(f"  {choice.label}: not converged for seeds {shown}")
         print()
         chosen = rows[CHOSEN]
         summary_lines.append(

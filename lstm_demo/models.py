@@ -148,10 +148,11 @@ class CraftLSTM(LSTMModel, PyTorchModelHubMixin, **_HUB_METADATA):
 
     def _run(self, x: torch.Tensor, keep: bool):
         xb, batched = _as_batch(x, self.w_xf)
-        h = c = torch.zeros(xb.shape[0], dtype=xb.dtype, device=xb.device)
+        terms = self.input_terms(xb)  # four (B, T); (N, B, T) for a population (explore.py)
+        h = c = torch.zeros_like(terms[0][..., 0])
         steps = []
         # Loop over time steps (the seed's loop indexed the input by its values).
-        for xf, xi, xc, xo in zip(*(term.unbind(1) for term in self.input_terms(xb))):
+        for xf, xi, xc, xo in zip(*(term.unbind(-1) for term in terms)):
             *gates, c, h = self.cell(xf, xi, xc, xo, h, c)
             if keep:
                 steps.append((*gates, c, h))
@@ -163,7 +164,7 @@ class CraftLSTM(LSTMModel, PyTorchModelHubMixin, **_HUB_METADATA):
 
     def trace(self, x) -> Trace:
         xb, batched, _, steps = self._run(x, keep=True)
-        stacked = [torch.stack(column, dim=1) for column in zip(*steps)]  # each (B, T)
+        stacked = [torch.stack(column, dim=-1) for column in zip(*steps)]  # each (B, T)
         if not batched:
             xb, stacked = xb[0], [s[0] for s in stacked]
         return Trace(xb, *stacked)

@@ -198,6 +198,39 @@ class LSTMTask(L.LightningModule):
         self.trainer.should_stop = True
 
 
+class RepeatedBatch(Dataset):
+    """The same (inputs, labels) batch `times` times: one Lightning epoch of full-batch steps."""
+
+    def __init__(self, batch, times: int):
+        self.batch, self.times = batch, times
+
+    def __len__(self) -> int:
+        return self.times
+
+    def __getitem__(self, i: int):
+        return self.batch
+
+
+class PopulationTask(L.LightningModule):
+    """Many hand-built cells at once (parameters of shape (N, 1)): the initialization lottery.
+
+    The loss is the sum of the members' losses, so each member's gradient is its own, and Adam,
+    which updates every element on its own, trains each exactly as if it were alone.
+    """
+
+    def __init__(self, cell: LSTMModel, learning_rate: float):
+        super().__init__()
+        self.cell, self.learning_rate = cell, learning_rate
+
+    def training_step(self, batch, batch_idx):
+        x, y = batch  # (2, 4), (2,)
+        predictions = self.cell(x)  # (N, 2)
+        return ((predictions - y) ** 2).sum()
+
+    def configure_optimizers(self):
+        return torch.optim.Adam(self.cell.parameters(), lr=self.learning_rate, foreach=True)
+
+
 class EpochProgress(Callback):
     """Calls `report(record)` after each recipe epoch (the seed's per-step "Out 0" / "Out 1")."""
 
