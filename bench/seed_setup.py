@@ -1,12 +1,13 @@
 """The seed's own Lightning setup, kept as the baseline the benchmarks measure the project against.
 
-This module is imported by the benchmark scripts; it is not a script. The code below is the
+This module is what the benchmark scripts import as their baseline. The code below is the
 seed's (`/work/shared/seed/`, sections 2 and 3) as written there: the hand-built `CraftLSTM` with
 its twelve `nn.Parameter`s under the seed's names, drawn with `torch.normal` in the seed's order;
 `CustomLSTM` around `nn.LSTM(1, 1)` fed `input.view(len(input), 1)`; a training step that logs
 "Train Loss" and "Out 0" / "Out 1" every step; `TensorDataset` + a default `DataLoader` (batch of
 one, no shuffle); a default `L.Trainer(max_epochs=N)` (default logger, checkpointing and model
-summary), after `L.seed_everything(42)`.
+summary; the nn.LSTM one with the seed's `log_every_n_steps=2`), after `L.seed_everything(42)`
+(FACTS.md: the seed seeds before it builds the model).
 
 What differs from the seed, and why:
 - The hand-built forward loop runs over time steps. The seed's `for index in input:
@@ -21,8 +22,8 @@ What differs from the seed, and why:
 
 `train_seed(kind, epochs)` runs it and returns (prediction A, prediction B, seconds in
 `trainer.fit`). With the seed's recipes it reproduces FACTS.md: craft 2000 epochs 0.4342 /
-0.6171, builtin 300 epochs 6.78e-05 / 0.9809. `check()` verifies that (~25 s); running this file
-(`python bench/seed_setup.py`) calls it.
+0.6171, builtin 300 epochs 6.78e-05 / 0.9809. `check()` verifies that (~15 s), and so does
+`python bench/seed_setup.py`.
 """
 
 from __future__ import annotations
@@ -34,7 +35,6 @@ import shutil
 import tempfile
 import time
 import warnings
-from contextlib import contextmanager
 
 import lightning as L
 import torch
@@ -161,7 +161,7 @@ COMPANY_A = [0.0, 0.5, 0.25, 1.0]
 COMPANY_B = [1.0, 0.5, 0.25, 1.0]
 
 
-@contextmanager
+@contextlib.contextmanager
 def quiet_lightning():
     """Silence what Lightning prints for a default Trainer; nothing it computes changes."""
     loggers = [logging.getLogger(name) for name in ("lightning.pytorch", "lightning.fabric", "lightning")]

@@ -12,8 +12,10 @@ Times are seconds inside `trainer.fit` on both sides (what `TrainResult.seconds`
 wall time of the project's whole `train()` call is reported beside it. Each side gets one untimed
 warm-up run first, and the two sides take turns (A, B, A, B, ...) so that machine noise hits both.
 
-    python bench/train_speed.py            # ~2-3 min on a 2-core machine
-    python bench/train_speed.py --quick    # smoke run, < 1 min; epochs cut, ratios not judged
+    python bench/train_speed.py            # ~1.5-2 min on a 2-core machine
+    python bench/train_speed.py --quick    # smoke run, ~10 s; epochs cut, ratios not judged
+
+It exits with status 1 when a judged target fails.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from common import (
     warm_up,
 )
 
-# Targets from the brief; the ratios compare median seconds in trainer.fit.
+# The project's speed targets; the ratios compare median seconds in trainer.fit.
 CONVERGED_RATIO_TARGET = {"craft": 100.0, "builtin": 10.0}
 FAST_SECONDS_TARGET = 0.3
 REPLAY_RATIO_TARGET = 5.0
@@ -51,11 +53,11 @@ def parse_args():
     parser.add_argument("--repeats", type=int, default=5, help="runs of the project's side (default 5)")
     parser.add_argument(
         "--seed-repeats", type=int, default=3,
-        help="runs of the seed's side for the builtin model in (a) and both models in (b) (default 3)",
+        help="runs of the seed's side for the builtin model in (a), and of both sides in (b) (default 3)",
     )
     parser.add_argument(
         "--converged-seed-repeats", type=int, default=1,
-        help="runs of the seed's hand-built cell to 5000 epochs in (a): ~40-75 s each (default 1)",
+        help="runs of the seed's hand-built cell to 5000 epochs in (a): ~25-75 s each (default 1)",
     )
     parser.add_argument("--replay-epochs-craft", type=int, default=SEED_EPOCHS["craft"], help="E for (b), craft")
     parser.add_argument("--replay-epochs-builtin", type=int, default=SEED_EPOCHS["builtin"], help="E for (b), builtin")
@@ -146,9 +148,9 @@ def replay(args) -> bool:
         a, b, _ = runs["seed"][-1]
         pa, pb = project_results[-1].predictions["company_a"], project_results[-1].predictions["company_b"]
         ratio = median(seed_seconds) / median(project_fit)
-        # Fastest against fastest: the runs least disturbed by other jobs. On a busy machine the
-        # seed's setup was slowed far more than the project's here (2x against 1.1x), which swings
-        # the medians' ratio; this one swings less.
+        # Fastest against fastest: the runs least disturbed by other jobs. In one run on a busy
+        # machine the seed's setup was slowed far more than the project's (2x against 1.1x), which
+        # swings the medians' ratio; this one swings less.
         best_ratio = min(seed_seconds) / min(project_fit)
         print(f"{kind}, {epochs} epochs:")
         side("seed setup", f"fit {spread(seed_seconds)}; {fmt_predictions(a, b)}")
@@ -163,7 +165,7 @@ def replay(args) -> bool:
                           facts_diff, REPLAY_TOLERANCE, False)
         ok &= verdict(f"{kind}: predictions equal, max abs diff", diff, REPLAY_TOLERANCE, False)
         if args.quick:
-            print("  (quick run: too few epochs for the fixed costs to wash out, so the ratio is not judged)")
+            print("  (quick run: short runs, one repetition, so the ratio is not judged)")
         else:
             ok &= verdict(f"{kind}: ratio seed / project", ratio, REPLAY_RATIO_TARGET)
     print()

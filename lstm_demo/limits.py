@@ -33,6 +33,11 @@ class Limits:
     max_upload_bytes: int = 64 * 1024
     # Seconds a trained weights file stays on the server for download.
     trained_file_ttl_seconds: float = 3600.0
+    # Initialization lottery: inits x epochs per run (~250,000 model-steps/s on one CPU thread).
+    max_lottery_model_steps: int = 2_000_000
+    max_lottery_inits: int = 100_000
+    # Training time-travel: weight snapshots kept per visitor.
+    max_snapshots: int = 200
     # Seconds the Space waits for the Hub before it serves the bundled weights.
     hub_timeout_seconds: float = 10.0
 

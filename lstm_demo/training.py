@@ -244,6 +244,36 @@ class EpochProgress(Callback):
             self._reported += 1
 
 
+class Snapshots(Callback):
+    """Keeps a copy of the weights after every `every` recipe epochs (training time-travel).
+
+    `kept` holds (epochs trained, state_dict on the CPU) pairs, starting with the weights before
+    training; memory is bounded by the caller's choice of `every`.
+    """
+
+    def __init__(self, every: int):
+        self.every = every
+        self.kept: list[tuple[int, dict[str, torch.Tensor]]] = []
+
+    def _keep(self, epochs: int, pl_module) -> None:
+        self.kept.append((epochs, {k: v.detach().cpu().clone() for k, v in pl_module.model.state_dict().items()}))
+
+    def on_train_start(self, trainer, pl_module):
+        self._keep(0, pl_module)
+
+    def on_train_batch_end(self, trainer, pl_module, outputs, batch, batch_idx):
+        steps = batch_idx + 1
+        if pl_module.stop_reason == "converged":  # that step's update was skipped
+            return
+        if steps % pl_module.recipe.steps_per_epoch == 0 and (steps // pl_module.recipe.steps_per_epoch) % self.every == 0:
+            self._keep(steps // pl_module.recipe.steps_per_epoch, pl_module)
+
+    def on_train_end(self, trainer, pl_module):
+        epochs = len(pl_module.history) - (pl_module.stop_reason == "converged")
+        if self.kept[-1][0] != epochs:
+            self._keep(epochs, pl_module)
+
+
 class StopOnSignal(Callback):
     """Ends training within one step of `event` being set (the Space's Stop button)."""
 
@@ -287,24 +317,25 @@ def available_devices() -> list[str]:
     return devices
 
 
+# Lightning's advice and info lines mean nothing for a two-sequence dataset. They are silenced
+# for good rather than around each fit: logger levels and warning filters are process-wide, and
+# two trainings at once would restore each other's settings mid-run.
+_LIGHTNING_NOISE = (
+    ".*does not have many workers.*",
+    ".*GPU available but not used.*",
+    ".*Trying to infer the `batch_size`.*",
+    ".*`training_step` returned `None`.*",  # a converged step skips its update on purpose
+    ".*isinstance\\(treespec, LeafSpec\\).*",  # Lightning 2.6.6 against torch 2.13
+)
+
+
 @contextmanager
 def _quiet_lightning():
-    """Lightning's info lines and its "few workers" advice mean nothing for a two-sequence dataset."""
-    loggers = [logging.getLogger(name) for name in ("lightning.pytorch", "lightning.fabric", "lightning")]
-    levels = [lg.level for lg in loggers]
-    for lg in loggers:
-        lg.setLevel(logging.WARNING)
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=".*does not have many workers.*")
-        warnings.filterwarnings("ignore", message=".*GPU available but not used.*")
-        warnings.filterwarnings("ignore", message=".*Trying to infer the `batch_size`.*")
-        warnings.filterwarnings("ignore", message=".*`training_step` returned `None`.*")  # a converged step
-        warnings.filterwarnings("ignore", message=".*isinstance\\(treespec, LeafSpec\\).*")  # Lightning vs torch 2.13
-        try:
-            yield
-        finally:
-            for lg, level in zip(loggers, levels):
-                lg.setLevel(level)
+    for name in ("lightning.pytorch", "lightning.fabric", "lightning"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    for pattern in _LIGHTNING_NOISE:
+        warnings.filterwarnings("ignore", message=pattern)
+    yield
 
 
 def check_options(epochs, learning_rate, seed, max_seconds, limits: Limits) -> None:

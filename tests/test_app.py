@@ -16,7 +16,7 @@ TRACE_HEADERS = ["step", "input", "forget_gate", "input_gate", "candidate", "out
 
 def test_the_api_lists_exactly_the_public_endpoints(client):
     endpoints = client.view_api(print_info=False, return_format="dict")["named_endpoints"]
-    assert set(endpoints) == {"/predict", "/trace", "/train", "/parity", "/predict_upload"}
+    assert set(endpoints) == {"/predict", "/trace", "/train", "/parity", "/predict_upload", "/decision_curve", "/race", "/lottery"}
     assert [p["parameter_name"] for p in endpoints["/train"]["parameters"]] == ["model", "recipe", "epochs", "learning_rate", "seed", "device"]
     assert [p["parameter_name"] for p in endpoints["/predict"]["parameters"]] == ["sequence", "model"]
 

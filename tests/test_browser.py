@@ -156,3 +156,31 @@ def test_share_button_copies_a_link_that_restores_inputs_and_results(browser, ap
         assert visitor.locator("#predict-sequence textarea").input_value() == "0.9, 0.1, 0.3"
     finally:
         context.close()
+
+
+def test_explore_a_slider_moves_the_predictions_and_a_curve_is_drawn(page, app_server):
+    open_page(page, app_server[0], "?tab=explore")
+    page.wait_for_function("document.querySelector('#playground-table').innerText.includes('0.969261')", timeout=15_000)
+    box = page.locator("#slider-w_xf input[type=number]")
+    box.fill("-3")
+    box.press("Enter")
+    page.wait_for_function("!document.querySelector('#playground-table').innerText.includes('0.969261')", timeout=10_000)
+    page.locator("#switches").get_by_text("input=0").click()
+    # With the input gate shut nothing enters the memory: Company B's prediction becomes exactly 0.
+    page.wait_for_function("/Company B\\s+1, 0.5, 0.25, 1\\s+1\\s+0(\\s|$)/.test(document.querySelector('#playground-table').innerText)", timeout=10_000)
+    page.locator("#curve-button").click()
+    page.wait_for_selector("#curve-plot canvas, #curve-plot svg", timeout=10_000)
+    page.wait_for_timeout(800)
+    page.screenshot(path=ARTIFACTS / "explore-laptop.png", full_page=True)
+
+
+def test_the_page_follows_the_browsers_language(browser, app_server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    try:
+        page = context.new_page()
+        open_page(page, app_server[0])
+        assert page.get_by_role("tab", name="LSTM 内部").count() == 1
+        assert page.get_by_role("tab", name="重新训练").count() == 1
+        page.screenshot(path=ARTIFACTS / "predict-zh.png", full_page=True)
+    finally:
+        context.close()

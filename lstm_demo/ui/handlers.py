@@ -123,8 +123,197 @@ def downsample(frame: pd.DataFrame, points: int = CHART_POINTS) -> pd.DataFrame:
     return frame.iloc[keep]
 
 
+class ExploreHandlers:
+    """The Explore tab: the weight playground, decision curves, time-travel, the race, the lottery."""
+
+    pretrained: Pretrained
+    limits: Limits
+
+    def playground(self, *values):
+        """12 parameter values (PARAMETER_NAMES order), gate switches, a sequence -> predictions."""
+        from ..explore import SWITCHES, playground_model
+        from ..models import CraftLSTM
+
+        *numbers, switches, sequence = values
+        if len(numbers) != len(CraftLSTM.PARAMETER_NAMES):
+            raise InputError(f"The playground needs {len(CraftLSTM.PARAMETER_NAMES)} parameter values.")
+        parameters = {n: real_number(v, f"value of {n}", -100.0, 100.0) for n, v in zip(CraftLSTM.PARAMETER_NAMES, numbers)}
+        switches = [choice(s, "switch", tuple(SWITCHES)) for s in (switches or [])]
+        if "forget=1" in switches and "forget=0" in switches:
+            raise InputError("The forget gate cannot be switched to 1 and 0 at once.")
+        model = playground_model(parameters, switches)
+        rows = [{"sequence": c.name, "values": format_sequence(c.sequence), "label": f"{c.label:g}", "prediction": round(model.predict(list(c.sequence)), 6)} for c in COMPANIES]
+        if sequence is not None and str(sequence).strip():
+            values_ = parse_sequence(sequence, self.limits)
+            label = known_label(values_)
+            rows.append({"sequence": "your sequence", "values": format_sequence(values_[:12]), "label": "" if label is None else f"{label:g}", "prediction": round(model.predict(values_), 6)})
+        return pd.DataFrame(rows)
+
+    def playground_reset(self):
+        parameters = craft_parameters(self.pretrained.models["craft"])
+        return [round(v, 4) for v in parameters.values()] + [[]]
+
+    def decision_curve(self, day, base):
+        """Both pretrained models' predictions as one day's value goes from 0 to 1."""
+        from ..explore import decision_curve
+
+        day = whole_number(day, "day", 1, 4)
+        base = choice(base, "company", tuple(c.name for c in COMPANIES))
+        company = next(c for c in COMPANIES if c.name == base)
+        models = {f"{MODEL_NAMES[k]}": m for k, m in self.pretrained.models.items()}
+        rows = [{"value": r["value"], "prediction": r["prediction"], "series": r["model"]} for r in decision_curve(models, day, company.sequence)]
+        for c in COMPANIES:  # where each company's own value of that day lies: a vertical mark
+            if c.sequence[: day - 1] + c.sequence[day:] == company.sequence[: day - 1] + company.sequence[day:]:
+                x = c.sequence[day - 1]
+                rows += [{"value": x, "prediction": -0.05, "series": f"{c.name} (label {c.label:g})"}, {"value": x, "prediction": 1.05, "series": f"{c.name} (label {c.label:g})"}]
+        return pd.DataFrame(rows)
+
+    def time_travel_range(self, visitor):
+        visitor = Visitor.of(visitor)
+        if not visitor.snapshots:
+            return gr.Slider(minimum=0, maximum=1, value=0, interactive=False), "Train a model in Retrain first."
+        kind, kept = visitor.snapshots
+        last = kept[-1][0]
+        return gr.Slider(minimum=0, maximum=max(last, 1), value=last, step=1, interactive=True), self.time_travel(last, visitor)
+
+    def _snapshot(self, epoch, visitor):
+        from ..models import MODEL_CLASSES
+
+        visitor = Visitor.of(visitor)
+        if not visitor.snapshots:
+            raise InputError("Train a model in Retrain first; its epochs then appear here.")
+        kind, kept = visitor.snapshots
+        epoch = whole_number(epoch, "epoch", 0, kept[-1][0])
+        trained, state = min(kept, key=lambda item: abs(item[0] - epoch))  # the nearest kept epoch
+        model = MODEL_CLASSES[kind]()
+        model.load_state_dict(state)
+        return kind, trained, model.eval()
+
+    def time_travel(self, epoch, visitor):
+        """The weights after a given epoch of the visitor's last training: predictions and loss."""
+        from ..training import _predictions, mse
+
+        kind, trained, model = self._snapshot(epoch, visitor)
+        predictions = _predictions(model)
+        lines = [
+            f"**After {trained} epochs** ({MODEL_NAMES[kind]}): loss {mse(predictions):.4g}; "
+            f"Company A {predictions['company_a']:.4f}, Company B {predictions['company_b']:.4f}.",
+            "",
+            "| parameter | " + " | ".join(craft_parameters(model)) + " |",
+            "|---" * (len(craft_parameters(model)) + 1) + "|",
+            "| value | " + " | ".join(f"{v:.3f}" for v in craft_parameters(model).values()) + " |",
+        ]
+        return "\n".join(lines)
+
+    def time_travel_inside(self, epoch, visitor):
+        """Make that epoch's weights the visitor's own and open Inside on them."""
+        visitor = Visitor.of(visitor)
+        kind, trained, model = self._snapshot(epoch, visitor)
+        visitor.own[kind], visitor.own_source[kind] = model, f"epoch {trained}"
+        visitor.use_own = True
+        return visitor, gr.Tabs(selected="inside"), kind, True
+
+    def race(self, model, seed, learning_rate_a, learning_rate_b, epochs, progress=gr.Progress()):
+        """Two trainings of one model and seed with two learning rates (the seed's recipe), live."""
+        from ..training import train
+
+        limits = self.limits
+        kind = choice(model, "model", MODEL_KINDS)
+        seed = whole_number(seed, "seed", 0, limits.max_seed)
+        rates = [real_number(r, "learning rate", limits.min_learning_rate, limits.max_learning_rate) for r in (learning_rate_a, learning_rate_b)]
+        epochs = whole_number(epochs, "number of epochs", 1, limits.max_epochs)
+        records = {rate: queue.SimpleQueue() for rate in rates}
+        outcomes: dict = {}
+        stop = threading.Event()
+
+        def work(rate):
+            try:
+                outcomes[rate] = train(kind, "statquest", epochs=epochs, learning_rate=rate, seed=seed, on_epoch=records[rate].put, stop=stop, limits=limits)
+            except BaseException as exc:  # reported below
+                outcomes[rate] = exc
+
+        workers = [threading.Thread(target=work, args=(r,), daemon=True, name=f"race-{r}") for r in dict.fromkeys(rates)]
+        history: dict[float, list] = {r: [] for r in rates}
+        for w in workers:
+            w.start()
+        try:
+            while any(w.is_alive() for w in workers) or any(not q.empty() for q in records.values()):
+                for w in workers:
+                    w.join(0.1)
+                for rate, q in records.items():
+                    while not q.empty():
+                        history[rate].append(q.get())
+                done = min(len(h) for h in history.values())
+                progress(done / epochs, desc=f"epoch {done} of {epochs}")
+                yield self._race_text(history, epochs), self._race_chart(history)
+        finally:
+            stop.set()
+            for w in workers:
+                w.join(timeout=10)
+        for outcome in outcomes.values():
+            if isinstance(outcome, BaseException):
+                raise outcome if isinstance(outcome, LSTMDemoError) else TrainingError("A race training failed; nothing was saved.")
+        yield self._race_text(history, epochs, final=True), self._race_chart(history)
+
+    @staticmethod
+    def _race_text(history, epochs, final=False):
+        parts = []
+        for rate, records in history.items():
+            if records:
+                r = records[-1]
+                parts.append(f"lr {rate:g}: epoch {r.epoch}, loss {r.loss:.4g} (A {r.company_a:.3f}, B {r.company_b:.3f})")
+        return ("**Finished.** " if final else "") + "; ".join(parts)
+
+    @staticmethod
+    def _race_chart(history):
+        rows = [(r.epoch, r.loss, f"learning rate {rate:g}") for rate, records in history.items() for r in records]
+        frame = pd.DataFrame(rows, columns=["epoch", "loss", "series"])  # one line per learning rate
+        return pd.concat([downsample(g) for _, g in frame.groupby("series")]) if len(frame) else frame
+
+    def lottery(self, inits: int, epochs: int, learning_rate: float, device: str) -> dict:
+        """Train many random hand-built cells at once; returns a summary with the converged share."""
+        from ..explore import lottery
+
+        result = lottery(*self._lottery_args(inits, epochs, learning_rate, device))
+        return result.summary()
+
+    def _lottery_args(self, inits, epochs, learning_rate, device):
+        limits = self.limits
+        inits = whole_number(inits, "number of random starts", 1, limits.max_lottery_inits)
+        epochs = whole_number(epochs, "number of epochs", 1, limits.max_epochs)
+        if inits * epochs > limits.max_lottery_model_steps:
+            raise InputError(f"Random starts x epochs may be at most {limits.max_lottery_model_steps:,} per draw; this asks for {inits * epochs:,}.")
+        learning_rate = real_number(learning_rate, "learning rate", limits.min_learning_rate, limits.max_learning_rate)
+        return inits, epochs, learning_rate, choice(device, "device", ("auto", "cpu", "gpu"))
+
+    def lottery_view(self, inits, epochs, learning_rate, device):
+        """The lottery for the page: summary, histogram of final losses, where seed 42 falls."""
+        import numpy as np
+
+        from ..explore import lottery
+
+        result = lottery(*self._lottery_args(inits, epochs, learning_rate, device))
+        losses = np.log10(np.clip(np.array(result.final_losses), 1e-12, 1e3))
+        edges = np.arange(-12, 4)
+        counts, _ = np.histogram(losses, bins=edges)
+        seed_bin = int(np.clip(np.floor(np.log10(max(result.seed_42_loss, 1e-12))), -12, 2))
+        frame = pd.DataFrame({
+            "log10 of final loss": edges[:-1].astype(int),
+            "starts": counts,
+            "series": ["seed 42's bin" if e == seed_bin else "other starts" for e in edges[:-1]],
+        })
+        summary = result.summary()
+        text = (
+            f"**{summary['converged']:,} of {result.inits:,} random starts converged** ({result.converged_share:.0%}: summed squared error "
+            f"below {summary['threshold']:g}) after {result.epochs} epochs at learning rate {result.learning_rate:g}. Seed 42 ended at "
+            f"{result.seed_42_loss:.2e}: {result.seed_42_rank:.0%} of the starts ended lower. {result.seconds:.2f} s on {result.device} "
+            f"({result.model_steps_per_second:,.0f} model-steps per second)."
+        )
+        return summary, frame, text
+
+
 @dataclass
-class Handlers:
+class Handlers(ExploreHandlers):
     pretrained: Pretrained
     limits: Limits
 
@@ -240,9 +429,11 @@ class Handlers:
 
     def train(self, model, recipe, epochs, learning_rate, seed, device, visitor=None, progress=gr.Progress()):
         """Train with Lightning, streaming (progress, loss chart, predictions chart, summary, file)."""
-        from ..training import resolve_device, train
+        from ..explore import snapshot_every
+        from ..training import Snapshots, resolve_device, train
 
         kind, recipe, epochs, learning_rate, seed, device = self.check_training(model, recipe, epochs, learning_rate, seed, device)
+        snapshots = Snapshots(snapshot_every(epochs, self.limits.max_snapshots))
         resolve_device(device)  # refuse a missing GPU before starting a thread
         visitor = Visitor.of(visitor)
         remove_expired(self.limits.trained_file_ttl_seconds)
@@ -255,7 +446,7 @@ class Handlers:
             try:
                 outcome["result"] = train(
                     kind, recipe, epochs=epochs, learning_rate=learning_rate, seed=seed, device=device,
-                    on_epoch=records.put, stop=stop, limits=self.limits,
+                    on_epoch=records.put, stop=stop, limits=self.limits, callbacks=[snapshots],
                 )
             except BaseException as exc:  # reported to the visitor below
                 outcome["error"] = exc
@@ -304,6 +495,7 @@ class Handlers:
                 log.warning("could not write trained weights: %s", exc)
                 text += " The weights file could not be written on the server (disk full or not writable); they are still yours in this session."
             visitor.own[kind], visitor.own_source[kind] = result.model.cpu().eval(), "trained"
+            visitor.snapshots = (kind, snapshots.kept)
         yield text, *self.training_charts(history), summary, path, visitor
 
     @staticmethod
@@ -327,5 +519,5 @@ class Handlers:
 
 def wrap_all(handlers: Handlers) -> dict[str, Callable]:
     """The handlers as event functions: errors become one sentence for the visitor."""
-    names = [n for n, v in inspect.getmembers(Handlers, inspect.isfunction) if not n.startswith("_") and n not in ("check_training", "training_charts")]
+    names = [n for n, _ in inspect.getmembers(type(handlers), inspect.isfunction) if not n.startswith("_") and n not in ("check_training", "training_charts")]
     return {name: friendly(getattr(handlers, name)) for name in names}

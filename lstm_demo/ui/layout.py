@@ -20,6 +20,7 @@ import torch
 
 from ..data import COMPANY_A, COMPANY_B, format_sequence
 from ..explain import equations_markdown
+from ..models import craft_parameters
 from ..limits import Limits
 from ..weights import BUNDLED, Pretrained, load_pretrained
 from .handlers import Handlers, wrap_all
@@ -149,6 +150,63 @@ def build_demo(pretrained: Pretrained | None = None, limits: Limits | None = Non
                     r_file = gr.File(label=T("retrain.file"), interactive=False)
                 r_use = gr.Checkbox(False, label=T("retrain.use"), elem_id="use-own")
 
+            # -- Explore -----------------------------------------------------------------------
+            with gr.Tab(T("tab.explore"), id="explore"):
+                gr.Markdown("### " + EN["explore.playground"])
+                gr.Markdown(T("explore.playground.info"))
+                pretrained_values = craft_parameters(pretrained.models["craft"])
+                sliders = []
+                with gr.Row(elem_id="playground-sliders"):
+                    for gate, title in (("f", "forget F"), ("i", "input I"), ("c", "candidate C~"), ("o", "output O")):
+                        with gr.Column(min_width=150):
+                            gr.Markdown(f"**{title}**")
+                            for name in (f"w_x{gate}", f"w_h{gate}", f"b_{gate}"):
+                                sliders.append(gr.Slider(-6, 6, value=round(pretrained_values[name], 4), step=0.01, label=name, elem_id=f"slider-{name}"))
+                with gr.Row():
+                    e_switches = gr.CheckboxGroup(["forget=1", "forget=0", "input=0", "output=1"], label=T("explore.switches"), elem_id="switches", scale=3)
+                    e_reset = gr.Button(T("explore.reset"), scale=1)
+                e_sequence = gr.Textbox(value="", label=T("sequence"), max_lines=2, elem_id="playground-sequence")
+                e_table = gr.Dataframe(label=T("explore.predictions"), interactive=False, elem_id="playground-table")
+
+                gr.Markdown("### " + EN["explore.curve"])
+                gr.Markdown(T("explore.curve.info"))
+                with gr.Row():
+                    c_day = gr.Radio([1, 2, 3, 4], value=1, label=T("explore.day"), elem_id="curve-day")
+                    c_base = gr.Radio(["Company A", "Company B"], value="Company B", label=T("explore.base"), elem_id="curve-base")
+                    c_button = gr.Button(T("explore.curve.button"), elem_id="curve-button")
+                c_plot = gr.LinePlot(x="value", y="prediction", color="series", title="Prediction as one day's value changes", x_title="the day's value", y_title="prediction", y_lim=[-0.1, 1.1], color_map={"built-in": PALETTE[0], "hand-built": PALETTE[1], "Company A (label 0)": PALETTE[6], "Company B (label 1)": PALETTE[5]}, height=320, elem_id="curve-plot")
+
+                gr.Markdown("### " + EN["explore.travel"])
+                gr.Markdown(T("explore.travel.info"))
+                t_epoch = gr.Slider(0, 1, value=0, step=1, label=T("explore.epoch"), interactive=False, elem_id="travel-epoch")
+                t_view = gr.Markdown("Train a model in Retrain first.", elem_id="travel-view")
+                t_inside = gr.Button(T("explore.travel.inside"), elem_id="travel-inside")
+
+                gr.Markdown("### " + EN["explore.race"])
+                gr.Markdown(T("explore.race.info"))
+                with gr.Row():
+                    ra_model = gr.Radio(MODEL_CHOICES, value="craft", label=T("model"))
+                    ra_seed = gr.Number(42, label=T("retrain.seed"), precision=0)
+                    ra_lr_a = gr.Number(0.001, label="learning rate A")
+                    ra_lr_b = gr.Number(0.1, label="learning rate B")
+                    ra_epochs = gr.Number(500, label=T("retrain.epochs"), precision=0)
+                ra_button = gr.Button(T("explore.race.button"), elem_id="race-button")
+                ra_text = gr.Markdown(elem_id="race-text")
+                ra_plot = gr.LinePlot(x="epoch", y="loss", color="series", title="Loss per epoch, two learning rates", x_title="epoch", y_title="mean squared error", height=320, elem_id="race-plot")
+
+                gr.Markdown("### " + EN["explore.lottery"])
+                gr.Markdown(T("explore.lottery.info"))
+                with gr.Row():
+                    lo_inits = gr.Number(1000, label=T("explore.inits"), precision=0, elem_id="lottery-inits")
+                    lo_epochs = gr.Number(500, label=T("retrain.epochs"), precision=0)
+                    lo_lr = gr.Number(0.1, label=T("retrain.lr"))
+                    lo_device = gr.Radio(_device_choices(), value="cpu", label=T("retrain.device"))
+                lo_button = gr.Button(T("explore.lottery.button"), elem_id="lottery-button")
+                lo_text = gr.Markdown(elem_id="lottery-text")
+                with gr.Row():
+                    lo_plot = gr.BarPlot(x="log10 of final loss", y="starts", color="series", title="Final loss of each random start", x_title="log10 of the summed squared error", y_title="random starts", color_map={"seed 42's bin": PALETTE[5], "other starts": PALETTE[0]}, height=320, label=T("explore.lottery.histogram"), elem_id="lottery-plot")
+                    lo_summary = gr.JSON(label=T("retrain.summary"))
+
             # -- About -------------------------------------------------------------------------
             with gr.Tab(T("tab.about"), id="about"):
                 gr.Markdown(_about(limits))
@@ -194,6 +252,23 @@ def build_demo(pretrained: Pretrained | None = None, limits: Limits | None = Non
         r_stop.click(h["stop"], [visitor], None, api_visibility=PRIVATE, queue=False)
         r_use.change(h["use_own"], [r_use, visitor], [visitor], api_visibility=PRIVATE).then(**predict_both)
 
+        # Explore
+        playground = dict(fn=h["playground"], inputs=[*sliders, e_switches, e_sequence], outputs=[e_table], api_visibility=PRIVATE, show_progress="hidden", trigger_mode="always_last")
+        for control in (*sliders, e_switches):
+            control.change(**playground)
+        e_sequence.submit(**playground)
+        demo.load(**playground)
+        e_reset.click(h["playground_reset"], None, [*sliders, e_switches], api_visibility=PRIVATE).then(**playground)
+        c_button.click(h["decision_curve"], [c_day, c_base], [c_plot], api_name="decision_curve", preprocess=False, api_visibility=PUBLIC)
+        training.success(h["time_travel_range"], [visitor], [t_epoch, t_view], api_visibility=PRIVATE)
+        t_epoch.change(h["time_travel"], [t_epoch, visitor], [t_view], api_visibility=PRIVATE, show_progress="hidden", trigger_mode="always_last")
+        t_inside.click(h["time_travel_inside"], [t_epoch, visitor], [visitor, tabs, i_model, r_use], api_visibility=PRIVATE).then(
+            h["trace"], [i_sequence, i_model, visitor], [i_table], api_visibility=PRIVATE
+        ).then(h["inside_views"], [i_table, i_sequence, i_model, visitor], [i_chart, i_step, i_equations, i_sentence, i_sequence, i_model], api_visibility=PRIVATE)
+        ra_button.click(h["race"], [ra_model, ra_seed, ra_lr_a, ra_lr_b, ra_epochs], [ra_text, ra_plot], api_name="race", preprocess=False, api_visibility=PUBLIC, concurrency_limit=limits.max_concurrent_trainings, concurrency_id="training")
+        gr.api(h["lottery"], api_name="lottery", api_visibility=PUBLIC, concurrency_limit=limits.max_concurrent_trainings, concurrency_id="training")
+        lo_button.click(h["lottery_view"], [lo_inits, lo_epochs, lo_lr, lo_device], [lo_summary, lo_plot, lo_text], api_visibility=PRIVATE, preprocess=False, concurrency_limit=limits.max_concurrent_trainings, concurrency_id="training")
+
         # Shareable links: ?tab=inside&model=craft&sequence=1,0.5,0.25,1 opens that state.
         demo.load(_from_query, [p_sequence, i_sequence, i_model, r_model], [tabs, p_sequence, i_sequence, i_model, r_model], api_visibility=PRIVATE).then(**predict_both)
     demo.queue(default_concurrency_limit=8, max_size=limits.max_queue_size)
@@ -215,7 +290,7 @@ def _from_query(p_sequence: str, i_sequence: str, i_model: str, r_model: str, re
     """
     query = dict(request.query_params) if request is not None else {}
     tab, model, sequence = query.get("tab", ""), query.get("model", ""), query.get("sequence", "")
-    tabs = gr.Tabs(selected=tab) if tab in ("predict", "inside", "retrain", "about") else gr.Tabs()
+    tabs = gr.Tabs(selected=tab) if tab in ("predict", "inside", "retrain", "explore", "about") else gr.Tabs()
     if sequence and len(sequence) <= 200_000:
         p_sequence = i_sequence = sequence
     if model in ("builtin", "craft"):
@@ -271,5 +346,5 @@ def launch_kwargs(limits: Limits | None = None) -> dict:
         i18n=I18N,
         theme=THEME,
         css=CSS,
-        footer_links=["api", "gradio"],
+        footer_links=["api", "gradio", "settings"],  # settings: Gradio's language switch
     )

@@ -25,6 +25,8 @@ class Visitor:
     own_source: dict[str, str] = field(default_factory=dict)  # kind -> "trained" / "uploaded"
     use_own: bool = False  # Predict and Inside use `own` where it has the model
     stop: threading.Event | None = None  # set by Stop: ends this visitor's running training
+    # The last training's weights over time: (kind, [(epochs trained, state_dict), ...]), bounded.
+    snapshots: tuple[str, list] | None = None
 
     @classmethod
     def of(cls, value: object) -> Visitor:

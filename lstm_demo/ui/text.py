@@ -116,3 +116,54 @@ ZH = {
 }
 
 assert EN.keys() == ZH.keys(), "every label needs both languages"
+
+EN.update({
+    "explore.playground": "Weight playground: the hand-built cell's 12 parameters",
+    "explore.playground.info": "Move a slider and watch both companies' predictions. Switches force a gate, to see what it contributes.",
+    "explore.switches": "Gate switches",
+    "explore.reset": "Reset to the pretrained weights",
+    "explore.predictions": "Predictions with these weights",
+    "explore.curve": "Decision curves",
+    "explore.curve.info": "Sweep one day's value from 0 to 1, the other days fixed at a company's values.",
+    "explore.day": "Day to sweep",
+    "explore.base": "Other days from",
+    "explore.curve.button": "Draw",
+    "explore.travel": "Training time-travel",
+    "explore.travel.info": "After a training in Retrain, move through its epochs.",
+    "explore.epoch": "Epochs trained",
+    "explore.travel.inside": "Step through this epoch's weights in Inside",
+    "explore.race": "Learning-rate race",
+    "explore.race.info": "The same model and seed with two learning rates, the seed's recipe (batch of one, Adam).",
+    "explore.race.button": "Race",
+    "explore.lottery": "Initialization lottery",
+    "explore.lottery.info": "Train many random starts of the hand-built cell at once (weights N(0,1), biases 0; full batch, Adam).",
+    "explore.inits": "Random starts",
+    "explore.lottery.button": "Draw the lottery",
+    "explore.lottery.histogram": "Final loss of each start",
+})
+ZH.update({
+    "explore.playground": "权重游乐场:手工单元的 12 个参数",
+    "explore.playground.info": "拖动滑块,观察两家公司的预测。开关可以强制某个门的取值,看看它起什么作用。",
+    "explore.switches": "门开关",
+    "explore.reset": "恢复预训练权重",
+    "explore.predictions": "这组权重的预测",
+    "explore.curve": "决策曲线",
+    "explore.curve.info": "把某一天的值从 0 扫到 1,其余几天固定为某家公司的值。",
+    "explore.day": "扫描的那一天",
+    "explore.base": "其余几天取自",
+    "explore.curve.button": "绘制",
+    "explore.travel": "训练时光机",
+    "explore.travel.info": "在“重新训练”里训练之后,在各轮之间来回查看。",
+    "explore.epoch": "已训练的轮数",
+    "explore.travel.inside": "在“LSTM 内部”中逐步查看这一轮的权重",
+    "explore.race": "学习率赛跑",
+    "explore.race.info": "同一个模型和种子,两个学习率,用原文的训练方案(每批一个样本,Adam)。",
+    "explore.race.button": "开始比赛",
+    "explore.lottery": "初始化抽奖",
+    "explore.lottery.info": "同时训练手工单元的许多随机初始值(权重 N(0,1),偏置 0;全批量,Adam)。",
+    "explore.inits": "随机初始值个数",
+    "explore.lottery.button": "开奖",
+    "explore.lottery.histogram": "每个初始值的最终损失",
+})
+
+assert EN.keys() == ZH.keys(), "every label needs both languages"
