@@ -166,7 +166,8 @@ def lottery(inits: int, epochs: int, learning_rate: float = 0.1, device: str = "
         if torch_device == "cuda":
             torch.cuda.synchronize()
         seconds = time.perf_counter() - started
-    with torch.no_grad():
+    with torch.no_grad():  # Lightning hands the module back on the CPU after fit
+        cell = cell.to(torch_device)
         losses = ((cell(inputs) - labels) ** 2).sum(dim=1).nan_to_num(nan=math.inf).cpu()  # (inits,)
     seed_loss = losses[0].item()
     return LotteryResult(

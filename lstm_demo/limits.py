@@ -38,6 +38,9 @@ class Limits:
     max_lottery_inits: int = 100_000
     # Training time-travel: weight snapshots kept per visitor.
     max_snapshots: int = 200
+    # Sessions Gradio keeps (least recently used go first). Each costs ~270 KB here: Gradio keeps a
+    # copy of every component's config per session, and every raw HTTP API call opens one.
+    max_sessions: int = 2000
     # Seconds the Space waits for the Hub before it serves the bundled weights.
     hub_timeout_seconds: float = 10.0
 

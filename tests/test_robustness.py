@@ -309,3 +309,27 @@ def test_many_trainings_in_a_row_level_off_and_trained_files_expire(tmp_path):
     assert threads1 <= threads0 + 4
     assert fds1 <= fds0 + 8
     assert remaining == []
+
+
+def test_raw_http_calls_cannot_grow_the_sessions_without_bound(tmp_path):
+    """Each raw HTTP API call opens a Gradio session (~270 KB here); the capacity caps them."""
+    import json
+
+    def raw(url):
+        request = urllib.request.Request(url + "gradio_api/call/predict", data=json.dumps({"data": [COMPANY_B, "craft"]}).encode(), headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            event_id = json.loads(response.read())["event_id"]
+        with urllib.request.urlopen(url + f"gradio_api/call/predict/{event_id}", timeout=10) as response:
+            assert b"event: complete" in response.read()
+
+    with running_app({"LSTM_DEMO_MAX_SESSIONS": "50"}, log_path=tmp_path / "log.txt") as (url, process):
+        server = psutil.Process(process.pid)
+        for _ in range(100):  # past the capacity: from here on, old sessions are dropped
+            raw(url)
+        time.sleep(8)  # app.py imports Lightning in the background after it starts serving
+        before = server.memory_info().rss
+        for _ in range(300):
+            raw(url)
+        grown = server.memory_info().rss - before
+    (ARTIFACTS / "sessions.txt").write_text(f"300 raw calls past a capacity of 50 sessions: RSS grew {grown / 2**20:.1f} MiB\n")
+    assert grown < 20 * 2**20, f"RSS grew {grown / 2**20:.1f} MiB for 300 calls (uncapped, ~80 MiB)"

@@ -343,6 +343,7 @@ def launch_kwargs(limits: Limits | None = None) -> dict:
         server_name=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
         server_port=int(os.environ.get("GRADIO_SERVER_PORT", "7860")),
         max_file_size=limits.max_upload_bytes,
+        state_session_capacity=limits.max_sessions,
         i18n=I18N,
         theme=THEME,
         css=CSS,
