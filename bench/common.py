@@ -153,6 +153,31 @@ def project_train(kind: str, recipe="fast", **options):
     return timed(train, kind, recipe, **options)
 
 
+def plain_pytorch_statquest(kind: str, epochs: int) -> tuple[float, float, float]:
+    """The statquest recipe as a bare PyTorch loop on the project's model, no Lightning at all:
+    the floor any Lightning setup of this model can approach. Returns (A, B, seconds in the loop)."""
+    from lstm_demo.data import training_data
+    from lstm_demo.models import new_model
+    from lstm_demo.training import get_recipe
+
+    torch.set_num_threads(1)
+    recipe = get_recipe("statquest", kind)
+    model = new_model(kind, recipe.seed)
+    optimizer = torch.optim.Adam(model.parameters(), lr=recipe.learning_rate, foreach=True)
+    inputs, labels = training_data()
+    batches = [(inputs[k : k + 1], labels[k : k + 1]) for k in range(2)]
+    started = time.perf_counter()
+    for _ in range(epochs):
+        for x, y in batches:  # batch of one, A then B
+            optimizer.zero_grad()
+            ((model(x) - y) ** 2).mean().backward()
+            optimizer.step()
+    seconds = time.perf_counter() - started
+    with torch.no_grad():
+        a, b = model(inputs).tolist()
+    return a, b, seconds
+
+
 def warm_up(kinds=KINDS) -> None:
     """One short untimed run of each side and model, so neither side pays the process's first-call
     costs (lazy imports, first Trainer, first autograd graph) inside a measurement."""

@@ -30,6 +30,7 @@ from common import (
     claim,
     converged,
     interleaved,
+    plain_pytorch_statquest,
     median,
     print_footer,
     print_header,
@@ -134,7 +135,9 @@ def replay(args) -> bool:
         runs = interleaved({
             "seed": (lambda: train_seed(kind, epochs), args.seed_repeats),
             "project": (lambda: project_train(kind, "statquest", epochs=epochs), args.seed_repeats),
+            "plain": (lambda: plain_pytorch_statquest(kind, epochs), args.seed_repeats),
         })  # fmt: skip
+        plain_seconds = [s for _, _, s in runs["plain"]]
         seed_seconds = [s for _, _, s in runs["seed"]]
         project_results = [r for r, _ in runs["project"]]
         project_fit = [r.seconds for r in project_results]
@@ -158,6 +161,9 @@ def replay(args) -> bool:
         side("", fmt_predictions(pa, pb))
         print(f"  max |seed - project| over both predictions and all runs: {diff:.3g}")
         print(f"  ratio seed / project: {ratio:.1f}x (fit, medians); {best_ratio:.1f}x (fastest runs)")
+        side("bare PyTorch loop, same model", f"{spread(plain_seconds)}: the floor for any trainer of this model")
+        print(f"  ratio seed / bare loop: {median(seed_seconds) / median(plain_seconds):.1f}x; Lightning adds "
+              f"{(median(project_fit) / median(plain_seconds) - 1) * 100:.0f}% over the bare loop")
         if (kind, epochs) in EXPECTED:
             want_a, want_b = EXPECTED[kind, epochs]
             facts_diff = max(abs(a - want_a), abs(b - want_b))
