@@ -81,7 +81,7 @@ def serve(command: list[str]):
                 break
             except OSError:
                 if process.poll() is not None or time.perf_counter() - started > 120:
-                    raise RuntimeError(f"{command} did not start")
+                    raise RuntimeError(f"{command} did not start") from None
                 time.sleep(0.02)
         yield url, time.perf_counter() - started
     finally:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from .data import COMPANIES, training_data
+from .data import training_data
 from .models import CraftLSTM, LSTMModel
 
 # Gate switches: force a gate to a constant to see what it contributes.

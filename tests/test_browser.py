@@ -147,8 +147,12 @@ def test_share_button_copies_a_link_that_restores_inputs_and_results(browser, ap
         page.locator("#predict-button").click()
         page.wait_for_function("document.querySelector('#predict-table').innerText.includes('0.9, 0.1, 0.3')", timeout=15_000)
         page.get_by_role("button", name="Share this state").click()
-        page.wait_for_function("navigator.clipboard.readText().then(t => t.includes('deep_link='))", timeout=10_000)
-        link = page.evaluate("navigator.clipboard.readText()")
+        link = ""
+        for _ in range(50):  # the button copies once the server has saved the state
+            link = page.evaluate("navigator.clipboard.readText()")
+            if "deep_link=" in link:
+                break
+            page.wait_for_timeout(200)
         assert link.startswith(app_server[0].rstrip("/")) and "deep_link=" in link, link
         visitor = context.new_page()
         visitor.goto(link)
@@ -182,5 +186,17 @@ def test_the_page_follows_the_browsers_language(browser, app_server):
         assert page.get_by_role("tab", name="LSTM 内部").count() == 1
         assert page.get_by_role("tab", name="重新训练").count() == 1
         page.screenshot(path=ARTIFACTS / "predict-zh.png", full_page=True)
+    finally:
+        context.close()
+
+
+def test_step_sentences_follow_a_chinese_browser(browser, app_server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", extra_http_headers={"Accept-Language": "zh-CN,zh;q=0.9"})
+    try:
+        page = context.new_page()
+        open_page(page, app_server[0], "?tab=inside")
+        page.locator("#inside-button").click()
+        page.wait_for_function("document.querySelector('#inside-sentence').innerText.includes('第 4 步')", timeout=15_000)
+        assert "保留了" in page.locator("#inside-sentence").inner_text()
     finally:
         context.close()

@@ -35,7 +35,7 @@ def inject(monkeypatch):
 
     def use(fault: Fault):
         real = training.train
-        monkeypatch.setattr(training, "train", lambda *a, **k: real(*a, callbacks=[fault], **k))
+        monkeypatch.setattr(training, "train", lambda *a, callbacks=(), **k: real(*a, callbacks=[*callbacks, fault], **k))
 
     return use
 

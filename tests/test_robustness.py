@@ -271,8 +271,13 @@ def test_a_full_queue_answers_queue_full_quickly(tmp_path):
     env = {"LSTM_DEMO_MAX_QUEUE_SIZE": "2", "LSTM_DEMO_MAX_CONCURRENT_TRAININGS": "1"}
     with running_app(env, log_path=tmp_path / "log.txt") as (url, _):
         client = Client(url, verbose=False)
-        jobs = [client.submit("craft", "statquest", 3000, 0.001, 42, "cpu", api_name="/train") for _ in range(3)]
-        time.sleep(1)
+        from gradio_client.utils import Status
+
+        jobs = [client.submit("craft", "statquest", 5000, 0.001, 42, "cpu", api_name="/train") for _ in range(3)]
+        deadline = time.monotonic() + 30
+        while not all(job.status().code in (Status.IN_QUEUE, Status.PROCESSING, Status.ITERATING) for job in jobs):
+            assert time.monotonic() < deadline, [job.status().code for job in jobs]
+            time.sleep(0.1)
         started = time.monotonic()
         with pytest.raises(Exception) as info:
             Client(url, verbose=False).predict("craft", "statquest", 3000, 0.001, 42, "cpu", api_name="/train")

@@ -23,7 +23,7 @@ from ..data import COMPANIES, format_sequence, known_label, parse_sequence
 from ..errors import InputError, LSTMDemoError, TrainingError
 from ..explain import step_equations, step_sentence
 from ..limits import Limits
-from ..models import MODEL_KINDS, LSTMModel, Trace, check_kind, craft_parameters
+from ..models import MODEL_KINDS, Trace, check_kind, craft_parameters
 from ..weights import Pretrained, load_file
 from .state import Visitor, remove_expired, write_trained
 
@@ -110,6 +110,12 @@ def file_path(value: object) -> str:
     if not value.lower().endswith(".safetensors"):
         raise InputError("Only .safetensors files are accepted.")
     return value
+
+
+def browser_language(request: gr.Request | None) -> str:
+    """'zh' when the browser asks for Chinese first, else 'en' (server-made sentences)."""
+    header = request.headers.get("accept-language", "") if request is not None else ""
+    return "zh" if header.lower().lstrip().startswith("zh") else "en"
 
 
 def downsample(frame: pd.DataFrame, points: int = CHART_POINTS) -> pd.DataFrame:
@@ -372,7 +378,7 @@ class Handlers(ExploreHandlers):
             rows = lstm.trace(torch.tensor(values)).rows()
         return pd.DataFrame(rows, columns=TRACE_COLUMNS).round(6)  # 1e-6 is finer than any chart
 
-    def inside_views(self, table: pd.DataFrame, sequence: str, model: str, visitor: Visitor | None, language: str = "en"):
+    def inside_views(self, table: pd.DataFrame, sequence: str, model: str, visitor: Visitor | None, request: gr.Request = None):
         """After a trace: the chart over time, a step slider at the last step, that step's
         equations and sentence, and the inputs unchanged (so that a deep link saves them)."""
         if table is None or len(table) == 0:
@@ -380,11 +386,11 @@ class Handlers(ExploreHandlers):
         long = table.melt(id_vars="step", value_vars=list(SERIES), var_name="series", value_name="value")
         long["series"] = long["series"].map(SERIES)
         last = int(table["step"].iloc[-1])
-        equations, sentence = self.inside_step(table, last, model, visitor, language)
+        equations, sentence = self.inside_step(table, last, model, visitor, request)
         slider = gr.Slider(minimum=1, maximum=max(last, 2), value=last, step=1, interactive=last > 1)
         return downsample(long, CHART_POINTS * len(SERIES)), slider, equations, sentence, sequence, model
 
-    def inside_step(self, table: pd.DataFrame, step, model: str, visitor: Visitor | None, language: str = "en"):
+    def inside_step(self, table: pd.DataFrame, step, model: str, visitor: Visitor | None, request: gr.Request = None):
         """The equations with this step's numbers, and one sentence on what the gates did."""
         if table is None or len(table) == 0:
             return "", ""
@@ -392,7 +398,7 @@ class Handlers(ExploreHandlers):
         rows = table.to_dict("records")
         row, previous = rows[step - 1], rows[step - 2] if step > 1 else None
         lstm, _ = Visitor.of(visitor).model(check_kind(model), self.pretrained.models)
-        return step_equations(row, previous, craft_parameters(lstm)), step_sentence(row, language)
+        return step_equations(row, previous, craft_parameters(lstm)), step_sentence(row, browser_language(request))
 
     def parity(self, sequence: str) -> float:
         """Largest difference between each pretrained model and its weights in the other model."""

@@ -230,7 +230,6 @@ def build_demo(pretrained: Pretrained | None = None, limits: Limits | None = Non
 
         traced = i_button.click(h["trace"], [i_sequence, i_model, visitor], [i_table], api_name="trace", preprocess=False, api_visibility=PUBLIC)
         traced.success(h["inside_views"], [i_table, i_sequence, i_model, visitor], [i_chart, i_step, i_equations, i_sentence, i_sequence, i_model], api_visibility=PRIVATE)
-        i_step.release(h["inside_step"], [i_table, i_step, i_model, visitor], [i_equations, i_sentence], api_visibility=PRIVATE, trigger_mode="always_last")
         i_step.change(h["inside_step"], [i_table, i_step, i_model, visitor], [i_equations, i_sentence], api_visibility=PRIVATE, trigger_mode="always_last", show_progress="hidden")
         pa_button.click(h["parity_report"], [i_sequence], [pa_report], api_visibility=PRIVATE)
 
