@@ -37,14 +37,17 @@ SERIES_COLOURS = dict(zip(
 ))  # fmt: skip
 
 # Readable from a 390-px phone to a laptop: nothing may be wider than the screen; wide tables and
-# formulas scroll inside their own box instead of the page.
+# formulas scroll inside their own box instead of the page, and on a phone a row's parts stack.
+# (Gradio scopes these rules to the app's container itself.)
 CSS = """
-.gradio-container {max-width: min(1100px, 100vw) !important; margin: auto;}
-.gradio-container .block, .gradio-container .form, .gradio-container .row, .gradio-container .column {min-width: 0 !important; max-width: 100%;}
-#predict-table, #inside-table {overflow-x: auto;}
+.block, .form, .row, .column {min-width: 0 !important; max-width: 100%;}
+#predict-table, #inside-table, #playground-table {overflow-x: auto;}
 pre, pre code {white-space: pre-wrap !important; word-break: break-word;}
 .katex-display {margin: 0.3em 0; overflow-x: auto; overflow-y: hidden;}
-@media (max-width: 480px) {.gradio-container {padding: 4px !important;}}
+@media (max-width: 480px) {
+  .row {flex-wrap: wrap !important;}
+  .row > *, .form > * {min-width: 100% !important; flex-basis: 100% !important;}
+}
 """
 
 # No web fonts: the page must load from this server alone.
