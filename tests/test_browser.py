@@ -200,3 +200,16 @@ def test_step_sentences_follow_a_chinese_browser(browser, app_server):
         assert "保留了" in page.locator("#inside-sentence").inner_text()
     finally:
         context.close()
+
+
+def test_errors_reach_a_chinese_browser_in_chinese(browser, app_server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", extra_http_headers={"Accept-Language": "zh-CN,zh;q=0.9"})
+    try:
+        page = context.new_page()
+        open_page(page, app_server[0])
+        page.locator("#predict-sequence textarea").fill("1, x")
+        page.locator("#predict-button").click()
+        page.get_by_text("第 2 项('x')不是数字。").first.wait_for(timeout=10_000)
+        page.screenshot(path=ARTIFACTS / "error-zh.png")
+    finally:
+        context.close()

@@ -26,6 +26,7 @@ from ..limits import Limits
 from ..models import MODEL_KINDS, Trace, check_kind, craft_parameters
 from ..weights import Pretrained, load_file
 from .state import Visitor, remove_expired, write_trained
+from .text import translate_error
 
 log = logging.getLogger("lstm_demo.space")
 
@@ -42,36 +43,64 @@ SERIES = {  # trace column -> legend name in the Inside chart
 CHART_POINTS = 600  # a chart needs no more points than this, however long the run
 
 
-def friendly(fn: Callable) -> Callable:
-    """Turn the package's errors into gr.Error; hide anything else behind one sentence."""
+def friendly(fn: Callable, language_aware: bool = True) -> Callable:
+    """Turn the package's errors into gr.Error; hide anything else behind one sentence.
 
-    def convert(exc: Exception) -> gr.Error:
+    With `language_aware`, the wrapper also takes the request (Gradio passes it to a parameter
+    annotated gr.Request) and words the error in the browser's language.
+    """
+    signature = inspect.signature(fn)
+    parameters = list(signature.parameters.values())
+    names = [p.name for p in parameters]
+    own = "request" in names  # the function takes the request itself
+    if any(p.kind is p.VAR_POSITIONAL for p in parameters):
+        language_aware = False  # nowhere to put a request after *args (the playground): English
+    if language_aware and not own:
+        parameters.append(inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None, annotation=gr.Request))
+    position = names.index("request") if own else len(names)  # where Gradio puts the request
+
+    def split(args, kwargs):
+        """(the function's own arguments, the request) from what Gradio passed the wrapper."""
+        if not (language_aware or own):
+            return args, kwargs, None
+        if len(args) > position:
+            request = args[position]
+            return (args if own else args[:position] + args[position + 1 :]), kwargs, request
+        return args, kwargs, (kwargs.get("request") if own else kwargs.pop("request", None))
+
+    def convert(exc: Exception, request) -> gr.Error:
+        language = browser_language(request)
         if isinstance(exc, gr.Error):
             return exc
         if isinstance(exc, LSTMDemoError):
-            return gr.Error(str(exc), print_exception=False)
+            return gr.Error(translate_error(str(exc), language), print_exception=False)
         log.exception("unexpected error in %s", fn.__name__)
-        return gr.Error("Something went wrong on the server; please try again.", print_exception=False)
+        return gr.Error(translate_error("Something went wrong on the server; please try again.", language), print_exception=False)
 
     if inspect.isgeneratorfunction(fn):
 
         @functools.wraps(fn)
-        def generator(*args, **kwargs):
+        def wrapper(*args, **kwargs):
+            args, kwargs, request = split(args, kwargs)
             try:
                 yield from fn(*args, **kwargs)
             except Exception as exc:
-                raise convert(exc) from None
+                raise convert(exc, request) from None
 
-        return generator
+    else:
 
-    @functools.wraps(fn)
-    def plain(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except Exception as exc:
-            raise convert(exc) from None
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            args, kwargs, request = split(args, kwargs)
+            try:
+                return fn(*args, **kwargs)
+            except Exception as exc:
+                raise convert(exc, request) from None
 
-    return plain
+    if language_aware and not own:
+        wrapper.__signature__ = signature.replace(parameters=parameters)
+        wrapper.__annotations__ = {**getattr(fn, "__annotations__", {}), "request": gr.Request}
+    return wrapper
 
 
 def whole_number(value: object, what: str, low: int, high: int) -> int:
@@ -523,7 +552,11 @@ class Handlers(ExploreHandlers):
         return visitor
 
 
+# Endpoints made with gr.api: their signature is their API, so it gets no request parameter.
+API_ONLY = ("predict", "parity", "lottery")
+
+
 def wrap_all(handlers: Handlers) -> dict[str, Callable]:
-    """The handlers as event functions: errors become one sentence for the visitor."""
+    """The handlers as event functions: errors become one sentence, in the visitor's language."""
     names = [n for n, _ in inspect.getmembers(type(handlers), inspect.isfunction) if not n.startswith("_") and n not in ("check_training", "training_charts")]
-    return {name: friendly(getattr(handlers, name)) for name in names}
+    return {name: friendly(getattr(handlers, name), language_aware=name not in API_ONLY) for name in names}

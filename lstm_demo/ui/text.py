@@ -167,3 +167,59 @@ ZH.update({
 })
 
 assert EN.keys() == ZH.keys(), "every label needs both languages"
+
+# The sentences a visitor's input can cause, in Chinese: (pattern over the English sentence,
+# Chinese template using its groups). A sentence with no pattern here is shown in English behind
+# a Chinese lead-in, so that no error ever reaches a Chinese page without a word of Chinese.
+ERRORS_ZH = [
+    (r"The sequence is empty: .*", "序列为空:请输入用逗号分隔的数字,例如 '0, 0.5, 0.25, 1'。"),
+    (r"Item (\d+) \((.*)\) is not a number\.", r"第 \1 项(\2)不是数字。"),
+    (r"Item (\d+) is NaN; .*", r"第 \1 项是 NaN;每个值都必须是有限的数字。"),
+    (r"Item (\d+) is infinite or too large; .*", r"第 \1 项是无穷大或太大;每个值都必须是有限的数字。"),
+    (r"The sequence has ([\d,]+) numbers; the limit is ([\d,]+)\.", r"序列有 \1 个数字;上限是 \2 个。"),
+    (r"A sequence must be text such as .*", "序列必须是文本,例如 '0, 0.5, 0.25, 1'。"),
+    (r"Unknown (\w+) (.*); choose (.*)\.", r"未知的\1 \2;请从 \3 中选择。"),
+    (r"The (.+) must be a whole number from (\S+) to (\S+)\.", r"\1必须是 \2 到 \3 之间的整数。"),
+    (r"The (.+) must be a whole number, not (.*)\.", r"\1必须是整数,而不是 \2。"),
+    (r"The (.+) must be a number from (\S+) to (\S+)\.", r"\1必须是 \2 到 \3 之间的数字。"),
+    (r"The (.+) must be a number, not (.*)\.", r"\1必须是数字,而不是 \2。"),
+    (r"Only \.safetensors files are accepted\.", "只接受 .safetensors 文件。"),
+    (r"Upload a \.safetensors file first\.", "请先上传一个 .safetensors 文件。"),
+    (r"The file is ([\d,]+) bytes; .*\(limit ([\d,]+) bytes\)\.", r"文件有 \1 字节;这些模型的权重文件不到 1 KB(上限 \2 字节)。"),
+    (r"The file.*(truncated|not a \.safetensors file|not a valid \.safetensors file|could not be read).*", "这不是一个有效的 .safetensors 文件(可能被截断或已损坏)。"),
+    (r"The tensors do not match either model's layout \((.*)\)\.", r"张量与两个模型的结构都不匹配(\1)。"),
+    (r"Tensor (\S+) has shape (\[.*\]); the (\w+) model needs (\[.*\])\.", r"张量 \1 的形状是 \2;\3 模型需要 \4。"),
+    (r"Tensor (\S+) is (\w+); save the weights as float32\.", r"张量 \1 的类型是 \2;请以 float32 保存权重。"),
+    (r"Tensor (\S+) holds NaN or infinite values\.", r"张量 \1 含有 NaN 或无穷大。"),
+    (r"No GPU is available here; the devices this machine has are: (.*)\.", r"这里没有可用的 GPU;这台机器上的设备有:\1。"),
+    (r"The GPU ran out of memory; .*", "GPU 内存不足;请改用 CPU 训练。"),
+    (r"Training was interrupted before it finished; .*", "训练在完成前被中断;没有保存任何内容。"),
+    (r"Training failed.*; nothing was saved\.", "训练失败;没有保存任何内容。"),
+    (r"Random starts x epochs may be at most ([\d,]+) per draw; this asks for ([\d,]+)\.", r"每次抽奖的随机初始值个数 × 轮数最多为 \1;这次请求的是 \2。"),
+    (r"Train a model in Retrain first; .*", "请先在“重新训练”中训练一个模型;之后它的各轮会显示在这里。"),
+    (r"The forget gate cannot be switched to 1 and 0 at once\.", "遗忘门不能同时被强制为 1 和 0。"),
+    (r"Queue is full.*", "队列已满,请稍后再试。"),
+    (r"Something went wrong on the server; please try again\.", "服务器出错了,请再试一次。"),
+]
+
+
+# The names of things that error sentences fill in.
+WORDS_ZH = {
+    "number of epochs": "轮数", "learning rate": "学习率", "seed": "随机种子", "model": "模型", "recipe": "训练方案",
+    "device": "设备", "switch": "开关", "company": "公司", "day": "天数", "epoch": "轮数",
+    "number of random starts": "随机初始值个数",
+}  # fmt: skip
+
+
+def translate_error(message: str, language: str) -> str:
+    """The Chinese sentence for an English error message (language 'zh'), else the message itself."""
+    import re
+
+    if language != "zh":
+        return message
+    for pattern, template in ERRORS_ZH:
+        match = re.fullmatch(pattern, message)
+        if match:
+            groups = [WORDS_ZH.get(g, g) for g in match.groups()]
+            return re.sub(r"\\(\d)", lambda m: groups[int(m.group(1)) - 1], template)
+    return f"出错了:{message}"
