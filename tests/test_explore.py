@@ -100,3 +100,28 @@ def test_race_endpoint_streams_both_learning_rates(client):
     text, plot = client.predict("builtin", 42, 0.001, 0.1, 100, api_name="/race")
     assert text.startswith("**Finished.**") and "lr 0.001" in text and "lr 0.1" in text
     assert {row[2] for row in plot["data"]} == {"learning rate 0.001", "learning rate 0.1"}
+
+
+def test_time_travel_walks_the_last_training_and_hands_an_epoch_to_inside():
+    import gradio as gr
+
+    from lstm_demo.limits import Limits
+    from lstm_demo.ui.handlers import Handlers, wrap_all
+    from lstm_demo.ui.state import Visitor
+    from lstm_demo.weights import load_pretrained
+
+    h = wrap_all(Handlers(load_pretrained(), Limits(max_snapshots=10)))
+    visitor = Visitor()
+    with pytest.raises(gr.Error, match="Train a model in Retrain first"):
+        h["time_travel"](3, visitor)
+    *_, summary, _, visitor = list(h["train"]("craft", "statquest", 100, 0.05, 42, "cpu", visitor))[-1]
+    kind, kept = visitor.snapshots
+    assert kind == "craft" and [e for e, _ in kept] == [0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100]
+    slider, text = h["time_travel_range"](visitor)
+    assert "After 100 epochs" in text and f"{summary['predictions']['company_b']:.4f}" in text
+    start = h["time_travel"](0, visitor)
+    assert "After 0 epochs" in start and f"{summary['predictions_before']['company_b']:.4f}" in start
+    visitor, tabs, model, use_own = h["time_travel_inside"](50, visitor)
+    assert model == "craft" and use_own and visitor.own_source["craft"] == "epoch 50"
+    table = h["trace"]("1, 0.5, 0.25, 1", "craft", visitor)
+    assert table["short_memory"].iloc[-1] != pytest.approx(load_model("craft").predict([1, 0.5, 0.25, 1]), abs=1e-3)
