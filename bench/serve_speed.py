@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import signal
 import statistics
 import subprocess
 import sys
@@ -32,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from common import machine_lines  # noqa: E402
-from server import free_port  # noqa: E402
+from server import free_port, stop  # noqa: E402
 
 ENV = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_DISABLE_TELEMETRY": "1", "HF_HUB_OFFLINE": "1", "GRADIO_SERVER_NAME": "127.0.0.1"}
 
@@ -85,11 +84,7 @@ def serve(command: list[str]):
                 time.sleep(0.02)
         yield url, time.perf_counter() - started
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process)
 
 
 def raw_predict(url: str, sequence: str = "1, 0.5, 0.25, 1", model: str = "craft", endpoint: str = "predict") -> str:

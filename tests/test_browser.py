@@ -178,38 +178,31 @@ def test_explore_a_slider_moves_the_predictions_and_a_curve_is_drawn(page, app_s
     page.screenshot(path=ARTIFACTS / "explore-laptop.png", full_page=True)
 
 
-def test_the_page_follows_the_browsers_language(browser, app_server):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    try:
-        page = context.new_page()
-        open_page(page, app_server[0])
-        assert page.get_by_role("tab", name="LSTM 内部").count() == 1
-        assert page.get_by_role("tab", name="重新训练").count() == 1
-        page.screenshot(path=ARTIFACTS / "predict-zh.png", full_page=True)
-    finally:
-        context.close()
-
-
-def test_step_sentences_follow_a_chinese_browser(browser, app_server):
+@pytest.fixture
+def chinese_page(browser):
+    """A page in a browser set to Chinese (its locale and its Accept-Language header)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", extra_http_headers={"Accept-Language": "zh-CN,zh;q=0.9"})
-    try:
-        page = context.new_page()
-        open_page(page, app_server[0], "?tab=inside")
-        page.locator("#inside-button").click()
-        page.wait_for_function("document.querySelector('#inside-sentence').innerText.includes('第 4 步')", timeout=15_000)
-        assert "保留了" in page.locator("#inside-sentence").inner_text()
-    finally:
-        context.close()
+    yield context.new_page()
+    context.close()
 
 
-def test_errors_reach_a_chinese_browser_in_chinese(browser, app_server):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", extra_http_headers={"Accept-Language": "zh-CN,zh;q=0.9"})
-    try:
-        page = context.new_page()
-        open_page(page, app_server[0])
-        page.locator("#predict-sequence textarea").fill("1, x")
-        page.locator("#predict-button").click()
-        page.get_by_text("第 2 项('x')不是数字。").first.wait_for(timeout=10_000)
-        page.screenshot(path=ARTIFACTS / "error-zh.png")
-    finally:
-        context.close()
+def test_the_page_follows_the_browsers_language(chinese_page, app_server):
+    open_page(chinese_page, app_server[0])
+    assert chinese_page.get_by_role("tab", name="LSTM 内部").count() == 1
+    assert chinese_page.get_by_role("tab", name="重新训练").count() == 1
+    chinese_page.screenshot(path=ARTIFACTS / "predict-zh.png", full_page=True)
+
+
+def test_step_sentences_follow_a_chinese_browser(chinese_page, app_server):
+    open_page(chinese_page, app_server[0], "?tab=inside")
+    chinese_page.locator("#inside-button").click()
+    chinese_page.wait_for_function("document.querySelector('#inside-sentence').innerText.includes('第 4 步')", timeout=15_000)
+    assert "保留了" in chinese_page.locator("#inside-sentence").inner_text()
+
+
+def test_errors_reach_a_chinese_browser_in_chinese(chinese_page, app_server):
+    open_page(chinese_page, app_server[0])
+    chinese_page.locator("#predict-sequence textarea").fill("1, x")
+    chinese_page.locator("#predict-button").click()
+    chinese_page.get_by_text("第 2 项('x')不是数字。").first.wait_for(timeout=10_000)
+    chinese_page.screenshot(path=ARTIFACTS / "error-zh.png")
