@@ -206,3 +206,14 @@ def test_errors_reach_a_chinese_browser_in_chinese(chinese_page, app_server):
     chinese_page.locator("#predict-button").click()
     chinese_page.get_by_text("第 2 项('x')不是数字。").first.wait_for(timeout=10_000)
     chinese_page.screenshot(path=ARTIFACTS / "error-zh.png")
+
+
+def test_predict_from_the_keyboard_alone(page, app_server):
+    open_page(page, app_server[0])
+    page.locator("#predict-sequence textarea").focus()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("0.2 0.4 0.6")
+    page.keyboard.press("Enter")  # Enter submits the sequence; no mouse needed
+    page.wait_for_function("document.querySelector('#predict-table').innerText.includes('0.2, 0.4, 0.6')", timeout=15_000)
+    page.keyboard.press("Tab")  # focus moves on to the Predict button
+    assert page.evaluate("document.activeElement.id") == "predict-button"
