@@ -178,6 +178,35 @@ def plain_pytorch_statquest(kind: str, epochs: int) -> tuple[float, float, float
     return a, b, seconds
 
 
+def lightning_step_floor(steps: int = 4000) -> float:
+    """Seconds per step that Lightning itself takes (fed as the project feeds it) for a step that
+    does nothing: what any Lightning trainer adds to a bare loop, whatever the model."""
+    import lightning as L
+    from torch.utils.data import DataLoader
+
+    from lstm_demo.training import RepeatedBatch, _quiet_lightning
+
+    class Nothing(L.LightningModule):
+        def __init__(self):
+            super().__init__()
+            self.weight = torch.nn.Parameter(torch.zeros(()))
+
+        def training_step(self, batch, batch_idx):
+            return self.weight * 0 + 1.0
+
+        def configure_optimizers(self):
+            return torch.optim.SGD(self.parameters(), lr=0.0)
+
+    torch.set_num_threads(1)
+    batch = (torch.zeros(1, 4), torch.zeros(1))
+    with _quiet_lightning():
+        trainer = L.Trainer(accelerator="cpu", devices=1, max_epochs=1, logger=False, enable_checkpointing=False,
+                            enable_progress_bar=False, enable_model_summary=False, num_sanity_val_steps=0)
+        started = time.perf_counter()
+        trainer.fit(Nothing(), DataLoader(RepeatedBatch(batch, steps), batch_size=None))
+    return (time.perf_counter() - started) / steps
+
+
 def warm_up(kinds=KINDS) -> None:
     """One short untimed run of each side and model, so neither side pays the process's first-call
     costs (lazy imports, first Trainer, first autograd graph) inside a measurement."""

@@ -30,6 +30,7 @@ from common import (
     claim,
     converged,
     interleaved,
+    lightning_step_floor,
     plain_pytorch_statquest,
     median,
     print_footer,
@@ -164,6 +165,11 @@ def replay(args) -> bool:
         side("bare PyTorch loop, same model", f"{spread(plain_seconds)}: the floor for any trainer of this model")
         print(f"  ratio seed / bare loop: {median(seed_seconds) / median(plain_seconds):.1f}x; Lightning adds "
               f"{(median(project_fit) / median(plain_seconds) - 1) * 100:.0f}% over the bare loop")
+        steps = epochs * 2  # batch of one: A, then B
+        step_floor = lightning_step_floor()
+        floor = median(plain_seconds) + steps * step_floor
+        print(f"  Lightning's own cost for a step that does nothing: {step_floor * 1000:.3f} ms; bare loop + that = "
+              f"{floor:.3g} s: the best any Lightning trainer of this model can do, {median(seed_seconds) / floor:.1f}x the seed")
         if (kind, epochs) in EXPECTED:
             want_a, want_b = EXPECTED[kind, epochs]
             facts_diff = max(abs(a - want_a), abs(b - want_b))
