@@ -184,7 +184,7 @@ def lightning_step_floor(steps: int = 4000) -> float:
     import lightning as L
     from torch.utils.data import DataLoader
 
-    from lstm_demo.training import RepeatedBatch, _quiet_lightning
+    from lstm_demo.training import RepeatedBatch, quiet_lightning
 
     class Nothing(L.LightningModule):
         def __init__(self):
@@ -199,7 +199,7 @@ def lightning_step_floor(steps: int = 4000) -> float:
 
     torch.set_num_threads(1)
     batch = (torch.zeros(1, 4), torch.zeros(1))
-    with _quiet_lightning():
+    with quiet_lightning():
         trainer = L.Trainer(accelerator="cpu", devices=1, max_epochs=1, logger=False, enable_checkpointing=False,
                             enable_progress_bar=False, enable_model_summary=False, num_sanity_val_steps=0)
         started = time.perf_counter()

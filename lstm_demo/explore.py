@@ -148,7 +148,7 @@ def lottery(inits: int, epochs: int, learning_rate: float = 0.1, device: str = "
     """
     import lightning as L
 
-    from .training import PopulationTask, RepeatedBatch, _quiet_lightning, resolve_device
+    from .training import PopulationTask, RepeatedBatch, quiet_lightning, resolve_device
 
     torch_device = resolve_device(device)
     torch.set_num_threads(1)
@@ -156,7 +156,7 @@ def lottery(inits: int, epochs: int, learning_rate: float = 0.1, device: str = "
     task = PopulationTask(cell, learning_rate)
     inputs, labels = (t.to(torch_device) for t in training_data())
     loader = torch.utils.data.DataLoader(RepeatedBatch((inputs, labels), epochs), batch_size=None)
-    with _quiet_lightning():
+    with quiet_lightning():
         trainer = L.Trainer(
             accelerator="gpu" if torch_device == "cuda" else "cpu", devices=1, max_epochs=1, logger=False,
             enable_checkpointing=False, enable_progress_bar=False, enable_model_summary=False, num_sanity_val_steps=0,

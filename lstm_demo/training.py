@@ -23,6 +23,7 @@ from lightning.pytorch.callbacks import Callback
 from torch.utils.data import DataLoader, Dataset
 
 from .data import COMPANIES, training_data
+from .checks import real_number, whole_number
 from .errors import InputError, TrainingError
 from .limits import Limits
 from .models import LSTMModel, check_kind, new_model
@@ -330,7 +331,7 @@ _LIGHTNING_NOISE = (
 
 
 @contextmanager
-def _quiet_lightning():
+def quiet_lightning():
     for name in ("lightning.pytorch", "lightning.fabric", "lightning"):
         logging.getLogger(name).setLevel(logging.WARNING)
     for pattern in _LIGHTNING_NOISE:
@@ -338,25 +339,20 @@ def _quiet_lightning():
     yield
 
 
-def check_options(epochs, learning_rate, seed, max_seconds, limits: Limits) -> None:
-    """Refuse out-of-range training options with one sentence (NaN fails every comparison)."""
-
-    def whole(value) -> bool:
-        return isinstance(value, int) and not isinstance(value, bool)
-
-    if epochs is not None and not (whole(epochs) and 1 <= epochs <= limits.max_epochs):
-        raise InputError(f"The number of epochs must be a whole number from 1 to {limits.max_epochs:,}.")
-    if learning_rate is not None and not (
-        isinstance(learning_rate, (int, float)) and limits.min_learning_rate <= learning_rate <= limits.max_learning_rate
-    ):
-        raise InputError(f"The learning rate must be a number from {limits.min_learning_rate:g} to {limits.max_learning_rate:g}.")
-    if seed is not None and not (whole(seed) and 0 <= seed <= limits.max_seed):
-        raise InputError(f"The seed must be a whole number from 0 to {limits.max_seed:,}.")
+def check_options(epochs, learning_rate, seed, max_seconds, limits: Limits) -> tuple:
+    """The training options checked against the limits and typed; None stays None (the recipe's)."""
+    if epochs is not None:
+        epochs = whole_number(epochs, "number of epochs", 1, limits.max_epochs)
+    if learning_rate is not None:
+        learning_rate = real_number(learning_rate, "learning rate", limits.min_learning_rate, limits.max_learning_rate)
+    if seed is not None:
+        seed = whole_number(seed, "seed", 0, limits.max_seed)
     if max_seconds is not None and not (isinstance(max_seconds, (int, float)) and 0 < max_seconds <= limits.max_train_seconds):
         raise InputError(f"The time limit must be more than 0 and at most {limits.max_train_seconds:g} seconds.")
+    return epochs, learning_rate, seed
 
 
-def _predictions(model: LSTMModel) -> dict[str, float]:
+def company_predictions(model: LSTMModel) -> dict[str, float]:
     inputs, _ = training_data()
     with torch.no_grad():
         values = model(inputs.to(next(model.parameters()).device)).tolist()
@@ -389,7 +385,7 @@ def train(
     training within one step when set; `on_epoch` gets an EpochRecord after each recipe epoch.
     """
     limits = limits or Limits.from_env()
-    check_options(epochs, learning_rate, seed, max_seconds, limits)
+    epochs, learning_rate, seed = check_options(epochs, learning_rate, seed, max_seconds, limits)
     kind = kind_or_model if isinstance(kind_or_model, str) else kind_or_model.kind
     recipe = get_recipe(recipe, kind) if isinstance(recipe, str) else recipe
     recipe = replace(
@@ -402,7 +398,7 @@ def train(
     torch.set_num_threads(1)  # a 12-parameter model gains nothing from threads and loses much on a busy machine
     model = new_model(kind, recipe.seed) if isinstance(kind_or_model, str) else kind_or_model
     model = model.to(torch_device).train()
-    before = _predictions(model)
+    before = company_predictions(model)
 
     task = LSTMTask(model, recipe)
     watchers: list[Callback] = [TimeLimit(limits.max_train_seconds if max_seconds is None else max_seconds)]
@@ -411,7 +407,7 @@ def train(
     if on_epoch is not None:
         watchers.append(EpochProgress(on_epoch))
     loader = DataLoader(_CompanySteps(recipe, recipe.epochs, torch.device(torch_device)), batch_size=None)
-    with _quiet_lightning():
+    with quiet_lightning():
         trainer = L.Trainer(
             accelerator="gpu" if torch_device == "cuda" else "cpu",
             devices=1,
@@ -440,7 +436,7 @@ def train(
         seconds = time.perf_counter() - started
 
     model.eval()
-    after = _predictions(model)
+    after = company_predictions(model)
     reason = task.stop_reason or "completed"
     # Recipe epochs whose updates were applied; a converged epoch's update was skipped.
     epochs_run = len(task.history) - (reason == "converged")

@@ -20,6 +20,7 @@ import pandas as pd
 import torch
 
 from ..data import COMPANIES, format_sequence, known_label, parse_sequence
+from ..checks import choice, real_number, whole_number
 from ..errors import InputError, LSTMDemoError, TrainingError
 from ..explain import step_equations, step_sentence
 from ..limits import Limits
@@ -101,33 +102,6 @@ def friendly(fn: Callable, language_aware: bool = True) -> Callable:
         wrapper.__signature__ = signature.replace(parameters=parameters)
         wrapper.__annotations__ = {**getattr(fn, "__annotations__", {}), "request": gr.Request}
     return wrapper
-
-
-def whole_number(value: object, what: str, low: int, high: int) -> int:
-    """An int from a JSON value (1, 1.0 or "1"), within [low, high], or one sentence."""
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise InputError(f"The {what} must be a whole number, not {str(value)[:30]!r}.") from None
-    if not math.isfinite(number) or number != int(number) or not low <= number <= high:
-        raise InputError(f"The {what} must be a whole number from {low:,} to {high:,}.")
-    return int(number)
-
-
-def real_number(value: object, what: str, low: float, high: float) -> float:
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise InputError(f"The {what} must be a number, not {str(value)[:30]!r}.") from None
-    if not (math.isfinite(number) and low <= number <= high):  # NaN fails here too
-        raise InputError(f"The {what} must be a number from {low:g} to {high:g}.")
-    return number
-
-
-def choice(value: object, what: str, options: tuple[str, ...]) -> str:
-    if not isinstance(value, str) or value not in options:
-        raise InputError(f"Unknown {what} {str(value)[:30]!r}; choose {', '.join(options)}.")
-    return value
 
 
 def file_path(value: object) -> str:
@@ -226,10 +200,10 @@ class ExploreHandlers:
 
     def time_travel(self, epoch, visitor):
         """The weights after a given epoch of the visitor's last training: predictions and loss."""
-        from ..training import _predictions, mse
+        from ..training import company_predictions, mse
 
         kind, trained, model = self._snapshot(epoch, visitor)
-        predictions = _predictions(model)
+        predictions = company_predictions(model)
         lines = [
             f"**After {trained} epochs** ({MODEL_NAMES[kind]}): loss {mse(predictions):.4g}; "
             f"Company A {predictions['company_a']:.4f}, Company B {predictions['company_b']:.4f}.",
@@ -280,7 +254,7 @@ class ExploreHandlers:
                         history[rate].append(q.get())
                 done = min(len(h) for h in history.values())
                 progress(done / epochs, desc=f"epoch {done} of {epochs}")
-                yield self._race_text(history, epochs), self._race_chart(history)
+                yield self._race_text(history), self._race_chart(history)
         finally:
             stop.set()
             for w in workers:
@@ -288,10 +262,10 @@ class ExploreHandlers:
         for outcome in outcomes.values():
             if isinstance(outcome, BaseException):
                 raise outcome if isinstance(outcome, LSTMDemoError) else TrainingError("A race training failed; nothing was saved.")
-        yield self._race_text(history, epochs, final=True), self._race_chart(history)
+        yield self._race_text(history, final=True), self._race_chart(history)
 
     @staticmethod
-    def _race_text(history, epochs, final=False):
+    def _race_text(history, final=False):
         parts = []
         for rate, records in history.items():
             if records:
@@ -452,13 +426,15 @@ class Handlers(ExploreHandlers):
 
     def check_training(self, model, recipe, epochs, learning_rate, seed, device):
         """Every training input checked; returns them typed."""
-        limits = self.limits
+        from ..training import check_options
+
+        epochs, learning_rate, seed = check_options(epochs, learning_rate, seed, None, self.limits)
         return (
             choice(model, "model", MODEL_KINDS),
             choice(recipe, "recipe", ("fast", "statquest")),
-            whole_number(epochs, "number of epochs", 1, limits.max_epochs),
-            real_number(learning_rate, "learning rate", limits.min_learning_rate, limits.max_learning_rate),
-            whole_number(seed, "seed", 0, limits.max_seed),
+            epochs,
+            learning_rate,
+            seed,
             choice(device, "device", ("auto", "cpu", "gpu")),
         )
 
