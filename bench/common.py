@@ -200,8 +200,16 @@ def lightning_step_floor(steps: int = 4000) -> float:
     torch.set_num_threads(1)
     batch = (torch.zeros(1, 4), torch.zeros(1))
     with quiet_lightning():
-        trainer = L.Trainer(accelerator="cpu", devices=1, max_epochs=1, logger=False, enable_checkpointing=False,
-                            enable_progress_bar=False, enable_model_summary=False, num_sanity_val_steps=0)
+        trainer = L.Trainer(
+            accelerator="cpu",
+            devices=1,
+            max_epochs=1,
+            logger=False,
+            enable_checkpointing=False,
+            enable_progress_bar=False,
+            enable_model_summary=False,
+            num_sanity_val_steps=0,
+        )
         started = time.perf_counter()
         trainer.fit(Nothing(), DataLoader(RepeatedBatch(batch, steps), batch_size=None))
     return (time.perf_counter() - started) / steps

@@ -127,8 +127,10 @@ def main() -> int:
             ) or "-"  # fmt: skip
             med_epochs = f"{median(row.epochs):.0f}" if done else "-"
             med_seconds = f"{median(row.seconds):.3f}" if done else "-"
-            print(f"  {choice.label:<14} {f'{done}/{len(seeds)}':>10} {med_epochs:>14} {med_seconds:>13} "
-                  f"{row.seed_42:>18}  {others}")
+            print(
+                f"  {choice.label:<14} {f'{done}/{len(seeds)}':>10} {med_epochs:>14} {med_seconds:>13} "
+                f"{row.seed_42:>18}  {others}"
+            )
         for choice, row in rows.items():
             if row.missed:
                 shown = ", ".join(map(str, row.missed[:20])) + (", ..." if len(row.missed) > 20 else "")

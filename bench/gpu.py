@@ -27,16 +27,26 @@ import torch  # noqa: E402
 def cli(*args: str) -> tuple[dict, float]:
     """`python -m lstm_demo train ... --json` in a fresh process: its summary and wall time."""
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "lstm_demo", "train", *args, "--json"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "lstm_demo", "train", *args, "--json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     wall = time.perf_counter() - started
     if done.returncode != 0:
-        print(f"  $ python -m lstm_demo train {' '.join(args)} --json -> exit {done.returncode}: {done.stderr.strip()[-300:]}")
+        print(
+            f"  $ python -m lstm_demo train {' '.join(args)} --json -> exit {done.returncode}: {done.stderr.strip()[-300:]}"
+        )
         return {}, wall
     return json.loads(done.stdout.strip().splitlines()[-1]), wall
 
 
 def main() -> None:
-    print(f"machine: {platform.node()}, CPU cores {os.cpu_count()}, torch {torch.__version__}, python {platform.python_version()}")
+    print(
+        f"machine: {platform.node()}, CPU cores {os.cpu_count()}, torch {torch.__version__}, python {platform.python_version()}"
+    )
     if not torch.cuda.is_available():
         print("no CUDA here: this benchmark needs a GPU")
         return
@@ -66,7 +76,10 @@ def main() -> None:
                 )
         if fits["cpu"] and fits["gpu"]:
             ratio = statistics.median(fits["gpu"]) / statistics.median(fits["cpu"])
-            diff = max(abs(summaries["cpu"]["predictions"][k] - summaries["gpu"]["predictions"][k]) for k in ("company_a", "company_b"))
+            diff = max(
+                abs(summaries["cpu"]["predictions"][k] - summaries["gpu"]["predictions"][k])
+                for k in ("company_a", "company_b")
+            )
             print(f"  {model:7s} {recipe:9s} GPU/CPU fit time: {ratio:.1f}x; predictions differ by {diff:.1e}")
     print("  last GPU summary:", json.dumps(summaries.get("gpu", {})))
     lottery_part()
@@ -86,7 +99,9 @@ def lottery_part() -> None:
             f"  {device} {inits:>9,} inits: {result.seconds:6.2f} s, {result.model_steps_per_second:>14,.0f} model-steps/s, "
             f"converged {result.converged_share:.1%}, seed 42 loss {result.seed_42_loss:.2e}"
         )
-    print(f"  GPU 100,000 inits vs CPU 10,000 inits: {rates[('gpu', 100_000)] / rates[('cpu', 10_000)]:.0f}x the model-steps per second")
+    print(
+        f"  GPU 100,000 inits vs CPU 10,000 inits: {rates[('gpu', 100_000)] / rates[('cpu', 10_000)]:.0f}x the model-steps per second"
+    )
 
 
 if __name__ == "__main__":

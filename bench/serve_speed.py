@@ -33,9 +33,15 @@ sys.path.insert(0, str(ROOT / "tests"))
 from common import machine_lines  # noqa: E402
 from server import free_port, stop  # noqa: E402
 
-ENV = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_DISABLE_TELEMETRY": "1", "HF_HUB_OFFLINE": "1", "GRADIO_SERVER_NAME": "127.0.0.1"}
+ENV = {
+    **os.environ,
+    "GRADIO_ANALYTICS_ENABLED": "False",
+    "HF_HUB_DISABLE_TELEMETRY": "1",
+    "HF_HUB_OFFLINE": "1",
+    "GRADIO_SERVER_NAME": "127.0.0.1",
+}
 
-TRIVIAL_APP = '''
+TRIVIAL_APP = """
 import gradio as gr
 
 def echo(sequence: str, model: str) -> str:
@@ -45,12 +51,12 @@ with gr.Blocks() as demo:
     gr.api(echo, api_name="predict")
 demo.queue(default_concurrency_limit=8)
 demo.launch()
-'''
+"""
 
 # The Space's own page with one more endpoint that only echoes: what any endpoint of a page this
 # size costs. Gradio snapshots every component of the page for each new session, and each raw
 # HTTP call opens a new session, so this floor grows with the page.
-SPACE_WITH_ECHO = '''
+SPACE_WITH_ECHO = """
 import sys
 sys.path.insert(0, ".")
 import gradio as gr
@@ -63,7 +69,7 @@ demo = build_demo()
 with demo:
     gr.api(echo, api_name="echo")
 demo.launch(**launch_kwargs())
-'''
+"""
 
 
 @contextmanager
@@ -71,7 +77,13 @@ def serve(command: list[str]):
     """Start a server on a free port; yield (url, seconds until it answered a /predict)."""
     port = free_port()
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, env={**ENV, "GRADIO_SERVER_PORT": str(port)}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env={**ENV, "GRADIO_SERVER_PORT": str(port)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}/"
     try:
         while True:
@@ -90,7 +102,9 @@ def serve(command: list[str]):
 def raw_predict(url: str, sequence: str = "1, 0.5, 0.25, 1", model: str = "craft", endpoint: str = "predict") -> str:
     """One call through Gradio's plain HTTP API: POST the inputs, GET the event's result."""
     body = json.dumps({"data": [sequence, model]}).encode()
-    request = urllib.request.Request(url + f"gradio_api/call/{endpoint}", data=body, headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        url + f"gradio_api/call/{endpoint}", data=body, headers={"Content-Type": "application/json"}
+    )
     with urllib.request.urlopen(request, timeout=30) as response:
         event_id = json.loads(response.read())["event_id"]
     with urllib.request.urlopen(url + f"gradio_api/call/{endpoint}/{event_id}", timeout=30) as response:
@@ -164,10 +178,20 @@ def main() -> None:
                 client.predict("1, 0.5, 0.25, 1", "craft", api_name=f"/{endpoint}")  # warm both paths
                 results[label] = {
                     "raw HTTP": timed(call_raw, args.calls),
-                    "gradio_client": timed(lambda: client.predict("1, 0.5, 0.25, 1", "craft", api_name=f"/{endpoint}"), args.calls),
-                    f"raw HTTP, {args.clients} clients at once": concurrent(lambda: call_raw, args.clients, max(5, args.calls // 4)),
+                    "gradio_client": timed(
+                        lambda: client.predict("1, 0.5, 0.25, 1", "craft", api_name=f"/{endpoint}"), args.calls
+                    ),
+                    f"raw HTTP, {args.clients} clients at once": concurrent(
+                        lambda: call_raw, args.clients, max(5, args.calls // 4)
+                    ),
                     f"gradio_client, {args.clients} clients at once": concurrent(
-                        lambda: (lambda c=Client(url, verbose=False): c.predict("1, 0.5, 0.25, 1", "craft", api_name=f"/{endpoint}")), args.clients, max(5, args.calls // 4)
+                        lambda: (
+                            lambda c=Client(url, verbose=False): c.predict(
+                                "1, 0.5, 0.25, 1", "craft", api_name=f"/{endpoint}"
+                            )
+                        ),
+                        args.clients,
+                        max(5, args.calls // 4),
                     ),
                 }
         print("\n-- /predict latency (127.0.0.1) --")
@@ -178,7 +202,9 @@ def main() -> None:
             ours = statistics.median(results["the Space's page, /predict"][path])
             for floor_label in ("trivial app, echo endpoint", "the Space's page, echo endpoint"):
                 ratio = ours / statistics.median(results[floor_label][path])
-                print(f"  {'PASS' if ratio <= 2 else 'FAIL'}: /predict median is {ratio:.2f}x the {floor_label} (target <= 2x)")
+                print(
+                    f"  {'PASS' if ratio <= 2 else 'FAIL'}: /predict median is {ratio:.2f}x the {floor_label} (target <= 2x)"
+                )
 
         print("\n-- start-up: `python app.py` to the first answered /predict, against importing torch and gradio --")
         imports, starts = [], []
@@ -189,8 +215,12 @@ def main() -> None:
             with serve([sys.executable, "app.py"]) as (_, seconds):
                 starts.append(seconds)
         extra = statistics.median(starts) - statistics.median(imports)
-        print(f"  import torch, gradio:           median {statistics.median(imports):.2f} s ({', '.join(f'{t:.2f}' for t in imports)})")
-        print(f"  python app.py to a prediction:  median {statistics.median(starts):.2f} s ({', '.join(f'{t:.2f}' for t in starts)})")
+        print(
+            f"  import torch, gradio:           median {statistics.median(imports):.2f} s ({', '.join(f'{t:.2f}' for t in imports)})"
+        )
+        print(
+            f"  python app.py to a prediction:  median {statistics.median(starts):.2f} s ({', '.join(f'{t:.2f}' for t in starts)})"
+        )
         print(f"  {'PASS' if extra <= 1 else 'FAIL'}: start-up adds {extra:.2f} s over the imports (target <= 1 s)")
 
 

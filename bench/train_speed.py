@@ -54,11 +54,15 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeats", type=int, default=5, help="runs of the project's side (default 5)")
     parser.add_argument(
-        "--seed-repeats", type=int, default=3,
+        "--seed-repeats",
+        type=int,
+        default=3,
         help="runs of the seed's side for the builtin model in (a), and of both sides in (b) (default 3)",
     )
     parser.add_argument(
-        "--converged-seed-repeats", type=int, default=1,
+        "--converged-seed-repeats",
+        type=int,
+        default=1,
         help="runs of the seed's hand-built cell to 5000 epochs in (a): ~25-75 s each (default 1)",
     )
     parser.add_argument("--replay-epochs-craft", type=int, default=SEED_EPOCHS["craft"], help="E for (b), craft")
@@ -163,18 +167,26 @@ def replay(args) -> bool:
         print(f"  max |seed - project| over both predictions and all runs: {diff:.3g}")
         print(f"  ratio seed / project: {ratio:.1f}x (fit, medians); {best_ratio:.1f}x (fastest runs)")
         side("bare PyTorch loop, same model", f"{spread(plain_seconds)}: the floor for any trainer of this model")
-        print(f"  ratio seed / bare loop: {median(seed_seconds) / median(plain_seconds):.1f}x; Lightning adds "
-              f"{(median(project_fit) / median(plain_seconds) - 1) * 100:.0f}% over the bare loop")
+        print(
+            f"  ratio seed / bare loop: {median(seed_seconds) / median(plain_seconds):.1f}x; Lightning adds "
+            f"{(median(project_fit) / median(plain_seconds) - 1) * 100:.0f}% over the bare loop"
+        )
         steps = epochs * 2  # batch of one: A, then B
         step_floor = lightning_step_floor()
         floor = median(plain_seconds) + steps * step_floor
-        print(f"  Lightning's own cost for a step that does nothing: {step_floor * 1000:.3f} ms; bare loop + that = "
-              f"{floor:.3g} s: the best any Lightning trainer of this model can do, {median(seed_seconds) / floor:.1f}x the seed")
+        print(
+            f"  Lightning's own cost for a step that does nothing: {step_floor * 1000:.3f} ms; bare loop + that = "
+            f"{floor:.3g} s: the best any Lightning trainer of this model can do, {median(seed_seconds) / floor:.1f}x the seed"
+        )
         if (kind, epochs) in EXPECTED:
             want_a, want_b = EXPECTED[kind, epochs]
             facts_diff = max(abs(a - want_a), abs(b - want_b))
-            ok &= verdict(f"{kind}: seed setup vs FACTS.md ({want_a:g} / {want_b:g}), max abs diff",
-                          facts_diff, REPLAY_TOLERANCE, False)
+            ok &= verdict(
+                f"{kind}: seed setup vs FACTS.md ({want_a:g} / {want_b:g}), max abs diff",
+                facts_diff,
+                REPLAY_TOLERANCE,
+                False,
+            )
         ok &= verdict(f"{kind}: predictions equal, max abs diff", diff, REPLAY_TOLERANCE, False)
         if args.quick:
             print("  (quick run: short runs, one repetition, so the ratio is not judged)")

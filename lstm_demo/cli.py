@@ -29,13 +29,17 @@ def _add_sequence(parser: argparse.ArgumentParser) -> None:
 
 def _add_weights(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", choices=MODEL_KINDS, required=True)
-    parser.add_argument("--weights", help="a folder, a .safetensors file or a Hub repo id (default: the bundled weights)")
+    parser.add_argument(
+        "--weights", help="a folder, a .safetensors file or a Hub repo id (default: the bundled weights)"
+    )
     parser.add_argument("--revision", help="with a Hub repo id: a branch, tag or commit")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m lstm_demo", description="LSTM, built two ways: predict, look inside, train.")
+    parser = argparse.ArgumentParser(
+        prog="python -m lstm_demo", description="LSTM, built two ways: predict, look inside, train."
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     predict = commands.add_parser("predict", help="a pretrained model's prediction for a sequence")
@@ -113,7 +117,9 @@ def cmd_train(args) -> None:
     def on_epoch(record) -> None:
         if bar is not None:
             bar.update(1)
-            bar.set_postfix(loss=f"{record.loss:.3g}", A=f"{record.company_a:.3f}", B=f"{record.company_b:.3f}", refresh=False)
+            bar.set_postfix(
+                loss=f"{record.loss:.3g}", A=f"{record.company_a:.3f}", B=f"{record.company_b:.3f}", refresh=False
+            )
 
     try:
         result = train(
@@ -174,7 +180,13 @@ def cmd_publish(args) -> None:
         print(f"  {line}")
 
 
-COMMANDS = {"predict": cmd_predict, "trace": cmd_trace, "train": cmd_train, "parity": cmd_parity, "publish": cmd_publish}
+COMMANDS = {
+    "predict": cmd_predict,
+    "trace": cmd_trace,
+    "train": cmd_train,
+    "parity": cmd_parity,
+    "publish": cmd_publish,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

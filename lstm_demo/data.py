@@ -66,9 +66,7 @@ def parse_sequence(text: object, limits: Limits | None = None) -> list[float]:
     if not items:
         raise InputError("The sequence is empty: enter numbers separated by commas, e.g. '0, 0.5, 0.25, 1'.")
     if len(items) > limits.max_sequence_length:
-        raise InputError(
-            f"The sequence has {len(items):,} numbers; the limit is {limits.max_sequence_length:,}."
-        )
+        raise InputError(f"The sequence has {len(items):,} numbers; the limit is {limits.max_sequence_length:,}.")
     values = []
     for position, item in enumerate(items, start=1):
         try:

@@ -158,8 +158,14 @@ def lottery(inits: int, epochs: int, learning_rate: float = 0.1, device: str = "
     loader = torch.utils.data.DataLoader(RepeatedBatch((inputs, labels), epochs), batch_size=None)
     with quiet_lightning():
         trainer = L.Trainer(
-            accelerator="gpu" if torch_device == "cuda" else "cpu", devices=1, max_epochs=1, logger=False,
-            enable_checkpointing=False, enable_progress_bar=False, enable_model_summary=False, num_sanity_val_steps=0,
+            accelerator="gpu" if torch_device == "cuda" else "cpu",
+            devices=1,
+            max_epochs=1,
+            logger=False,
+            enable_checkpointing=False,
+            enable_progress_bar=False,
+            enable_model_summary=False,
+            num_sanity_val_steps=0,
         )
         started = time.perf_counter()
         trainer.fit(task, train_dataloaders=loader)

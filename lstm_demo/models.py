@@ -60,8 +60,7 @@ class Trace:
             raise ValueError("rows() is for one sequence; index the batch first.")
         values = {name: getattr(self, name).detach().cpu().tolist() for name in self.columns()}
         return [
-            {"step": t + 1, **{name: values[name][t] for name in self.columns()}}
-            for t in range(self.input.shape[0])
+            {"step": t + 1, **{name: values[name][t] for name in self.columns()}} for t in range(self.input.shape[0])
         ]
 
 

@@ -96,4 +96,3 @@ def pretrained_parity(models: dict[str, LSTMModel], x: torch.Tensor) -> dict:
         report[f"{kind} -> {other.kind}"] = largest_difference(model, other, x)
     report["largest_difference"] = max(v for r in report.values() for v in r.values())
     return report
-

@@ -266,7 +266,10 @@ class Snapshots(Callback):
         steps = batch_idx + 1
         if pl_module.stop_reason == "converged":  # that step's update was skipped
             return
-        if steps % pl_module.recipe.steps_per_epoch == 0 and (steps // pl_module.recipe.steps_per_epoch) % self.every == 0:
+        if (
+            steps % pl_module.recipe.steps_per_epoch == 0
+            and (steps // pl_module.recipe.steps_per_epoch) % self.every == 0
+        ):
             self._keep(steps // pl_module.recipe.steps_per_epoch, pl_module)
 
     def on_train_end(self, trainer, pl_module):
@@ -307,7 +310,9 @@ def resolve_device(device: str) -> str:
         raise InputError(f"Unknown device {device!r}; choose 'auto', 'cpu' or 'gpu'.")
     has_cuda = torch.cuda.is_available()
     if device == "gpu" and not has_cuda:
-        raise TrainingError(f"No GPU is available here; the devices this machine has are: {', '.join(available_devices())}.")
+        raise TrainingError(
+            f"No GPU is available here; the devices this machine has are: {', '.join(available_devices())}."
+        )
     return "cuda" if device in ("gpu", "auto") and has_cuda else "cpu"
 
 
@@ -347,7 +352,9 @@ def check_options(epochs, learning_rate, seed, max_seconds, limits: Limits) -> t
         learning_rate = real_number(learning_rate, "learning rate", limits.min_learning_rate, limits.max_learning_rate)
     if seed is not None:
         seed = whole_number(seed, "seed", 0, limits.max_seed)
-    if max_seconds is not None and not (isinstance(max_seconds, (int, float)) and 0 < max_seconds <= limits.max_train_seconds):
+    if max_seconds is not None and not (
+        isinstance(max_seconds, (int, float)) and 0 < max_seconds <= limits.max_train_seconds
+    ):
         raise InputError(f"The time limit must be more than 0 and at most {limits.max_train_seconds:g} seconds.")
     return epochs, learning_rate, seed
 

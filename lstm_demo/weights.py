@@ -51,7 +51,9 @@ def _check_header(data: bytes) -> None:
         raise WeightsError("The file is too short to be a .safetensors file (it may be truncated).")
     (header_len,) = struct.unpack("<Q", data[:8])
     if header_len > len(data) - 8:
-        raise WeightsError("The file's header claims more bytes than the file has: it is truncated or not a .safetensors file.")
+        raise WeightsError(
+            "The file's header claims more bytes than the file has: it is truncated or not a .safetensors file."
+        )
     try:
         header = json.loads(data[8 : 8 + header_len])
     except (UnicodeDecodeError, ValueError):
@@ -102,7 +104,9 @@ def read_weights(data: bytes, kind: str | None = None) -> tuple[str, dict[str, t
                 f"Tensor {name} has shape {list(tensor.shape)}; the {found} model needs {list(EXPECTED[found][name])}."
             )
         if tensor.dtype != torch.float32:
-            raise WeightsError(f"Tensor {name} is {str(tensor.dtype).removeprefix('torch.')}; save the weights as float32.")
+            raise WeightsError(
+                f"Tensor {name} is {str(tensor.dtype).removeprefix('torch.')}; save the weights as float32."
+            )
         if not torch.isfinite(tensor).all():
             raise WeightsError(f"Tensor {name} holds NaN or infinite values.")
     return found, state
@@ -140,7 +144,9 @@ def _check_config(folder: Path) -> None:
     except (OSError, ValueError):
         raise WeightsError(f"{CONFIG_FILE} in {folder} is not valid JSON.") from None
     if not isinstance(config, dict) or any(config.get(k, 1) != 1 for k in ("input_size", "hidden_size")):
-        raise WeightsError(f"{CONFIG_FILE} in {folder} describes a different model (input_size and hidden_size must be 1).")
+        raise WeightsError(
+            f"{CONFIG_FILE} in {folder} describes a different model (input_size and hidden_size must be 1)."
+        )
 
 
 _REPO_ID = re.compile(r"^[A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,96}$")
@@ -174,7 +180,9 @@ def resolve_folder(kind: str, source: str | Path | None, revision: str | None = 
                 return candidate
         raise WeightsError(f"The folder {path} holds no {WEIGHTS_FILE} (nor {kind}/{WEIGHTS_FILE}).")
     if not _REPO_ID.match(str(source)):
-        raise WeightsError(f"{str(source)[:80]!r} is neither a folder, a .safetensors file nor a Hub repo id like 'user/name'.")
+        raise WeightsError(
+            f"{str(source)[:80]!r} is neither a folder, a .safetensors file nor a Hub repo id like 'user/name'."
+        )
     return Path(download(str(source), revision)) / kind
 
 
@@ -239,7 +247,10 @@ def load_pretrained(environ: dict[str, str] | None = None, limits: Limits | None
         if revision:
             raise WeightsError(f"The pinned weights {at} could not be loaded: {reason}")
         log.warning("Serving the bundled weights: the Hub repo %s could not be loaded (%s)", at, reason)
-        return Pretrained({kind: load_model(kind) for kind in MODEL_KINDS}, f"the bundled weights (the Hub repo {at} could not be loaded)")
+        return Pretrained(
+            {kind: load_model(kind) for kind in MODEL_KINDS},
+            f"the bundled weights (the Hub repo {at} could not be loaded)",
+        )
     return Pretrained({kind: load_model(kind) for kind in MODEL_KINDS}, "the bundled weights")
 
 
@@ -288,5 +299,7 @@ def publish(repo_id: str, dry_run: bool = False, folder: Path = BUNDLED) -> list
 
         api = HfApi()
         api.create_repo(repo_id, repo_type="model", exist_ok=True)
-        api.upload_folder(folder_path=folder, repo_id=repo_id, repo_type="model", commit_message="Upload the LSTM demo's weights")
+        api.upload_folder(
+            folder_path=folder, repo_id=repo_id, repo_type="model", commit_message="Upload the LSTM demo's weights"
+        )
     return listing

@@ -15,11 +15,16 @@ import pytest  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+
 def weights_digest() -> dict[str, str]:
     """sha256 of every file under weights/, by relative path."""
     import hashlib
 
-    return {p.relative_to(ROOT).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted((ROOT / "weights").rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(ROOT).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted((ROOT / "weights").rglob("*"))
+        if p.is_file()
+    }
 
 
 WEIGHTS_AT_START = weights_digest()

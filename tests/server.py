@@ -35,7 +35,9 @@ def running_app(env: dict | None = None, log_path: Path | None = None, timeout: 
         **(env or {}),
     }
     log = open(log_path or os.devnull, "w")
-    process = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [sys.executable, "app.py"], cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT
+    )
     url = f"http://127.0.0.1:{port}/"
     try:
         deadline = time.monotonic() + timeout

@@ -11,17 +11,45 @@ from gradio_client.exceptions import AppError
 from conftest import COMPANY_A, COMPANY_B, ROOT
 from lstm_demo.weights import load_file
 
-TRACE_HEADERS = ["step", "input", "forget_gate", "input_gate", "candidate", "output_gate", "long_memory", "short_memory"]
+TRACE_HEADERS = [
+    "step",
+    "input",
+    "forget_gate",
+    "input_gate",
+    "candidate",
+    "output_gate",
+    "long_memory",
+    "short_memory",
+]
 
 
 def test_the_api_lists_exactly_the_public_endpoints(client):
     endpoints = client.view_api(print_info=False, return_format="dict")["named_endpoints"]
-    assert set(endpoints) == {"/predict", "/trace", "/train", "/parity", "/predict_upload", "/decision_curve", "/race", "/lottery"}
-    assert [p["parameter_name"] for p in endpoints["/train"]["parameters"]] == ["model", "recipe", "epochs", "learning_rate", "seed", "device"]
+    assert set(endpoints) == {
+        "/predict",
+        "/trace",
+        "/train",
+        "/parity",
+        "/predict_upload",
+        "/decision_curve",
+        "/race",
+        "/lottery",
+    }
+    assert [p["parameter_name"] for p in endpoints["/train"]["parameters"]] == [
+        "model",
+        "recipe",
+        "epochs",
+        "learning_rate",
+        "seed",
+        "device",
+    ]
     assert [p["parameter_name"] for p in endpoints["/predict"]["parameters"]] == ["sequence", "model"]
 
 
-@pytest.mark.parametrize("model, sequence, expected", [("craft", COMPANY_B, 0.9693), ("craft", COMPANY_A, 0.0022), ("builtin", COMPANY_B, 0.9809)])
+@pytest.mark.parametrize(
+    "model, sequence, expected",
+    [("craft", COMPANY_B, 0.9693), ("craft", COMPANY_A, 0.0022), ("builtin", COMPANY_B, 0.9809)],
+)
 def test_predict_returns_the_pretrained_prediction(client, model, sequence, expected):
     assert client.predict(sequence, model, api_name="/predict") == pytest.approx(expected, abs=1e-4)
 
@@ -56,7 +84,9 @@ def test_train_streams_progress_and_ends_with_summary_and_weights(client):
 
 
 def test_predict_upload_uses_the_uploaded_weights(client):
-    prediction = client.predict(handle_file(str(ROOT / "weights" / "builtin" / "model.safetensors")), COMPANY_A, api_name="/predict_upload")
+    prediction = client.predict(
+        handle_file(str(ROOT / "weights" / "builtin" / "model.safetensors")), COMPANY_A, api_name="/predict_upload"
+    )
     assert prediction == pytest.approx(6.78e-05, abs=1e-4)
 
 

@@ -42,7 +42,9 @@ def test_bad_sequences_exit_2_with_one_line(sequence, message):
 def test_missing_weights_folder_exits_2_with_one_line(tmp_path):
     done = run_cli("predict", "--model", "craft", "--weights", str(tmp_path), "1")
     assert done.returncode == 2
-    assert done.stderr.strip() == f"error: The folder {tmp_path} holds no model.safetensors (nor craft/model.safetensors)."
+    assert (
+        done.stderr.strip() == f"error: The folder {tmp_path} holds no model.safetensors (nor craft/model.safetensors)."
+    )
 
 
 def test_trace_gives_every_gate_at_every_step():
@@ -50,10 +52,28 @@ def test_trace_gives_every_gate_at_every_step():
     assert done.returncode == 0, done.stderr
     steps = json.loads(done.stdout)["steps"]
     assert [s["step"] for s in steps] == [1, 2, 3, 4]
-    assert set(steps[0]) == {"step", "input", "forget_gate", "input_gate", "candidate", "output_gate", "long_memory", "short_memory"}
+    assert set(steps[0]) == {
+        "step",
+        "input",
+        "forget_gate",
+        "input_gate",
+        "candidate",
+        "output_gate",
+        "long_memory",
+        "short_memory",
+    }
     assert steps[-1]["short_memory"] == pytest.approx(0.9809, abs=1e-4)
     table = run_cli("trace", "--model", "craft", COMPANY_B).stdout.splitlines()
-    assert table[0].split() == ["step", "input", "forget_gate", "input_gate", "candidate", "output_gate", "long_memory", "short_memory"]
+    assert table[0].split() == [
+        "step",
+        "input",
+        "forget_gate",
+        "input_gate",
+        "candidate",
+        "output_gate",
+        "long_memory",
+        "short_memory",
+    ]
     assert len(table) == 5
 
 
@@ -103,7 +123,9 @@ def test_publish_dry_run_uploads_nothing_and_lists_files():
 
 def test_the_readme_commands_remake_the_bundled_weights(tmp_path):
     readme = (ROOT / "README.md").read_text()
-    commands = re.findall(r"^python -m lstm_demo train --model (\w+) --recipe statquest --out weights/(\w+)$", readme, re.M)
+    commands = re.findall(
+        r"^python -m lstm_demo train --model (\w+) --recipe statquest --out weights/(\w+)$", readme, re.M
+    )
     assert sorted(commands) == [("builtin", "builtin"), ("craft", "craft")]
     for kind, _ in commands:
         done = run_cli("train", "--model", kind, "--recipe", "statquest", "--out", str(tmp_path / kind), "--json")

@@ -24,7 +24,9 @@ def test_gate_switches_do_what_they_say():
     no_input = playground_model(parameters, ["input=0"]).trace(x)
     assert torch.all(no_input.long_memory == 0) and torch.all(no_input.short_memory == 0)  # nothing ever gets in
     kept = playground_model(parameters, ["forget=1"]).trace(x)
-    assert torch.allclose(kept.long_memory[1:] - kept.long_memory[:-1], (kept.input_gate * kept.candidate)[1:], atol=1e-6)
+    assert torch.allclose(
+        kept.long_memory[1:] - kept.long_memory[:-1], (kept.input_gate * kept.candidate)[1:], atol=1e-6
+    )
     opened = playground_model(parameters, ["output=1"]).trace(x)
     assert torch.allclose(opened.short_memory, torch.tanh(opened.long_memory))
     with pytest.raises(ValueError, match="cannot be forced to both"):
@@ -36,7 +38,9 @@ def test_decision_curve_sweeps_one_day_and_meets_the_companies_at_its_ends():
     rows = decision_curve(models, day=1, base=(1.0, 0.5, 0.25, 1.0), points=11)
     assert [r["value"] for r in rows] == pytest.approx([i / 10 for i in range(11)])
     assert rows[0]["prediction"] == pytest.approx(load_model("craft").predict([0, 0.5, 0.25, 1]), abs=1e-6)  # Company A
-    assert rows[-1]["prediction"] == pytest.approx(load_model("craft").predict([1, 0.5, 0.25, 1]), abs=1e-6)  # Company B
+    assert rows[-1]["prediction"] == pytest.approx(
+        load_model("craft").predict([1, 0.5, 0.25, 1]), abs=1e-6
+    )  # Company B
 
 
 def test_population_member_0_starts_where_seed_42_starts():

@@ -35,7 +35,9 @@ def inject(monkeypatch):
 
     def use(fault: Fault):
         real = training.train
-        monkeypatch.setattr(training, "train", lambda *a, callbacks=(), **k: real(*a, callbacks=[*callbacks, fault], **k))
+        monkeypatch.setattr(
+            training, "train", lambda *a, callbacks=(), **k: real(*a, callbacks=[*callbacks, fault], **k)
+        )
 
     return use
 
@@ -78,7 +80,9 @@ def test_a_loss_that_becomes_nan_is_reported_and_no_weights_are_offered(handlers
         (torch.cuda.OutOfMemoryError("CUDA out of memory"), "The GPU ran out of memory; train on the CPU instead."),
     ],
 )
-def test_errors_inside_training_become_one_sentence_and_the_next_training_works(handlers, inject, monkeypatch, error, sentence):
+def test_errors_inside_training_become_one_sentence_and_the_next_training_works(
+    handlers, inject, monkeypatch, error, sentence
+):
     inject(Fault(3, raise_(error)))
     with pytest.raises(gr.Error) as info:
         run(handlers)

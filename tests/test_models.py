@@ -54,9 +54,24 @@ def test_transplant_maps_the_gates_in_nn_lstm_order():
             getattr(craft, name).fill_(k + 1)
     lstm = to_builtin(craft).lstm
     # nn.LSTM stacks input, forget, candidate ("g"), output.
-    assert lstm.weight_ih_l0[:, 0].tolist() == [craft.w_xi.item(), craft.w_xf.item(), craft.w_xc.item(), craft.w_xo.item()]
-    assert lstm.weight_hh_l0[:, 0].tolist() == [craft.w_hi.item(), craft.w_hf.item(), craft.w_hc.item(), craft.w_ho.item()]
-    assert (lstm.bias_ih_l0 + lstm.bias_hh_l0).tolist() == [craft.b_i.item(), craft.b_f.item(), craft.b_c.item(), craft.b_o.item()]
+    assert lstm.weight_ih_l0[:, 0].tolist() == [
+        craft.w_xi.item(),
+        craft.w_xf.item(),
+        craft.w_xc.item(),
+        craft.w_xo.item(),
+    ]
+    assert lstm.weight_hh_l0[:, 0].tolist() == [
+        craft.w_hi.item(),
+        craft.w_hf.item(),
+        craft.w_hc.item(),
+        craft.w_ho.item(),
+    ]
+    assert (lstm.bias_ih_l0 + lstm.bias_hh_l0).tolist() == [
+        craft.b_i.item(),
+        craft.b_f.item(),
+        craft.b_c.item(),
+        craft.b_o.item(),
+    ]
     back = to_craft(to_builtin(craft))
     assert all(torch.equal(getattr(back, n), getattr(craft, n)) for n in CraftLSTM.PARAMETER_NAMES)
 
@@ -84,7 +99,14 @@ def test_trace_follows_the_equations_step_by_step():
         o = torch.sigmoid(torch.tensor(x_t * p["w_xo"] + h * p["w_ho"] + p["b_o"])).item()
         c = f * c + i * g
         h = o * torch.tanh(torch.tensor(c)).item()
-        got = [t.forget_gate[step], t.input_gate[step], t.candidate[step], t.output_gate[step], t.long_memory[step], t.short_memory[step]]
+        got = [
+            t.forget_gate[step],
+            t.input_gate[step],
+            t.candidate[step],
+            t.output_gate[step],
+            t.long_memory[step],
+            t.short_memory[step],
+        ]
         assert [round(v.item(), 5) for v in got] == [round(v, 5) for v in (f, i, g, o, c, h)]
 
 
@@ -106,7 +128,15 @@ def test_sequences_from_one_step_to_the_limit(kind, length):
         trace = model.trace(x)
         prediction = model(x)
     assert trace.input.shape == (length,)
-    assert set(Trace.columns()) == {"input", "forget_gate", "input_gate", "candidate", "output_gate", "long_memory", "short_memory"}
+    assert set(Trace.columns()) == {
+        "input",
+        "forget_gate",
+        "input_gate",
+        "candidate",
+        "output_gate",
+        "long_memory",
+        "short_memory",
+    }
     assert prediction.item() == pytest.approx(trace.short_memory[-1].item(), abs=1e-6)
     rows = trace.rows()
     assert len(rows) == length and rows[0]["step"] == 1

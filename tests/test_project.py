@@ -13,7 +13,11 @@ def _fenced_after(heading: str) -> str:
 
 def test_ci_runs_exactly_the_readme_test_command():
     command = _fenced_after("## Run the tests")
-    ci_lines = [line for line in (ROOT / ".ci" / "run").read_text().splitlines() if line and not line.startswith(("#", "set ", "cd "))]
+    ci_lines = [
+        line
+        for line in (ROOT / ".ci" / "run").read_text().splitlines()
+        if line and not line.startswith(("#", "set ", "cd "))
+    ]
     assert ci_lines == [command]
 
 

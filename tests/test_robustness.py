@@ -57,7 +57,12 @@ def call_raw(url: str, endpoint: str, body: str) -> str:
     """POST a hand-written JSON body to /gradio_api/call/<endpoint>; return the event stream's text."""
     import json
 
-    request = urllib.request.Request(url + f"gradio_api/call/{endpoint}", data=body.encode(), method="POST", headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        url + f"gradio_api/call/{endpoint}",
+        data=body.encode(),
+        method="POST",
+        headers={"Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(request, timeout=10) as response:
         event_id = json.loads(response.read())["event_id"]
     with urllib.request.urlopen(url + f"gradio_api/call/{endpoint}/{event_id}", timeout=30) as response:
@@ -68,9 +73,18 @@ def call_raw(url: str, endpoint: str, body: str) -> str:
     "body, message",
     [
         ('{"data": ["craft", "fast", 1000, NaN, 42, "cpu"]}', "The learning rate must be a number from 1e-06 to 10."),
-        ('{"data": ["craft", "fast", NaN, 0.01, 42, "cpu"]}', "The number of epochs must be a whole number from 1 to 10,000."),
-        ('{"data": ["craft", "fast", 1000, Infinity, 42, "cpu"]}', "The learning rate must be a number from 1e-06 to 10."),
-        ('{"data": ["craft", "fast", 1000, 0.01, NaN, "cpu"]}', "The seed must be a whole number from 0 to 4,294,967,295."),
+        (
+            '{"data": ["craft", "fast", NaN, 0.01, 42, "cpu"]}',
+            "The number of epochs must be a whole number from 1 to 10,000.",
+        ),
+        (
+            '{"data": ["craft", "fast", 1000, Infinity, 42, "cpu"]}',
+            "The learning rate must be a number from 1e-06 to 10.",
+        ),
+        (
+            '{"data": ["craft", "fast", 1000, 0.01, NaN, "cpu"]}',
+            "The seed must be a whole number from 0 to 4,294,967,295.",
+        ),
     ],
 )
 def test_nan_and_infinity_sent_as_raw_json_are_refused(app_server, body, message):
@@ -141,7 +155,10 @@ def test_bad_uploads_are_refused_and_nothing_is_unpickled(client, tmp_path):
         "missing tensor": (tensors(**{"lstm.bias_hh_l0": None}), "missing lstm.bias_hh_l0"),
         "extra tensor": (tensors(backdoor=torch.zeros(1)), "unexpected backdoor"),
         "wrong shape": (tensors(**{"lstm.bias_ih_l0": torch.zeros(5)}), "has shape [5]"),
-        "float64": (tensors(**{"lstm.bias_ih_l0": torch.zeros(4, dtype=torch.float64)}), "is float64; save the weights as float32"),
+        "float64": (
+            tensors(**{"lstm.bias_ih_l0": torch.zeros(4, dtype=torch.float64)}),
+            "is float64; save the weights as float32",
+        ),
         "int": (tensors(**{"lstm.bias_ih_l0": torch.zeros(4, dtype=torch.int64)}), "is int64"),
         "nan": (tensors(**{"lstm.bias_ih_l0": torch.full((4,), float("nan"))}), "NaN or infinite"),
         "inf": (tensors(**{"lstm.weight_hh_l0": torch.full((4, 1), float("inf"))}), "NaN or infinite"),
@@ -192,10 +209,19 @@ def test_the_file_route_refuses_paths_the_app_did_not_produce(app_server, path):
 def test_uploads_over_the_limit_get_413(app_server):
     boundary = "----lstmdemo"
     body = (
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"big.safetensors\"\r\n"
-        "Content-Type: application/octet-stream\r\n\r\n"
-    ).encode() + b"\0" * (65 * 1024) + f"\r\n--{boundary}--\r\n".encode()
-    request = urllib.request.Request(app_server[0] + "gradio_api/upload", data=body, method="POST", headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="big.safetensors"\r\n'
+            "Content-Type: application/octet-stream\r\n\r\n"
+        ).encode()
+        + b"\0" * (65 * 1024)
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    request = urllib.request.Request(
+        app_server[0] + "gradio_api/upload",
+        data=body,
+        method="POST",
+        headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+    )
     with pytest.raises(urllib.error.HTTPError) as info:
         urllib.request.urlopen(request, timeout=10)
     assert info.value.code == 413
@@ -218,14 +244,23 @@ def test_start_offline_with_an_empty_cache_serves_the_bundled_weights(tmp_path):
     started = time.monotonic()
     with running_app(env, log_path=tmp_path / "log.txt") as (url, _):
         elapsed = time.monotonic() - started
-        assert Client(url, verbose=False).predict(COMPANY_B, "craft", api_name="/predict") == pytest.approx(0.9693, abs=1e-4)
+        assert Client(url, verbose=False).predict(COMPANY_B, "craft", api_name="/predict") == pytest.approx(
+            0.9693, abs=1e-4
+        )
     log = (tmp_path / "log.txt").read_text()
     assert log.count("Serving the bundled weights") == 1, log
     assert elapsed < 60
 
 
 def test_a_pinned_revision_that_is_not_cached_stops_the_start_with_a_clear_error(tmp_path):
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "HF_HUB_CACHE": str(tmp_path), "LSTM_DEMO_HUB_REPO": "lstm-demo/lstm-built-two-ways", "LSTM_DEMO_HUB_REVISION": "a" * 40, "GRADIO_ANALYTICS_ENABLED": "False"}
+    env = {
+        **os.environ,
+        "HF_HUB_OFFLINE": "1",
+        "HF_HUB_CACHE": str(tmp_path),
+        "LSTM_DEMO_HUB_REPO": "lstm-demo/lstm-built-two-ways",
+        "LSTM_DEMO_HUB_REVISION": "a" * 40,
+        "GRADIO_ANALYTICS_ENABLED": "False",
+    }
     started = time.monotonic()
     done = subprocess.run([sys.executable, "app.py"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode != 0 and time.monotonic() - started < 30
@@ -263,7 +298,9 @@ def test_predictions_stay_correct_and_quick_while_two_trainings_run(app_server):
     assert errors == []
     assert len(latencies) == 60
     median, p99 = statistics.median(latencies), sorted(latencies)[int(0.99 * len(latencies)) - 1]
-    (ARTIFACTS / "load-latency.txt").write_text(f"predict under load: median {median * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms\n")
+    (ARTIFACTS / "load-latency.txt").write_text(
+        f"predict under load: median {median * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms\n"
+    )
     assert median < 2.0
 
 
@@ -289,7 +326,9 @@ def test_a_full_queue_answers_queue_full_quickly(tmp_path):
         assert len(jobs) == 3 and seconds < 10
         for job in jobs:
             job.cancel()
-        assert Client(url, verbose=False).predict(COMPANY_B, "craft", api_name="/predict") == pytest.approx(0.9693, abs=1e-4)
+        assert Client(url, verbose=False).predict(COMPANY_B, "craft", api_name="/predict") == pytest.approx(
+            0.9693, abs=1e-4
+        )
 
 
 def test_many_trainings_in_a_row_level_off_and_trained_files_expire(tmp_path):
@@ -326,7 +365,11 @@ def test_raw_http_calls_cannot_grow_the_sessions_without_bound(tmp_path):
     import json
 
     def raw(url):
-        request = urllib.request.Request(url + "gradio_api/call/predict", data=json.dumps({"data": [COMPANY_B, "craft"]}).encode(), headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(
+            url + "gradio_api/call/predict",
+            data=json.dumps({"data": [COMPANY_B, "craft"]}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
         with urllib.request.urlopen(request, timeout=10) as response:
             event_id = json.loads(response.read())["event_id"]
         with urllib.request.urlopen(url + f"gradio_api/call/predict/{event_id}", timeout=10) as response:
@@ -341,7 +384,9 @@ def test_raw_http_calls_cannot_grow_the_sessions_without_bound(tmp_path):
         for _ in range(300):
             raw(url)
         grown = server.memory_info().rss - before
-    (ARTIFACTS / "sessions.txt").write_text(f"300 raw calls past a capacity of 50 sessions: RSS grew {grown / 2**20:.1f} MiB\n")
+    (ARTIFACTS / "sessions.txt").write_text(
+        f"300 raw calls past a capacity of 50 sessions: RSS grew {grown / 2**20:.1f} MiB\n"
+    )
     assert grown < 20 * 2**20, f"RSS grew {grown / 2**20:.1f} MiB for 300 calls (uncapped, ~80 MiB)"
 
 

@@ -27,8 +27,16 @@ def test_weights_folders_hold_what_save_pretrained_writes(kind):
     assert sorted(p.name for p in folder.iterdir()) == ["README.md", "config.json", "model.safetensors"]
     assert json.loads((folder / "config.json").read_text()) == {"hidden_size": 1, "input_size": 1}
     card = (folder / "README.md").read_text()
-    for needed in ("license: mit", "library_name: pytorch", "- lstm", "statquest", "seed | 42", "torch 2.13.0",
-                   f"python -m lstm_demo train --model {kind} --recipe statquest --out weights/{kind}", "load_model"):
+    for needed in (
+        "license: mit",
+        "library_name: pytorch",
+        "- lstm",
+        "statquest",
+        "seed | 42",
+        "torch 2.13.0",
+        f"python -m lstm_demo train --model {kind} --recipe statquest --out weights/{kind}",
+        "load_model",
+    ):
         assert needed in card, needed
     # The mixin's own loader reads the folder too.
     cls = type(load_model(kind))
@@ -63,7 +71,10 @@ def _bytes(state, tmp_path):
         (lambda s: s.pop("w_xf"), "missing w_xf"),
         (lambda s: s.update(extra=torch.zeros(())), "unexpected extra"),
         (lambda s: s.update(w_xf=torch.zeros(2)), "Tensor w_xf has shape [2]; the craft model needs []"),
-        (lambda s: s.update(w_xf=torch.zeros((), dtype=torch.float64)), "Tensor w_xf is float64; save the weights as float32"),
+        (
+            lambda s: s.update(w_xf=torch.zeros((), dtype=torch.float64)),
+            "Tensor w_xf is float64; save the weights as float32",
+        ),
         (lambda s: s.update(w_xf=torch.zeros((), dtype=torch.int32)), "Tensor w_xf is int32"),
         (lambda s: s.update(b_o=torch.tensor(float("nan"))), "Tensor b_o holds NaN or infinite values"),
         (lambda s: s.update(b_o=torch.tensor(float("inf"))), "Tensor b_o holds NaN or infinite values"),
@@ -87,7 +98,9 @@ def test_malformed_files_are_refused_with_a_sentence(tmp_path):
         "huge header": struct.pack("<Q", 2**62) + b"{}",
         "bad json": struct.pack("<Q", 5) + b"{nope",
         "json list": struct.pack("<Q", 2) + b"[]",
-        "lying offsets": good[:8] + good[8 : 8 + header_len].replace(b'"data_offsets":[0,4]', b'"data_offsets":[0,4000]') + good[8 + header_len :],
+        "lying offsets": good[:8]
+        + good[8 : 8 + header_len].replace(b'"data_offsets":[0,4]', b'"data_offsets":[0,4000]')
+        + good[8 + header_len :],
     }
     for name, data in cases.items():
         with pytest.raises(WeightsError) as info:
@@ -131,7 +144,17 @@ def test_hub_repo_loads_from_the_cache_offline_by_repo_id_and_pinned_revision(hu
     cache, commit = hub_cache
     env = {"HF_HUB_OFFLINE": "1", "HF_HUB_CACHE": str(cache)}
     for extra in ([], ["--revision", commit]):
-        done = run_cli("predict", "--model", "craft", "--weights", "lstm-demo/lstm-weights", *extra, "--json", "1, 0.5, 0.25, 1", env=env)
+        done = run_cli(
+            "predict",
+            "--model",
+            "craft",
+            "--weights",
+            "lstm-demo/lstm-weights",
+            *extra,
+            "--json",
+            "1, 0.5, 0.25, 1",
+            env=env,
+        )
         assert done.returncode == 0, done.stderr
         assert json.loads(done.stdout)["prediction"] == pytest.approx(0.9693, abs=1e-4)
     from huggingface_hub import scan_cache_dir
@@ -143,9 +166,14 @@ def test_hub_repo_loads_from_the_cache_offline_by_repo_id_and_pinned_revision(hu
 def test_hub_revision_not_in_the_cache_is_a_clear_error(hub_cache):
     cache, _ = hub_cache
     env = {"HF_HUB_OFFLINE": "1", "HF_HUB_CACHE": str(cache)}
-    done = run_cli("predict", "--model", "craft", "--weights", "lstm-demo/lstm-weights", "--revision", "f" * 40, "1", env=env)
+    done = run_cli(
+        "predict", "--model", "craft", "--weights", "lstm-demo/lstm-weights", "--revision", "f" * 40, "1", env=env
+    )
     assert done.returncode == 2
-    assert done.stderr.strip() == f"error: lstm-demo/lstm-weights@{'f' * 40} is not in the local Hugging Face cache and the Hub cannot be reached."
+    assert (
+        done.stderr.strip()
+        == f"error: lstm-demo/lstm-weights@{'f' * 40} is not in the local Hugging Face cache and the Hub cannot be reached."
+    )
 
 
 def _load_pretrained_in_a_fresh_process(env):
@@ -157,7 +185,13 @@ def test_space_loads_the_hub_repo_named_by_the_environment(hub_cache):
     import os
 
     cache, commit = hub_cache
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "HF_HUB_CACHE": str(cache), "LSTM_DEMO_HUB_REPO": "lstm-demo/lstm-weights", "LSTM_DEMO_HUB_REVISION": commit}
+    env = {
+        **os.environ,
+        "HF_HUB_OFFLINE": "1",
+        "HF_HUB_CACHE": str(cache),
+        "LSTM_DEMO_HUB_REPO": "lstm-demo/lstm-weights",
+        "LSTM_DEMO_HUB_REVISION": commit,
+    }
     done = _load_pretrained_in_a_fresh_process(env)
     source, prediction = json.loads(done.stdout)
     assert source == f"the Hub repo lstm-demo/lstm-weights@{commit}"
@@ -172,8 +206,14 @@ def test_space_falls_back_to_bundled_weights_quickly_when_the_hub_is_unreachable
     with socket.socket() as s:  # a port that nothing listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = {**os.environ, "HF_HUB_OFFLINE": "0", "HF_ENDPOINT": f"http://127.0.0.1:{port}", "HF_HUB_CACHE": str(tmp_path / "empty"),
-           "LSTM_DEMO_HUB_REPO": "lstm-demo/lstm-weights", "LSTM_DEMO_HUB_TIMEOUT_SECONDS": "5"}
+    env = {
+        **os.environ,
+        "HF_HUB_OFFLINE": "0",
+        "HF_ENDPOINT": f"http://127.0.0.1:{port}",
+        "HF_HUB_CACHE": str(tmp_path / "empty"),
+        "LSTM_DEMO_HUB_REPO": "lstm-demo/lstm-weights",
+        "LSTM_DEMO_HUB_TIMEOUT_SECONDS": "5",
+    }
     started = time.monotonic()
     done = _load_pretrained_in_a_fresh_process(env)
     elapsed = time.monotonic() - started
@@ -187,12 +227,24 @@ def test_space_falls_back_to_bundled_weights_quickly_when_the_hub_is_unreachable
 def test_publish_dry_run_lists_the_repo_layout():
     listing = publish("lstm-demo/lstm-weights", dry_run=True)
     names = [line.split(" ")[0] for line in listing]
-    assert names == ["README.md", "builtin/README.md", "builtin/config.json", "builtin/model.safetensors",
-                     "craft/README.md", "craft/config.json", "craft/model.safetensors"]
+    assert names == [
+        "README.md",
+        "builtin/README.md",
+        "builtin/config.json",
+        "builtin/model.safetensors",
+        "craft/README.md",
+        "craft/config.json",
+        "craft/model.safetensors",
+    ]
     with pytest.raises(WeightsError, match="is not a Hub repo id"):
         publish("../../etc", dry_run=True)
 
 
 def test_expected_layouts_name_every_parameter():
     assert set(EXPECTED["craft"]) == set(CraftLSTM.PARAMETER_NAMES)
-    assert EXPECTED["builtin"] == {"lstm.weight_ih_l0": (4, 1), "lstm.weight_hh_l0": (4, 1), "lstm.bias_ih_l0": (4,), "lstm.bias_hh_l0": (4,)}
+    assert EXPECTED["builtin"] == {
+        "lstm.weight_ih_l0": (4, 1),
+        "lstm.weight_hh_l0": (4, 1),
+        "lstm.bias_ih_l0": (4,),
+        "lstm.bias_hh_l0": (4,),
+    }

@@ -57,7 +57,9 @@ def friendly(fn: Callable, language_aware: bool = True) -> Callable:
     if any(p.kind is p.VAR_POSITIONAL for p in parameters):
         language_aware = False  # nowhere to put a request after *args (the playground): English
     if language_aware and not own:
-        parameters.append(inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None, annotation=gr.Request))
+        parameters.append(
+            inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None, annotation=gr.Request)
+        )
     position = names.index("request") if own else len(names)  # where Gradio puts the request
 
     def split(args, kwargs):
@@ -76,7 +78,9 @@ def friendly(fn: Callable, language_aware: bool = True) -> Callable:
         if isinstance(exc, LSTMDemoError):
             return gr.Error(translate_error(str(exc), language), print_exception=False)
         log.exception("unexpected error in %s", fn.__name__)
-        return gr.Error(translate_error("Something went wrong on the server; please try again.", language), print_exception=False)
+        return gr.Error(
+            translate_error("Something went wrong on the server; please try again.", language), print_exception=False
+        )
 
     if inspect.isgeneratorfunction(fn):
 
@@ -146,16 +150,33 @@ class ExploreHandlers:
         *numbers, switches, sequence = values
         if len(numbers) != len(CraftLSTM.PARAMETER_NAMES):
             raise InputError(f"The playground needs {len(CraftLSTM.PARAMETER_NAMES)} parameter values.")
-        parameters = {n: real_number(v, f"value of {n}", -100.0, 100.0) for n, v in zip(CraftLSTM.PARAMETER_NAMES, numbers)}
+        parameters = {
+            n: real_number(v, f"value of {n}", -100.0, 100.0) for n, v in zip(CraftLSTM.PARAMETER_NAMES, numbers)
+        }
         switches = [choice(s, "switch", tuple(SWITCHES)) for s in (switches or [])]
         if "forget=1" in switches and "forget=0" in switches:
             raise InputError("The forget gate cannot be switched to 1 and 0 at once.")
         model = playground_model(parameters, switches)
-        rows = [{"sequence": c.name, "values": format_sequence(c.sequence), "label": f"{c.label:g}", "prediction": round(model.predict(list(c.sequence)), 6)} for c in COMPANIES]
+        rows = [
+            {
+                "sequence": c.name,
+                "values": format_sequence(c.sequence),
+                "label": f"{c.label:g}",
+                "prediction": round(model.predict(list(c.sequence)), 6),
+            }
+            for c in COMPANIES
+        ]
         if sequence is not None and str(sequence).strip():
             values_ = parse_sequence(sequence, self.limits)
             label = known_label(values_)
-            rows.append({"sequence": "your sequence", "values": format_sequence(values_[:12]), "label": "" if label is None else f"{label:g}", "prediction": round(model.predict(values_), 6)})
+            rows.append(
+                {
+                    "sequence": "your sequence",
+                    "values": format_sequence(values_[:12]),
+                    "label": "" if label is None else f"{label:g}",
+                    "prediction": round(model.predict(values_), 6),
+                }
+            )
         return pd.DataFrame(rows)
 
     def playground_reset(self):
@@ -170,11 +191,17 @@ class ExploreHandlers:
         base = choice(base, "company", tuple(c.name for c in COMPANIES))
         company = next(c for c in COMPANIES if c.name == base)
         models = {f"{MODEL_NAMES[k]}": m for k, m in self.pretrained.models.items()}
-        rows = [{"value": r["value"], "prediction": r["prediction"], "series": r["model"]} for r in decision_curve(models, day, company.sequence)]
+        rows = [
+            {"value": r["value"], "prediction": r["prediction"], "series": r["model"]}
+            for r in decision_curve(models, day, company.sequence)
+        ]
         for c in COMPANIES:  # where each company's own value of that day lies: a vertical mark
             if c.sequence[: day - 1] + c.sequence[day:] == company.sequence[: day - 1] + company.sequence[day:]:
                 x = c.sequence[day - 1]
-                rows += [{"value": x, "prediction": -0.05, "series": f"{c.name} (label {c.label:g})"}, {"value": x, "prediction": 1.05, "series": f"{c.name} (label {c.label:g})"}]
+                rows += [
+                    {"value": x, "prediction": -0.05, "series": f"{c.name} (label {c.label:g})"},
+                    {"value": x, "prediction": 1.05, "series": f"{c.name} (label {c.label:g})"},
+                ]
         return pd.DataFrame(rows)
 
     def time_travel_range(self, visitor):
@@ -183,7 +210,9 @@ class ExploreHandlers:
             return gr.Slider(minimum=0, maximum=1, value=0, interactive=False), "Train a model in Retrain first."
         kind, kept = visitor.snapshots
         last = kept[-1][0]
-        return gr.Slider(minimum=0, maximum=max(last, 1), value=last, step=1, interactive=True), self.time_travel(last, visitor)
+        return gr.Slider(minimum=0, maximum=max(last, 1), value=last, step=1, interactive=True), self.time_travel(
+            last, visitor
+        )
 
     def _snapshot(self, epoch, visitor):
         from ..models import MODEL_CLASSES
@@ -229,7 +258,10 @@ class ExploreHandlers:
         limits = self.limits
         kind = choice(model, "model", MODEL_KINDS)
         seed = whole_number(seed, "seed", 0, limits.max_seed)
-        rates = [real_number(r, "learning rate", limits.min_learning_rate, limits.max_learning_rate) for r in (learning_rate_a, learning_rate_b)]
+        rates = [
+            real_number(r, "learning rate", limits.min_learning_rate, limits.max_learning_rate)
+            for r in (learning_rate_a, learning_rate_b)
+        ]
         epochs = whole_number(epochs, "number of epochs", 1, limits.max_epochs)
         records = {rate: queue.SimpleQueue() for rate in rates}
         outcomes: dict = {}
@@ -237,11 +269,22 @@ class ExploreHandlers:
 
         def work(rate):
             try:
-                outcomes[rate] = train(kind, "statquest", epochs=epochs, learning_rate=rate, seed=seed, on_epoch=records[rate].put, stop=stop, limits=limits)
+                outcomes[rate] = train(
+                    kind,
+                    "statquest",
+                    epochs=epochs,
+                    learning_rate=rate,
+                    seed=seed,
+                    on_epoch=records[rate].put,
+                    stop=stop,
+                    limits=limits,
+                )
             except BaseException as exc:  # reported below
                 outcomes[rate] = exc
 
-        workers = [threading.Thread(target=work, args=(r,), daemon=True, name=f"race-{r}") for r in dict.fromkeys(rates)]
+        workers = [
+            threading.Thread(target=work, args=(r,), daemon=True, name=f"race-{r}") for r in dict.fromkeys(rates)
+        ]
         history: dict[float, list] = {r: [] for r in rates}
         for w in workers:
             w.start()
@@ -261,7 +304,11 @@ class ExploreHandlers:
                 w.join(timeout=10)
         for outcome in outcomes.values():
             if isinstance(outcome, BaseException):
-                raise outcome if isinstance(outcome, LSTMDemoError) else TrainingError("A race training failed; nothing was saved.")
+                raise (
+                    outcome
+                    if isinstance(outcome, LSTMDemoError)
+                    else TrainingError("A race training failed; nothing was saved.")
+                )
         yield self._race_text(history, final=True), self._race_chart(history)
 
     @staticmethod
@@ -270,7 +317,9 @@ class ExploreHandlers:
         for rate, records in history.items():
             if records:
                 r = records[-1]
-                parts.append(f"lr {rate:g}: epoch {r.epoch}, loss {r.loss:.4g} (A {r.company_a:.3f}, B {r.company_b:.3f})")
+                parts.append(
+                    f"lr {rate:g}: epoch {r.epoch}, loss {r.loss:.4g} (A {r.company_a:.3f}, B {r.company_b:.3f})"
+                )
         return ("**Finished.** " if final else "") + "; ".join(parts)
 
     @staticmethod
@@ -291,7 +340,9 @@ class ExploreHandlers:
         inits = whole_number(inits, "number of random starts", 1, limits.max_lottery_inits)
         epochs = whole_number(epochs, "number of epochs", 1, limits.max_epochs)
         if inits * epochs > limits.max_lottery_model_steps:
-            raise InputError(f"Random starts x epochs may be at most {limits.max_lottery_model_steps:,} per draw; this asks for {inits * epochs:,}.")
+            raise InputError(
+                f"Random starts x epochs may be at most {limits.max_lottery_model_steps:,} per draw; this asks for {inits * epochs:,}."
+            )
         learning_rate = real_number(learning_rate, "learning rate", limits.min_learning_rate, limits.max_learning_rate)
         return inits, epochs, learning_rate, choice(device, "device", ("auto", "cpu", "gpu"))
 
@@ -306,11 +357,13 @@ class ExploreHandlers:
         edges = np.arange(-12, 4)
         counts, _ = np.histogram(losses, bins=edges)
         seed_bin = int(np.clip(np.floor(np.log10(max(result.seed_42_loss, 1e-12))), -12, 2))
-        frame = pd.DataFrame({
-            "log10 of final loss": edges[:-1].astype(int),
-            "starts": counts,
-            "series": ["seed 42's bin" if e == seed_bin else "other starts" for e in edges[:-1]],
-        })
+        frame = pd.DataFrame(
+            {
+                "log10 of final loss": edges[:-1].astype(int),
+                "starts": counts,
+                "series": ["seed 42's bin" if e == seed_bin else "other starts" for e in edges[:-1]],
+            }
+        )
         summary = result.summary()
         text = (
             f"**{summary['converged']:,} of {result.inits:,} random starts converged** ({result.converged_share:.0%}: summed squared error "
@@ -369,7 +422,11 @@ class Handlers(ExploreHandlers):
         model = load_file(file_path(weights_file), limits=self.limits)
         visitor.own[model.kind], visitor.own_source[model.kind] = model, "uploaded"
         visitor.use_own = True
-        return visitor, f"Loaded your {MODEL_NAMES[model.kind]} weights; Predict and Inside now use them (only for you).", True
+        return (
+            visitor,
+            f"Loaded your {MODEL_NAMES[model.kind]} weights; Predict and Inside now use them (only for you).",
+            True,
+        )
 
     # -- Inside --------------------------------------------------------------------------------
 
@@ -381,7 +438,9 @@ class Handlers(ExploreHandlers):
             rows = lstm.trace(torch.tensor(values)).rows()
         return pd.DataFrame(rows, columns=TRACE_COLUMNS).round(6)  # 1e-6 is finer than any chart
 
-    def inside_views(self, table: pd.DataFrame, sequence: str, model: str, visitor: Visitor | None, request: gr.Request = None):
+    def inside_views(
+        self, table: pd.DataFrame, sequence: str, model: str, visitor: Visitor | None, request: gr.Request = None
+    ):
         """After a trace: the chart over time, a step slider at the last step, that step's
         equations and sentence, and the inputs unchanged (so that a deep link saves them)."""
         if table is None or len(table) == 0:
@@ -415,7 +474,11 @@ class Handlers(ExploreHandlers):
 
         values = parse_sequence(sequence, self.limits)
         report = pretrained_parity(self.pretrained.models, torch.tensor(values))
-        lines = [f"| {name} | {r['prediction']:.2e} | {r['trace']:.2e} |" for name, r in report.items() if isinstance(r, dict)]
+        lines = [
+            f"| {name} | {r['prediction']:.2e} | {r['trace']:.2e} |"
+            for name, r in report.items()
+            if isinstance(r, dict)
+        ]
         return (
             "| weights moved | prediction differs by | gates and memories differ by |\n|---|---|---|\n"
             + "\n".join(lines)
@@ -443,7 +506,9 @@ class Handlers(ExploreHandlers):
         from ..explore import snapshot_every
         from ..training import Snapshots, resolve_device, train
 
-        kind, recipe, epochs, learning_rate, seed, device = self.check_training(model, recipe, epochs, learning_rate, seed, device)
+        kind, recipe, epochs, learning_rate, seed, device = self.check_training(
+            model, recipe, epochs, learning_rate, seed, device
+        )
         snapshots = Snapshots(snapshot_every(epochs, self.limits.max_snapshots))
         resolve_device(device)  # refuse a missing GPU before starting a thread
         visitor = Visitor.of(visitor)
@@ -456,8 +521,16 @@ class Handlers(ExploreHandlers):
         def work() -> None:
             try:
                 outcome["result"] = train(
-                    kind, recipe, epochs=epochs, learning_rate=learning_rate, seed=seed, device=device,
-                    on_epoch=records.put, stop=stop, limits=self.limits, callbacks=[snapshots],
+                    kind,
+                    recipe,
+                    epochs=epochs,
+                    learning_rate=learning_rate,
+                    seed=seed,
+                    device=device,
+                    on_epoch=records.put,
+                    stop=stop,
+                    limits=self.limits,
+                    callbacks=[snapshots],
                 )
             except BaseException as exc:  # reported to the visitor below
                 outcome["error"] = exc
@@ -511,10 +584,18 @@ class Handlers(ExploreHandlers):
 
     @staticmethod
     def training_charts(history: list) -> tuple[pd.DataFrame, pd.DataFrame]:
-        frame = pd.DataFrame([(r.epoch, r.loss, r.company_a, r.company_b) for r in history], columns=["epoch", "loss", "Out 0 (Company A)", "Out 1 (Company B)"])
+        frame = pd.DataFrame(
+            [(r.epoch, r.loss, r.company_a, r.company_b) for r in history],
+            columns=["epoch", "loss", "Out 0 (Company A)", "Out 1 (Company B)"],
+        )
         frame = downsample(frame)
         loss = frame[["epoch", "loss"]].assign(series="loss")
-        predictions = frame.melt(id_vars="epoch", value_vars=["Out 0 (Company A)", "Out 1 (Company B)"], var_name="series", value_name="prediction")
+        predictions = frame.melt(
+            id_vars="epoch",
+            value_vars=["Out 0 (Company A)", "Out 1 (Company B)"],
+            var_name="series",
+            value_name="prediction",
+        )
         return loss, predictions
 
     def stop(self, visitor: Visitor | None) -> None:
@@ -534,5 +615,9 @@ API_ONLY = ("predict", "parity", "lottery")
 
 def wrap_all(handlers: Handlers) -> dict[str, Callable]:
     """The handlers as event functions: errors become one sentence, in the visitor's language."""
-    names = [n for n, _ in inspect.getmembers(type(handlers), inspect.isfunction) if not n.startswith("_") and n not in ("check_training", "training_charts")]
+    names = [
+        n
+        for n, _ in inspect.getmembers(type(handlers), inspect.isfunction)
+        if not n.startswith("_") and n not in ("check_training", "training_charts")
+    ]
     return {name: friendly(getattr(handlers, name), language_aware=name not in API_ONLY) for name in names}

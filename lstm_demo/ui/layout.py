@@ -96,15 +96,38 @@ def build_demo(pretrained: Pretrained | None = None, limits: Limits | None = Non
             with gr.Tab(T("tab.predict"), id="predict"):
                 with gr.Row():
                     with gr.Column(scale=3):
-                        p_sequence = gr.Textbox(value=company_b, label=T("sequence"), info=T("sequence.info"), max_lines=3, elem_id="predict-sequence")
+                        p_sequence = gr.Textbox(
+                            value=company_b,
+                            label=T("sequence"),
+                            info=T("sequence.info"),
+                            max_lines=3,
+                            elem_id="predict-sequence",
+                        )
                         p_button = gr.Button(T("predict.button"), variant="primary", elem_id="predict-button")
                         gr.Examples(
-                            [[format_sequence(COMPANY_A.sequence)], [company_b], ["1, 0.5, 0.25, 1, 1, 0.5, 0.25, 1"], ["0, 0, 0, 0"]],
-                            inputs=[p_sequence], label=T("examples"),
+                            [
+                                [format_sequence(COMPANY_A.sequence)],
+                                [company_b],
+                                ["1, 0.5, 0.25, 1, 1, 0.5, 0.25, 1"],
+                                ["0, 0, 0, 0"],
+                            ],
+                            inputs=[p_sequence],
+                            label=T("examples"),
                         )
                     with gr.Column(scale=2):
-                        p_chart = gr.LinePlot(x="day", y="value", title="Your sequence", x_title="day", y_title="value", height=280, label=T("predict.chart"), color_map={"value": PALETTE[0]})
-                p_table = gr.Dataframe(label=T("predict.results"), interactive=False, wrap=True, elem_id="predict-table")
+                        p_chart = gr.LinePlot(
+                            x="day",
+                            y="value",
+                            title="Your sequence",
+                            x_title="day",
+                            y_title="value",
+                            height=280,
+                            label=T("predict.chart"),
+                            color_map={"value": PALETTE[0]},
+                        )
+                p_table = gr.Dataframe(
+                    label=T("predict.results"), interactive=False, wrap=True, elem_id="predict-table"
+                )
                 with gr.Accordion(T("upload.title"), open=False):
                     u_file = gr.File(label=T("upload.file"), file_types=[".safetensors"], elem_id="upload-file")
                     u_status = gr.Markdown()
@@ -115,10 +138,22 @@ def build_demo(pretrained: Pretrained | None = None, limits: Limits | None = Non
             # -- Inside the LSTM ---------------------------------------------------------------
             with gr.Tab(T("tab.inside"), id="inside"):
                 with gr.Row():
-                    i_sequence = gr.Textbox(value=company_b, label=T("sequence"), max_lines=3, scale=3, elem_id="inside-sequence")
+                    i_sequence = gr.Textbox(
+                        value=company_b, label=T("sequence"), max_lines=3, scale=3, elem_id="inside-sequence"
+                    )
                     i_model = gr.Radio(MODEL_CHOICES, value="craft", label=T("model"), scale=2, elem_id="inside-model")
                 i_button = gr.Button(T("inside.button"), variant="primary", elem_id="inside-button")
-                i_chart = gr.LinePlot(x="step", y="value", color="series", title="Gates and memories over time", x_title="time step t", y_title="value", color_map=SERIES_COLOURS, height=360, label=T("inside.chart"))
+                i_chart = gr.LinePlot(
+                    x="step",
+                    y="value",
+                    color="series",
+                    title="Gates and memories over time",
+                    x_title="time step t",
+                    y_title="value",
+                    color_map=SERIES_COLOURS,
+                    height=360,
+                    label=T("inside.chart"),
+                )
                 i_step = gr.Slider(1, 4, value=4, step=1, label=T("inside.step"), elem_id="inside-step")
                 i_sentence = gr.Markdown(elem_id="inside-sentence")
                 with gr.Row():
@@ -126,7 +161,9 @@ def build_demo(pretrained: Pretrained | None = None, limits: Limits | None = Non
                         gr.Markdown(equations_markdown(), label=T("inside.equations"))
                     with gr.Column():
                         i_equations = gr.Markdown(elem_id="equations")
-                i_table = gr.Dataframe(label=T("inside.table"), interactive=False, max_height=320, elem_id="inside-table")
+                i_table = gr.Dataframe(
+                    label=T("inside.table"), interactive=False, max_height=320, elem_id="inside-table"
+                )
                 with gr.Accordion(T("parity.title"), open=False):
                     pa_button = gr.Button(T("parity.button"))
                     pa_report = gr.Markdown(elem_id="parity-report")
@@ -135,19 +172,58 @@ def build_demo(pretrained: Pretrained | None = None, limits: Limits | None = Non
             with gr.Tab(T("tab.retrain"), id="retrain"):
                 with gr.Row():
                     r_model = gr.Radio(MODEL_CHOICES, value="craft", label=T("model"), elem_id="retrain-model")
-                    r_recipe = gr.Radio(["fast", "statquest"], value="fast", label=T("retrain.recipe"), elem_id="retrain-recipe")
-                    r_device = gr.Radio(_device_choices(), value="cpu", label=T("retrain.device"), info=T("retrain.device.info"))
+                    r_recipe = gr.Radio(
+                        ["fast", "statquest"], value="fast", label=T("retrain.recipe"), elem_id="retrain-recipe"
+                    )
+                    r_device = gr.Radio(
+                        _device_choices(), value="cpu", label=T("retrain.device"), info=T("retrain.device.info")
+                    )
                 with gr.Row():
-                    r_epochs = gr.Number(1000, label=T("retrain.epochs"), precision=0, minimum=1, maximum=limits.max_epochs, elem_id="retrain-epochs")
-                    r_lr = gr.Number(0.01, label=T("retrain.lr"), minimum=limits.min_learning_rate, maximum=limits.max_learning_rate, elem_id="retrain-lr")
+                    r_epochs = gr.Number(
+                        1000,
+                        label=T("retrain.epochs"),
+                        precision=0,
+                        minimum=1,
+                        maximum=limits.max_epochs,
+                        elem_id="retrain-epochs",
+                    )
+                    r_lr = gr.Number(
+                        0.01,
+                        label=T("retrain.lr"),
+                        minimum=limits.min_learning_rate,
+                        maximum=limits.max_learning_rate,
+                        elem_id="retrain-lr",
+                    )
                     r_seed = gr.Number(42, label=T("retrain.seed"), precision=0, minimum=0, maximum=limits.max_seed)
                 with gr.Row():
                     r_train = gr.Button(T("retrain.train"), variant="primary", elem_id="train-button")
                     r_stop = gr.Button(T("retrain.stop"), variant="stop", elem_id="stop-button")
                 r_progress = gr.Markdown(elem_id="train-progress")
                 with gr.Row():
-                    r_loss = gr.LinePlot(x="epoch", y="loss", color="series", title="Loss per epoch", x_title="epoch", y_title="mean squared error", color_map={"loss": PALETTE[5]}, height=320, label=T("retrain.loss"), elem_id="loss-plot")
-                    r_predictions = gr.LinePlot(x="epoch", y="prediction", color="series", title="Predictions per epoch", x_title="epoch", y_title="prediction", y_lim=[-0.1, 1.1], color_map={"Out 0 (Company A)": PALETTE[0], "Out 1 (Company B)": PALETTE[1]}, height=320, label=T("retrain.predictions"))
+                    r_loss = gr.LinePlot(
+                        x="epoch",
+                        y="loss",
+                        color="series",
+                        title="Loss per epoch",
+                        x_title="epoch",
+                        y_title="mean squared error",
+                        color_map={"loss": PALETTE[5]},
+                        height=320,
+                        label=T("retrain.loss"),
+                        elem_id="loss-plot",
+                    )
+                    r_predictions = gr.LinePlot(
+                        x="epoch",
+                        y="prediction",
+                        color="series",
+                        title="Predictions per epoch",
+                        x_title="epoch",
+                        y_title="prediction",
+                        y_lim=[-0.1, 1.1],
+                        color_map={"Out 0 (Company A)": PALETTE[0], "Out 1 (Company B)": PALETTE[1]},
+                        height=320,
+                        label=T("retrain.predictions"),
+                    )
                 with gr.Row():
                     r_summary = gr.JSON(label=T("retrain.summary"), elem_id="train-summary")
                     r_file = gr.File(label=T("retrain.file"), interactive=False)
@@ -164,9 +240,23 @@ def build_demo(pretrained: Pretrained | None = None, limits: Limits | None = Non
                         with gr.Column(min_width=150):
                             gr.Markdown(f"**{title}**")
                             for name in (f"w_x{gate}", f"w_h{gate}", f"b_{gate}"):
-                                sliders.append(gr.Slider(-6, 6, value=round(pretrained_values[name], 4), step=0.01, label=name, elem_id=f"slider-{name}"))
+                                sliders.append(
+                                    gr.Slider(
+                                        -6,
+                                        6,
+                                        value=round(pretrained_values[name], 4),
+                                        step=0.01,
+                                        label=name,
+                                        elem_id=f"slider-{name}",
+                                    )
+                                )
                 with gr.Row():
-                    e_switches = gr.CheckboxGroup(["forget=1", "forget=0", "input=0", "output=1"], label=T("explore.switches"), elem_id="switches", scale=3)
+                    e_switches = gr.CheckboxGroup(
+                        ["forget=1", "forget=0", "input=0", "output=1"],
+                        label=T("explore.switches"),
+                        elem_id="switches",
+                        scale=3,
+                    )
                     e_reset = gr.Button(T("explore.reset"), scale=1)
                 e_sequence = gr.Textbox(value="", label=T("sequence"), max_lines=2, elem_id="playground-sequence")
                 e_table = gr.Dataframe(label=T("explore.predictions"), interactive=False, elem_id="playground-table")
@@ -175,13 +265,33 @@ def build_demo(pretrained: Pretrained | None = None, limits: Limits | None = Non
                 gr.Markdown(T("explore.curve.info"))
                 with gr.Row():
                     c_day = gr.Radio([1, 2, 3, 4], value=1, label=T("explore.day"), elem_id="curve-day")
-                    c_base = gr.Radio(["Company A", "Company B"], value="Company B", label=T("explore.base"), elem_id="curve-base")
+                    c_base = gr.Radio(
+                        ["Company A", "Company B"], value="Company B", label=T("explore.base"), elem_id="curve-base"
+                    )
                     c_button = gr.Button(T("explore.curve.button"), elem_id="curve-button")
-                c_plot = gr.LinePlot(x="value", y="prediction", color="series", title="Prediction as one day's value changes", x_title="the day's value", y_title="prediction", y_lim=[-0.1, 1.1], color_map={"built-in": PALETTE[0], "hand-built": PALETTE[1], "Company A (label 0)": PALETTE[6], "Company B (label 1)": PALETTE[5]}, height=320, elem_id="curve-plot")
+                c_plot = gr.LinePlot(
+                    x="value",
+                    y="prediction",
+                    color="series",
+                    title="Prediction as one day's value changes",
+                    x_title="the day's value",
+                    y_title="prediction",
+                    y_lim=[-0.1, 1.1],
+                    color_map={
+                        "built-in": PALETTE[0],
+                        "hand-built": PALETTE[1],
+                        "Company A (label 0)": PALETTE[6],
+                        "Company B (label 1)": PALETTE[5],
+                    },
+                    height=320,
+                    elem_id="curve-plot",
+                )
 
                 gr.Markdown("### " + EN["explore.travel"])
                 gr.Markdown(T("explore.travel.info"))
-                t_epoch = gr.Slider(0, 1, value=0, step=1, label=T("explore.epoch"), interactive=False, elem_id="travel-epoch")
+                t_epoch = gr.Slider(
+                    0, 1, value=0, step=1, label=T("explore.epoch"), interactive=False, elem_id="travel-epoch"
+                )
                 t_view = gr.Markdown("Train a model in Retrain first.", elem_id="travel-view")
                 t_inside = gr.Button(T("explore.travel.inside"), elem_id="travel-inside")
 
@@ -195,7 +305,16 @@ def build_demo(pretrained: Pretrained | None = None, limits: Limits | None = Non
                     ra_epochs = gr.Number(500, label=T("retrain.epochs"), precision=0)
                 ra_button = gr.Button(T("explore.race.button"), elem_id="race-button")
                 ra_text = gr.Markdown(elem_id="race-text")
-                ra_plot = gr.LinePlot(x="epoch", y="loss", color="series", title="Loss per epoch, two learning rates", x_title="epoch", y_title="mean squared error", height=320, elem_id="race-plot")
+                ra_plot = gr.LinePlot(
+                    x="epoch",
+                    y="loss",
+                    color="series",
+                    title="Loss per epoch, two learning rates",
+                    x_title="epoch",
+                    y_title="mean squared error",
+                    height=320,
+                    elem_id="race-plot",
+                )
 
                 gr.Markdown("### " + EN["explore.lottery"])
                 gr.Markdown(T("explore.lottery.info"))
@@ -207,7 +326,18 @@ def build_demo(pretrained: Pretrained | None = None, limits: Limits | None = Non
                 lo_button = gr.Button(T("explore.lottery.button"), elem_id="lottery-button")
                 lo_text = gr.Markdown(elem_id="lottery-text")
                 with gr.Row():
-                    lo_plot = gr.BarPlot(x="log10 of final loss", y="starts", color="series", title="Final loss of each random start", x_title="log10 of the summed squared error", y_title="random starts", color_map={"seed 42's bin": PALETTE[5], "other starts": PALETTE[0]}, height=320, label=T("explore.lottery.histogram"), elem_id="lottery-plot")
+                    lo_plot = gr.BarPlot(
+                        x="log10 of final loss",
+                        y="starts",
+                        color="series",
+                        title="Final loss of each random start",
+                        x_title="log10 of the summed squared error",
+                        y_title="random starts",
+                        color_map={"seed 42's bin": PALETTE[5], "other starts": PALETTE[0]},
+                        height=320,
+                        label=T("explore.lottery.histogram"),
+                        elem_id="lottery-plot",
+                    )
                     lo_summary = gr.JSON(label=T("retrain.summary"))
 
             # -- About -------------------------------------------------------------------------
@@ -224,16 +354,49 @@ def build_demo(pretrained: Pretrained | None = None, limits: Limits | None = Non
         gr.api(h["parity"], api_name="parity", api_visibility=PUBLIC)
 
         # The sequence is an output too (unchanged), so that a deep link saves it with the results.
-        predict_both = dict(fn=h["predict_both"], inputs=[p_sequence, visitor], outputs=[p_table, p_chart, p_sequence], api_visibility=PRIVATE)
+        predict_both = dict(
+            fn=h["predict_both"],
+            inputs=[p_sequence, visitor],
+            outputs=[p_table, p_chart, p_sequence],
+            api_visibility=PRIVATE,
+        )
         for trigger in (p_button.click, p_sequence.submit):
             trigger(**predict_both)
 
-        u_button.click(h["predict_upload"], [u_file, p_sequence], [u_prediction], api_name="predict_upload", preprocess=False, api_visibility=PUBLIC)
-        u_file.upload(h["use_upload"], [u_file, visitor], [visitor, u_status, r_use], preprocess=False, api_visibility=PRIVATE).then(**predict_both)
+        u_button.click(
+            h["predict_upload"],
+            [u_file, p_sequence],
+            [u_prediction],
+            api_name="predict_upload",
+            preprocess=False,
+            api_visibility=PUBLIC,
+        )
+        u_file.upload(
+            h["use_upload"], [u_file, visitor], [visitor, u_status, r_use], preprocess=False, api_visibility=PRIVATE
+        ).then(**predict_both)
 
-        traced = i_button.click(h["trace"], [i_sequence, i_model, visitor], [i_table], api_name="trace", preprocess=False, api_visibility=PUBLIC)
-        traced.success(h["inside_views"], [i_table, i_sequence, i_model, visitor], [i_chart, i_step, i_equations, i_sentence, i_sequence, i_model], api_visibility=PRIVATE)
-        i_step.change(h["inside_step"], [i_table, i_step, i_model, visitor], [i_equations, i_sentence], api_visibility=PRIVATE, trigger_mode="always_last", show_progress="hidden")
+        traced = i_button.click(
+            h["trace"],
+            [i_sequence, i_model, visitor],
+            [i_table],
+            api_name="trace",
+            preprocess=False,
+            api_visibility=PUBLIC,
+        )
+        traced.success(
+            h["inside_views"],
+            [i_table, i_sequence, i_model, visitor],
+            [i_chart, i_step, i_equations, i_sentence, i_sequence, i_model],
+            api_visibility=PRIVATE,
+        )
+        i_step.change(
+            h["inside_step"],
+            [i_table, i_step, i_model, visitor],
+            [i_equations, i_sentence],
+            api_visibility=PRIVATE,
+            trigger_mode="always_last",
+            show_progress="hidden",
+        )
         pa_button.click(h["parity_report"], [i_sequence], [pa_report], api_visibility=PRIVATE)
 
         r_recipe.change(_recipe_defaults, [r_recipe, r_model], [r_epochs, r_lr], api_visibility=PRIVATE)
@@ -255,24 +418,78 @@ def build_demo(pretrained: Pretrained | None = None, limits: Limits | None = Non
         r_use.change(h["use_own"], [r_use, visitor], [visitor], api_visibility=PRIVATE).then(**predict_both)
 
         # Explore
-        playground = dict(fn=h["playground"], inputs=[*sliders, e_switches, e_sequence], outputs=[e_table], api_visibility=PRIVATE, show_progress="hidden", trigger_mode="always_last")
+        playground = dict(
+            fn=h["playground"],
+            inputs=[*sliders, e_switches, e_sequence],
+            outputs=[e_table],
+            api_visibility=PRIVATE,
+            show_progress="hidden",
+            trigger_mode="always_last",
+        )
         for control in (*sliders, e_switches):
             control.change(**playground)
         e_sequence.submit(**playground)
         demo.load(**playground)
         e_reset.click(h["playground_reset"], None, [*sliders, e_switches], api_visibility=PRIVATE).then(**playground)
-        c_button.click(h["decision_curve"], [c_day, c_base], [c_plot], api_name="decision_curve", preprocess=False, api_visibility=PUBLIC)
+        c_button.click(
+            h["decision_curve"],
+            [c_day, c_base],
+            [c_plot],
+            api_name="decision_curve",
+            preprocess=False,
+            api_visibility=PUBLIC,
+        )
         training.success(h["time_travel_range"], [visitor], [t_epoch, t_view], api_visibility=PRIVATE)
-        t_epoch.change(h["time_travel"], [t_epoch, visitor], [t_view], api_visibility=PRIVATE, show_progress="hidden", trigger_mode="always_last")
-        t_inside.click(h["time_travel_inside"], [t_epoch, visitor], [visitor, tabs, i_model, r_use], api_visibility=PRIVATE).then(
-            h["trace"], [i_sequence, i_model, visitor], [i_table], api_visibility=PRIVATE
-        ).then(h["inside_views"], [i_table, i_sequence, i_model, visitor], [i_chart, i_step, i_equations, i_sentence, i_sequence, i_model], api_visibility=PRIVATE)
-        ra_button.click(h["race"], [ra_model, ra_seed, ra_lr_a, ra_lr_b, ra_epochs], [ra_text, ra_plot], api_name="race", preprocess=False, api_visibility=PUBLIC, concurrency_limit=limits.max_concurrent_trainings, concurrency_id="training")
-        gr.api(h["lottery"], api_name="lottery", api_visibility=PUBLIC, concurrency_limit=limits.max_concurrent_trainings, concurrency_id="training")
-        lo_button.click(h["lottery_view"], [lo_inits, lo_epochs, lo_lr, lo_device], [lo_summary, lo_plot, lo_text], api_visibility=PRIVATE, preprocess=False, concurrency_limit=limits.max_concurrent_trainings, concurrency_id="training")
+        t_epoch.change(
+            h["time_travel"],
+            [t_epoch, visitor],
+            [t_view],
+            api_visibility=PRIVATE,
+            show_progress="hidden",
+            trigger_mode="always_last",
+        )
+        t_inside.click(
+            h["time_travel_inside"], [t_epoch, visitor], [visitor, tabs, i_model, r_use], api_visibility=PRIVATE
+        ).then(h["trace"], [i_sequence, i_model, visitor], [i_table], api_visibility=PRIVATE).then(
+            h["inside_views"],
+            [i_table, i_sequence, i_model, visitor],
+            [i_chart, i_step, i_equations, i_sentence, i_sequence, i_model],
+            api_visibility=PRIVATE,
+        )
+        ra_button.click(
+            h["race"],
+            [ra_model, ra_seed, ra_lr_a, ra_lr_b, ra_epochs],
+            [ra_text, ra_plot],
+            api_name="race",
+            preprocess=False,
+            api_visibility=PUBLIC,
+            concurrency_limit=limits.max_concurrent_trainings,
+            concurrency_id="training",
+        )
+        gr.api(
+            h["lottery"],
+            api_name="lottery",
+            api_visibility=PUBLIC,
+            concurrency_limit=limits.max_concurrent_trainings,
+            concurrency_id="training",
+        )
+        lo_button.click(
+            h["lottery_view"],
+            [lo_inits, lo_epochs, lo_lr, lo_device],
+            [lo_summary, lo_plot, lo_text],
+            api_visibility=PRIVATE,
+            preprocess=False,
+            concurrency_limit=limits.max_concurrent_trainings,
+            concurrency_id="training",
+        )
 
         # Shareable links: ?tab=inside&model=craft&sequence=1,0.5,0.25,1 opens that state.
-        demo.load(_from_query, [p_sequence, i_sequence, i_model, r_model], [tabs, p_sequence, i_sequence, i_model, r_model], api_visibility=PRIVATE).then(**predict_both)
+        demo.load(
+            _from_query,
+            [p_sequence, i_sequence, i_model, r_model],
+            [tabs, p_sequence, i_sequence, i_model, r_model],
+            api_visibility=PRIVATE,
+        ).then(**predict_both)
     demo.queue(default_concurrency_limit=8, max_size=limits.max_queue_size)
     return demo
 
