@@ -15,7 +15,7 @@ import time
 import warnings
 from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 import lightning as L
 import torch
@@ -23,94 +23,23 @@ from lightning.pytorch.callbacks import Callback
 from torch.utils.data import DataLoader, Dataset
 
 from .data import COMPANIES, training_data
-from .checks import real_number, whole_number
-from .errors import InputError, TrainingError
+from .errors import TrainingError
 from .limits import Limits
-from .models import LSTMModel, check_kind, new_model
-
-DEVICES = ("auto", "cpu", "gpu")
-
-
-@dataclass(frozen=True)
-class Recipe:
-    """How to train one model: a named value, not literals scattered through the code."""
-
-    name: str
-    epochs: int  # recipe epochs; with a tolerance, the most it may take
-    learning_rate: float
-    full_batch: bool  # True: both companies in one step; False: the seed's batch of one, A then B
-    tolerance: float | None = None  # stop once both predictions are this close to their labels
-    seed: int = 42  # the seed's seed_everything(42)
-    optimizer: str = "adam"  # "adam", or "rprop": sign-based steps, made for full-batch training
-
-    @property
-    def steps_per_epoch(self) -> int:
-        return 1 if self.full_batch else len(COMPANIES)
-
-
-# The seed's recipes: batch of one, no shuffle, Adam with the seed's learning rates.
-# "fast": full batch with Rprop, chosen by `python bench/fast_recipe_sweep.py`: on seeds 0-99
-# Adam (any learning rate tried) leaves 15-50% of them creeping towards the labels for
-# hundreds of epochs, while Rprop, whose step sizes grow while a gradient keeps its sign, brings
-# ~98% within 0.01 in a median of ~50 epochs.
-RECIPES: dict[str, dict[str, Recipe]] = {
-    "statquest": {
-        "craft": Recipe("statquest", epochs=5000, learning_rate=0.001, full_batch=False),
-        "builtin": Recipe("statquest", epochs=300, learning_rate=0.1, full_batch=False),
-    },
-    "fast": {
-        "craft": Recipe("fast", epochs=1000, learning_rate=0.01, full_batch=True, tolerance=0.01, optimizer="rprop"),
-        "builtin": Recipe("fast", epochs=1000, learning_rate=0.01, full_batch=True, tolerance=0.01, optimizer="rprop"),
-    },
-}
-
-
-def get_recipe(name: str, kind: str) -> Recipe:
-    if name not in RECIPES:
-        raise InputError(f"Unknown recipe {name!r}; choose {' or '.join(map(repr, RECIPES))}.")
-    return RECIPES[name][check_kind(kind)]
-
-
-@dataclass(frozen=True)
-class EpochRecord:
-    """What one recipe epoch saw, as the seed logged it: the loss and "Out 0" / "Out 1"."""
-
-    epoch: int  # 1-based
-    loss: float  # mean squared error over the two companies
-    company_a: float  # prediction for Company A during this epoch (before its update)
-    company_b: float
-
-
-@dataclass
-class TrainResult:
-    model: LSTMModel
-    kind: str
-    recipe: Recipe
-    epochs: int  # recipe epochs whose updates were applied
-    loss: float  # mean squared error of the final weights
-    predictions: dict[str, float]  # company key -> prediction of the final weights
-    predictions_before: dict[str, float]
-    seconds: float  # time spent in trainer.fit
-    device: str  # "cpu" or "cuda"
-    stop_reason: str  # "completed", "converged", "stopped", "time_limit" or "diverged"
-    history: list[EpochRecord] = field(default_factory=list)
-
-    def summary(self) -> dict:
-        """A JSON-able summary (the command line's --json and the Space's)."""
-        return {
-            "model": self.kind,
-            "recipe": self.recipe.name,
-            "epochs": self.epochs,
-            "learning_rate": self.recipe.learning_rate,
-            "optimizer": self.recipe.optimizer,
-            "seed": self.recipe.seed,
-            "loss": self.loss,
-            "predictions": self.predictions,
-            "predictions_before": self.predictions_before,
-            "seconds": round(self.seconds, 4),
-            "device": self.device,
-            "stop_reason": self.stop_reason,
-        }
+from .models import LSTMModel, new_model
+from .recipes import (  # noqa: F401  (re-exported: callers imported these from here before recipes.py)
+    DEVICES,
+    RECIPE_NAMES,
+    RECIPES,
+    EpochRecord,
+    Recipe,
+    TrainResult,
+    available_devices,
+    check_options,
+    company_predictions,
+    get_recipe,
+    mse,
+    resolve_device,
+)
 
 
 class _CompanySteps(Dataset):
@@ -304,25 +233,6 @@ class TimeLimit(Callback):
             pl_module.request_stop("time_limit")
 
 
-def resolve_device(device: str) -> str:
-    """'auto' | 'cpu' | 'gpu' -> 'cpu' or 'cuda'; 'gpu' without CUDA is refused with a sentence."""
-    if device not in DEVICES:
-        raise InputError(f"Unknown device {device!r}; choose 'auto', 'cpu' or 'gpu'.")
-    has_cuda = torch.cuda.is_available()
-    if device == "gpu" and not has_cuda:
-        raise TrainingError(
-            f"No GPU is available here; the devices this machine has are: {', '.join(available_devices())}."
-        )
-    return "cuda" if device in ("gpu", "auto") and has_cuda else "cpu"
-
-
-def available_devices() -> list[str]:
-    devices = ["cpu"]
-    if torch.cuda.is_available():
-        devices += [f"cuda:{i} ({torch.cuda.get_device_name(i)})" for i in range(torch.cuda.device_count())]
-    return devices
-
-
 # Lightning's advice and info lines mean nothing for a two-sequence dataset. They are silenced
 # for good rather than around each fit: logger levels and warning filters are process-wide, and
 # two trainings at once would restore each other's settings mid-run.
@@ -342,32 +252,6 @@ def quiet_lightning():
     for pattern in _LIGHTNING_NOISE:
         warnings.filterwarnings("ignore", message=pattern)
     yield
-
-
-def check_options(epochs, learning_rate, seed, max_seconds, limits: Limits) -> tuple:
-    """The training options checked against the limits and typed; None stays None (the recipe's)."""
-    if epochs is not None:
-        epochs = whole_number(epochs, "number of epochs", 1, limits.max_epochs)
-    if learning_rate is not None:
-        learning_rate = real_number(learning_rate, "learning rate", limits.min_learning_rate, limits.max_learning_rate)
-    if seed is not None:
-        seed = whole_number(seed, "seed", 0, limits.max_seed)
-    if max_seconds is not None and not (
-        isinstance(max_seconds, (int, float)) and 0 < max_seconds <= limits.max_train_seconds
-    ):
-        raise InputError(f"The time limit must be more than 0 and at most {limits.max_train_seconds:g} seconds.")
-    return epochs, learning_rate, seed
-
-
-def company_predictions(model: LSTMModel) -> dict[str, float]:
-    inputs, _ = training_data()
-    with torch.no_grad():
-        values = model(inputs.to(next(model.parameters()).device)).tolist()
-    return {company.key: value for company, value in zip(COMPANIES, values)}
-
-
-def mse(predictions: dict[str, float]) -> float:
-    return sum((predictions[c.key] - c.label) ** 2 for c in COMPANIES) / len(COMPANIES)
 
 
 def train(
