@@ -30,14 +30,11 @@ class SwitchedCraftLSTM(CraftLSTM):
         super().__init__()
         self.forced = dict(forced or {})
 
-    def cell(self, xf, xi, xc, xo, h, c):
-        forget, input_, candidate, output, _, _ = super().cell(xf, xi, xc, xo, h, c)
-        forget = torch.full_like(forget, self.forced["forget"]) if "forget" in self.forced else forget
-        input_ = torch.full_like(input_, self.forced["input"]) if "input" in self.forced else input_
-        output = torch.full_like(output, self.forced["output"]) if "output" in self.forced else output
-        c = forget * c + input_ * candidate  # the memory equations again, with the forced gates
-        h = output * torch.tanh(c)
-        return forget, input_, candidate, output, c, h
+    def gates(self, xf, xi, xc, xo, h):
+        gates = dict(zip(("forget", "input", "candidate", "output"), super().gates(xf, xi, xc, xo, h)))
+        for gate, value in self.forced.items():
+            gates[gate] = torch.full_like(gates[gate], value)
+        return tuple(gates.values())
 
 
 def playground_model(parameters: dict[str, float], switches: list[str] | tuple[str, ...] = ()) -> CraftLSTM:

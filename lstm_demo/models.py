@@ -74,6 +74,17 @@ def _as_batch(x: torch.Tensor | list[float], like: torch.Tensor) -> tuple[torch.
     raise ValueError(f"expected a sequence (T,) or a batch (B, T), got shape {tuple(x.shape)}")
 
 
+def memory_update(forget, input_, candidate, output, c):
+    """The last two equations, the one place they are written: C_{t-1} and the gates -> (C_t, H_t).
+
+    Both models use it: the hand-built cell at every step, the built-in model's trace to recover
+    the C_t that nn.LSTM does not return, and the playground's cell with gates forced by switches.
+    """
+    c = forget * c + input_ * candidate  # C_t = F_t * C_{t-1} + I_t * C~_t
+    h = output * torch.tanh(c)  # H_t = O_t * tanh(C_t)
+    return c, h
+
+
 class LSTMModel(nn.Module):
     """What the app, the trainer and the tests rely on, whichever LSTM it is."""
 
@@ -135,14 +146,18 @@ class CraftLSTM(LSTMModel, PyTorchModelHubMixin, **_HUB_METADATA):
             x * self.w_xo + self.b_o,
         )
 
-    def cell(self, xf, xi, xc, xo, h, c):
-        """One time step: the six equations, in order, given this step's input terms. (B,) each."""
+    def gates(self, xf, xi, xc, xo, h):
+        """The first four equations: the gates, given this step's input terms and H_{t-1}. (B,) each."""
         forget = torch.sigmoid(xf + h * self.w_hf)  # F_t = sigmoid(X_t W_xf + H_{t-1} W_hf + b_f)
         input_ = torch.sigmoid(xi + h * self.w_hi)  # I_t = sigmoid(X_t W_xi + H_{t-1} W_hi + b_i)
         candidate = torch.tanh(xc + h * self.w_hc)  # C~_t = tanh(X_t W_xc + H_{t-1} W_hc + b_c)
         output = torch.sigmoid(xo + h * self.w_ho)  # O_t = sigmoid(X_t W_xo + H_{t-1} W_ho + b_o)
-        c = forget * c + input_ * candidate  # C_t = F_t * C_{t-1} + I_t * C~_t
-        h = output * torch.tanh(c)  # H_t = O_t * tanh(C_t)
+        return forget, input_, candidate, output
+
+    def cell(self, xf, xi, xc, xo, h, c):
+        """One time step: the six equations, in order. Returns the gates, C_t and H_t, (B,) each."""
+        forget, input_, candidate, output = self.gates(xf, xi, xc, xo, h)
+        c, h = memory_update(forget, input_, candidate, output, c)
         return forget, input_, candidate, output, c, h
 
     def _run(self, x: torch.Tensor, keep: bool):
@@ -205,14 +220,15 @@ class BuiltinLSTM(LSTMModel, PyTorchModelHubMixin, **_HUB_METADATA):
         out, _ = self.lstm(xb.unsqueeze(-1))
         h_all = out[..., 0]  # (B, T)
         h_prev = torch.cat([torch.zeros_like(h_all[:, :1]), h_all[:, :-1]], dim=1)
-        w_ih, w_hh = self.lstm.weight_ih_l0[:, 0], self.lstm.weight_hh_l0[:, 0]  # (4,): i, f, g, o
+        w_ih, w_hh = self.lstm.weight_ih_l0[:, 0], self.lstm.weight_hh_l0[:, 0]  # (4,), BUILTIN_GATE_ORDER
         bias = self.lstm.bias_ih_l0 + self.lstm.bias_hh_l0
         z = xb.unsqueeze(-1) * w_ih + h_prev.unsqueeze(-1) * w_hh + bias  # (B, T, 4)
-        input_, forget, output = (torch.sigmoid(z[..., k]) for k in (0, 1, 3))
-        candidate = torch.tanh(z[..., 2])
+        z = dict(zip(BUILTIN_GATE_ORDER, z.unbind(-1)))  # gate letter -> (B, T)
+        forget, input_, output = (torch.sigmoid(z[gate]) for gate in "fio")
+        candidate = torch.tanh(z["c"])
         c, memories = torch.zeros_like(h_all[:, 0]), []
         for t in range(xb.shape[1]):
-            c = forget[:, t] * c + input_[:, t] * candidate[:, t]
+            c, _ = memory_update(forget[:, t], input_[:, t], candidate[:, t], output[:, t], c)
             memories.append(c)
         long_memory = torch.stack(memories, dim=1)
         parts = [xb, forget, input_, candidate, output, long_memory, h_all]
@@ -222,9 +238,6 @@ class BuiltinLSTM(LSTMModel, PyTorchModelHubMixin, **_HUB_METADATA):
 
 
 MODEL_CLASSES: dict[str, type[LSTMModel]] = {"builtin": BuiltinLSTM, "craft": CraftLSTM}
-
-# nn.LSTM stacks its gates in this order in weight_ih_l0, weight_hh_l0 and the biases.
-_BUILTIN_GATE_ORDER = "ifco"
 
 
 def check_kind(kind: object) -> str:
@@ -244,16 +257,30 @@ def new_model(kind: str, seed: int | None = None) -> LSTMModel:
     return model
 
 
+# nn.LSTM stacks its four gates in this order (input, forget, candidate "g", output) in
+# weight_ih_l0, weight_hh_l0 and both biases; the letters are the hand-built cell's gate names.
+BUILTIN_GATE_ORDER = "ifco"
+
+
+def craft_names(weight_ih: torch.Tensor, weight_hh: torch.Tensor, bias: torch.Tensor) -> dict[str, torch.Tensor]:
+    """Tensors in nn.LSTM's layout, (4, 1), (4, 1) and (4,), as the hand-built cell's 12 named scalars.
+
+    The one place that knows the gate order; it reads weights and gradients alike.
+    """
+    named = {}
+    for k, gate in enumerate(BUILTIN_GATE_ORDER):
+        named[f"w_x{gate}"], named[f"w_h{gate}"], named[f"b_{gate}"] = weight_ih[k, 0], weight_hh[k, 0], bias[k]
+    return named
+
+
 def to_builtin(craft: CraftLSTM) -> BuiltinLSTM:
     """The hand-built cell's weights in nn.LSTM's layout (bias_hh = 0, so b_ih + b_hh = b)."""
     builtin = BuiltinLSTM().to(craft.w_xf.device)
+    lstm = builtin.lstm
     with torch.no_grad():
-        lstm = builtin.lstm
-        for k, gate in enumerate(_BUILTIN_GATE_ORDER):
-            lstm.weight_ih_l0[k, 0] = getattr(craft, f"w_x{gate}")
-            lstm.weight_hh_l0[k, 0] = getattr(craft, f"w_h{gate}")
-            lstm.bias_ih_l0[k] = getattr(craft, f"b_{gate}")
-            lstm.bias_hh_l0[k] = 0.0
+        lstm.bias_hh_l0.zero_()
+        for name, slot in craft_names(lstm.weight_ih_l0, lstm.weight_hh_l0, lstm.bias_ih_l0).items():
+            slot.copy_(getattr(craft, name))  # slot is a view into nn.LSTM's tensor
     return builtin
 
 
@@ -262,10 +289,9 @@ def to_craft(builtin: BuiltinLSTM) -> CraftLSTM:
     lstm = builtin.lstm
     craft = CraftLSTM().to(lstm.weight_ih_l0.device)
     with torch.no_grad():
-        for k, gate in enumerate(_BUILTIN_GATE_ORDER):
-            getattr(craft, f"w_x{gate}").copy_(lstm.weight_ih_l0[k, 0])
-            getattr(craft, f"w_h{gate}").copy_(lstm.weight_hh_l0[k, 0])
-            getattr(craft, f"b_{gate}").copy_(lstm.bias_ih_l0[k] + lstm.bias_hh_l0[k])
+        bias = lstm.bias_ih_l0 + lstm.bias_hh_l0
+        for name, value in craft_names(lstm.weight_ih_l0, lstm.weight_hh_l0, bias).items():
+            getattr(craft, name).copy_(value)
     return craft
 
 

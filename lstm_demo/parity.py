@@ -6,7 +6,7 @@ import copy
 
 import torch
 
-from .models import _BUILTIN_GATE_ORDER, CraftLSTM, LSTMModel, Trace, new_model, transplant
+from .models import CraftLSTM, LSTMModel, Trace, craft_names, new_model, transplant
 
 
 def _difference(a: torch.Tensor, b: torch.Tensor) -> float:
@@ -35,11 +35,7 @@ def _gradients_in_craft_layout(model: LSTMModel) -> torch.Tensor:
     if isinstance(model, CraftLSTM):
         return torch.stack([getattr(model, n).grad for n in CraftLSTM.PARAMETER_NAMES])
     lstm = model.lstm
-    by_name = {}
-    for k, gate in enumerate(_BUILTIN_GATE_ORDER):
-        by_name[f"w_x{gate}"] = lstm.weight_ih_l0.grad[k, 0]
-        by_name[f"w_h{gate}"] = lstm.weight_hh_l0.grad[k, 0]
-        by_name[f"b_{gate}"] = lstm.bias_ih_l0.grad[k]
+    by_name = craft_names(lstm.weight_ih_l0.grad, lstm.weight_hh_l0.grad, lstm.bias_ih_l0.grad)
     return torch.stack([by_name[n] for n in CraftLSTM.PARAMETER_NAMES])
 
 
