@@ -1,0 +1,128 @@
+"""How fast the drawn cell redraws in the browser after a weight moves, against one frame (16 ms).
+
+Opens diagram.py's SVG (Companies A and B, four days) with diagram.js in Debian's Chromium, moves one
+weight 100 times as a slider would, and times with performance.now():
+  - redraw: LSTMDiagram.forward for both companies + LSTMDiagram.update (the JavaScript work per move);
+  - frame:  the same plus a forced style recalculation and layout (getBBox), the work before paint.
+Between moves the script waits one requestAnimationFrame, as a dragged slider does (that wait is vsync,
+not work, and is not timed).
+The baseline in the same run is Python: diagram.draw for the same change (what a server would do before
+sending the SVG back). `server_round_trip_ms()` is the place for the page's round trip once the drawing
+is wired into the Space.
+
+    python bench/diagram_speed.py           # prints median / p90 and PASS/FAIL against 16 ms
+"""
+
+from __future__ import annotations
+
+import shutil
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from lstm_demo import COMPANY_A, COMPANY_B, load_model  # noqa: E402
+from lstm_demo.diagram import draw_companies, script  # noqa: E402
+from lstm_demo.models import craft_parameters  # noqa: E402
+
+FRAME_MS = 16.0
+MOVES = 100
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+MEASURE = """async ([w, seqs, moves]) => {
+    const svg = document.querySelector('svg');
+    const redraw = [], frame = [];
+    for (let k = 0; k < moves; k++) {
+        const weights = Object.assign({}, w, {w_xf: w.w_xf + (k % 2 ? 1 : -1) * (0.01 * (k + 1))});
+        const t0 = performance.now();
+        LSTMDiagram.update(svg, weights, seqs.map(s => LSTMDiagram.forward(weights, s)), 2);
+        const t1 = performance.now();
+        // Force style and layout now, so the cost the browser pays before painting is counted.
+        svg.querySelector('[data-field]').getBBox();
+        document.body.offsetHeight;
+        const t2 = performance.now();
+        // One frame between moves, as a slider gives (not timed: it is the wait for vsync).
+        await new Promise(resolve => requestAnimationFrame(() => resolve()));
+        redraw.push(t1 - t0);
+        frame.push(t2 - t0);
+    }
+    return {redraw, frame};
+}"""
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def line(name: str, values: list[float], target: float | None = None) -> str:
+    median, p90 = statistics.median(values), percentile(values, 0.9)
+    verdict = "" if target is None else ("  PASS" if median <= target else "  FAIL")
+    return f"{name:<44} median {median:8.3f} ms   p90 {p90:8.3f} ms{verdict}"
+
+
+def browser_times(svg: str, weights: dict, sequences: list[list[float]]) -> dict[str, list[float]]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=FLAGS
+        )
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.set_content(f"<!doctype html><html><body>{svg}<script>{script()}</script></body></html>")
+        page.wait_for_function("typeof window.LSTMDiagram === 'object'", timeout=30_000)
+        page.evaluate(MEASURE, [weights, sequences, 10])  # warm the JIT
+        times = page.evaluate(MEASURE, [weights, sequences, MOVES])
+        browser.close()
+    return times
+
+
+def python_times(model) -> list[float]:
+    """The baseline: the server drawing the same SVG again (no network, no Gradio)."""
+    out = []
+    for _ in range(20):
+        started = time.perf_counter()
+        draw_companies(model, step=2)
+        out.append((time.perf_counter() - started) * 1000)
+    return out
+
+
+def server_round_trip_ms() -> list[float] | None:
+    """To add when the drawing is wired into the page: the same weight change sent to the Space and the
+    SVG returned (gradio_client or the raw REST route), timed 100 times in this run. None until then."""
+    return None
+
+
+def main() -> int:
+    if not shutil.which("chromium"):
+        print("Debian's chromium is not installed; nothing to measure.")
+        return 1
+    model = load_model("craft")
+    weights = craft_parameters(model)
+    sequences = [list(COMPANY_A.sequence), list(COMPANY_B.sequence)]
+    svg = draw_companies(model, step=2)
+    times = browser_times(svg, weights, sequences)
+    print(f"Drawn cell, Companies A and B, 4 days; {MOVES} moves of w_xf in Chromium (headless, --disable-gpu)")
+    print(line("browser: forward + update (JavaScript)", times["redraw"], FRAME_MS))
+    print(line("browser: ... plus style and layout", times["frame"], FRAME_MS))
+    print(line("baseline: diagram.draw in Python (server side)", python_times(model)))
+    round_trip = server_round_trip_ms()
+    if round_trip is not None:
+        print(line("baseline: server round trip", round_trip))
+    return 0 if statistics.median(times["redraw"]) <= FRAME_MS else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
