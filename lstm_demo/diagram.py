@@ -251,8 +251,8 @@ WIDE = Geometry(
     width=0,
 )  # fmt: skip
 NARROW = Geometry(
-    cell_w=372, compact_w=0, gap=0, margin=6, box_w=74, gate_x=(58, 140, 222, 304), mul_x=181, out_x=357,
-    tap=24, foot=12, r=11, regions=((16, 99), (101, 261), (263, 370)), short_stage_names=True, name_chars=11,
+    cell_w=372, compact_w=0, gap=0, margin=6, box_w=72, gate_x=(58, 140, 222, 302), mul_x=181, out_x=359,
+    tap=24, foot=12, r=11, regions=((16, 99), (101, 260), (262, 372)), short_stage_names=True, name_chars=11,
     width=384,
 )  # fmt: skip
 
@@ -430,12 +430,12 @@ class _Builder:
             self.gate_box(gate, x, seq, step)
         # Memories in and out, and the input: names above the lines, values below (left) or before the tap.
         self.add(_symbol("C", "t−1", 4, C_Y - 8, "sym small", "start"))
-        self.value(4, C_Y + 19, "long_memory_prev", seq, step, "val small", "start")
+        self.value(4, C_Y + (19 if g is WIDE else 30), "long_memory_prev", seq, step, "val small", "start")
         self.add(_symbol("H", "t−1", 4, H_Y - 8, "sym small", "start"))
         self.value(4, H_Y + 19, "short_memory_prev", seq, step, "val small", "start")
-        self.add(_symbol("C", "t", g.out_x - 10 - 62, C_Y - 8, "sym small", "end"))
+        self.add(_symbol("C", "t", g.out_x - 10 - 68, C_Y - 8, "sym small", "end"))
         self.value(g.out_x - 10, C_Y - 8, "long_memory", seq, step, "val", "end")
-        self.add(_symbol("H", "t", g.cell_w - 4 - 62, X_Y + 22, "sym small", "end"))
+        self.add(_symbol("H", "t", g.cell_w - 4 - 68, X_Y + 22, "sym small", "end"))
         self.value(g.cell_w - 4, X_Y + 22, "short_memory", seq, step, "val", "end")
         self.add(_symbol("X", "t", x_in + 6, ROW_H - 12, "sym small", "start"))
         self.value(x_in + 30, ROW_H - 12, "input", seq, step, "val", "start")
@@ -472,6 +472,7 @@ class _Builder:
         elif g is NARROW:  # too narrow for "tanh C~_t" on one line
             self.add(_text(x, y - 1, act, "act", "middle"))
             self.add(_symbol(symbol, "t", x, y + 14, "sym", "middle"))
+            y += 14
         else:
             self.add(_text(x - 4, y + 2, act, "act", "end"))
             self.add(_symbol(symbol, "t", x + 4, y + 2, "sym", "start"))
@@ -777,6 +778,8 @@ SVG_CSS = """
 .lstm-diagram[data-stage="3"] .cell .flow.s3{stroke-dasharray:7 5;animation:lstm-flow .8s linear infinite}
 @keyframes lstm-flow{to{stroke-dashoffset:-12}}
 .lstm-diagram[data-layout="single"] .ellipsis{display:none}
+.lstm-diagram[data-layout="single"] .gate-val{font-size:14px}
+.lstm-diagram[data-layout="single"] .gate .wt,.lstm-diagram[data-layout="single"] .bias-name{font-size:11px}
 @media (prefers-reduced-motion:reduce){.lstm-diagram *{transition:none!important;animation:none!important}}
 """
 
