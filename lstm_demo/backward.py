@@ -265,9 +265,76 @@ class CraftBPTT(torch.autograd.Function):
         )  # fmt: skip
 
 
-def craft_predictions(model: CraftLSTM, x: torch.Tensor) -> torch.Tensor:
-    """The model's predictions for a batch x (B, T) through CraftBPTT: (B,), or (N, B) for a population."""
-    return CraftBPTT.apply(x, *(getattr(model, name) for name in CraftLSTM.PARAMETER_NAMES))
+class CraftBPTTGates(torch.autograd.Function):
+    """CraftBPTT's equations with the four gates side by side in a last dimension (f, i, c, o).
+
+    Same arguments and result as CraftBPTT. A step then costs about half the PyTorch calls: one
+    sigmoid for all gates, one product for the four dZ, one sum for dH. What it gains is calls,
+    not arithmetic, so it pays where each call's tensors are large, as in the lottery's population.
+    """
+
+    @staticmethod
+    def forward(ctx, x, W_xf, W_hf, b_f, W_xi, W_hi, b_i, W_xc, W_hc, b_c, W_xo, W_ho, b_o):
+        W_x = torch.stack([W_xf, W_xi, W_xc, W_xo], dim=-1)  # (..., 4)
+        W_h = torch.stack([W_hf, W_hi, W_hc, W_ho], dim=-1)
+        b = torch.stack([b_f, b_i, b_c, b_o], dim=-1)
+        XZ = x.unsqueeze(-1) * W_x + b  # X_t W_x + b for all steps and gates: (..., B, T, 4)
+        C = H = torch.zeros_like(XZ[..., 0, 0])  # (..., B)
+        gates, slopes, Cs, tanhCs, Hs = [], [], [], [], [H]
+        for t in range(x.shape[-1]):
+            Z = XZ[..., t, :] + H.unsqueeze(-1) * W_h  # Z^f_t, Z^i_t, Z^c_t, Z^o_t: (..., B, 4)
+            G = torch.sigmoid(Z)  # F_t, I_t, (unused), O_t
+            C_tilde = torch.tanh(Z[..., 2])
+            F, I, O = G[..., 0], G[..., 1], G[..., 3]  # noqa: E741
+            C = F * C + I * C_tilde
+            tanh_C = torch.tanh(C)
+            H = O * tanh_C
+            # Each gate's derivative with respect to its Z: sigmoid (1 - sigmoid), tanh' = 1 - tanh^2.
+            slope = G * (1 - G)
+            slope[..., 2] = 1 - C_tilde * C_tilde
+            gates.append((F, I, C_tilde, O))
+            slopes.append(slope), Cs.append(C), tanhCs.append(tanh_C), Hs.append(H)
+        ctx.save_for_backward(x, W_x, W_h, b)
+        ctx.steps = gates, slopes, Cs, tanhCs, Hs
+        return H
+
+    @staticmethod
+    def backward(ctx, dH_T):
+        x, W_x, W_h, b = ctx.saved_tensors
+        gates, slopes, Cs, tanhCs, Hs = ctx.steps
+        T = x.shape[-1]
+        dZs = [None] * T
+        dH, dC_next_F_next = dH_T, None
+        for t in range(T - 1, -1, -1):
+            (F, I, C_tilde, O), tanh_C = gates[t], tanhCs[t]  # noqa: E741
+            dO = dH * tanh_C
+            dC = dH * O * (1 - tanh_C * tanh_C)
+            if dC_next_F_next is not None:
+                dC = dC + dC_next_F_next
+            dF = dC * Cs[t - 1] if t else torch.zeros_like(dC)  # C_0 = 0
+            dI = dC * C_tilde
+            dC_tilde = dC * I
+            dZ = torch.stack([dF, dI, dC_tilde, dO], dim=-1) * slopes[t]  # dZ^f_t .. dZ^o_t: (..., B, 4)
+            dZs[t] = dZ
+            if t:
+                dH = (dZ * W_h).sum(-1)  # dH_{t-1} = sum over gates of dZ_t W_h
+                dC_next_F_next = dC * F
+        dZ = torch.stack(dZs, dim=-2)  # (..., B, T, 4)
+        H_prev = torch.stack(Hs[:-1], dim=-1).unsqueeze(-1)  # H_0 .. H_{T-1}: (..., B, T, 1)
+        dW_x = (dZ * x.unsqueeze(-1)).sum_to_size(W_x.shape)  # sum_t dZ_t X_t
+        dW_h = (dZ * H_prev).sum(-2).sum_to_size(W_h.shape)  # sum_t dZ_t H_{t-1}
+        db = dZ.sum_to_size(b.shape)  # sum_t dZ_t
+        dX = (dZ * W_x).sum(-1).sum_to_size(x.shape) if ctx.needs_input_grad[0] else None
+        (dW_xf, dW_xi, dW_xc, dW_xo), (dW_hf, dW_hi, dW_hc, dW_ho) = dW_x.unbind(-1), dW_h.unbind(-1)
+        db_f, db_i, db_c, db_o = db.unbind(-1)
+        return dX, dW_xf, dW_hf, db_f, dW_xi, dW_hi, db_i, dW_xc, dW_hc, db_c, dW_xo, dW_ho, db_o
+
+
+def craft_predictions(model: CraftLSTM, x: torch.Tensor, gates_side_by_side: bool = False) -> torch.Tensor:
+    """The model's predictions for a batch x (B, T) with the hand-written backward: (B,), or (N, B)
+    for a population. `gates_side_by_side`: CraftBPTTGates instead of CraftBPTT."""
+    function = CraftBPTTGates if gates_side_by_side else CraftBPTT
+    return function.apply(x, *(getattr(model, name) for name in CraftLSTM.PARAMETER_NAMES))
 
 
 def squared_error(predictions: torch.Tensor, labels: torch.Tensor, reduction: str = "mean") -> torch.Tensor:

@@ -10,6 +10,7 @@ import torch
 from lstm_demo.backward import (
     REDUCTIONS,
     CraftBPTT,
+    CraftBPTTGates,
     FloatGradients,
     craft_predictions,
     loss_and_grads,
@@ -50,24 +51,29 @@ def autograd_gradients(cell, x, labels, reduction):
     return loss, torch.autograd.grad(loss, parameters)
 
 
-def hand_written_gradients(cell, x, labels, reduction):
+def hand_written_gradients(cell, x, labels, reduction, gates_side_by_side=False):
     parameters = [getattr(cell, name) for name in NAMES]
-    loss = squared_error(craft_predictions(cell, x), labels, reduction)
+    loss = squared_error(craft_predictions(cell, x, gates_side_by_side), labels, reduction)
     return loss, torch.autograd.grad(loss, parameters)
 
 
+FUNCTIONS = {"CraftBPTT": False, "CraftBPTTGates": True}  # name -> craft_predictions' gates_side_by_side
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
 @pytest.mark.parametrize("batch", [1, 2, 8])
-def test_hand_written_gradients_equal_autograd_for_random_weights_and_lengths(batch):
+def test_hand_written_gradients_equal_autograd_for_random_weights_and_lengths(batch, function):
     for case, (cell, x, labels) in enumerate(random_cases(seed=batch, batch=batch)):
         reduction = REDUCTIONS[case % 2]
         expected_loss, expected = autograd_gradients(cell, x, labels, reduction)
-        loss, grads = hand_written_gradients(cell, x, labels, reduction)
+        loss, grads = hand_written_gradients(cell, x, labels, reduction, FUNCTIONS[function])
         torch.testing.assert_close(loss, expected_loss, rtol=1e-9, atol=1e-9)
         for name, got, want in zip(NAMES, grads, expected):
             torch.testing.assert_close(got, want, rtol=1e-6, atol=1e-6, msg=f"{name}, T={x.shape[1]}, {reduction}")
 
 
-def test_hand_written_gradients_equal_autograd_for_a_population_of_cells():
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_hand_written_gradients_equal_autograd_for_a_population_of_cells(function):
     """16 cells at once, shaped as the lottery shapes them: each member's gradient is its own."""
     generator = torch.Generator().manual_seed(16)
     for length in [1, 2, 4, 17, 64]:
@@ -77,23 +83,26 @@ def test_hand_written_gradients_equal_autograd_for_a_population_of_cells():
                 getattr(cells, name).normal_(0.0, 1.5, generator=generator)
         x = torch.rand(2, length, generator=generator, dtype=torch.float64) * 4 - 2
         labels = torch.rand(2, generator=generator, dtype=torch.float64)
-        predictions = craft_predictions(cells, x)
+        predictions = craft_predictions(cells, x, FUNCTIONS[function])
         assert predictions.shape == (16, 2)
         torch.testing.assert_close(predictions, cells(x), rtol=1e-12, atol=1e-12)
         _, expected = autograd_gradients(cells, x, labels, "sum")
-        _, grads = hand_written_gradients(cells, x, labels, "sum")
+        _, grads = hand_written_gradients(cells, x, labels, "sum", FUNCTIONS[function])
         for name, got, want in zip(NAMES, grads, expected):
             assert got.shape == getattr(cells, name).shape, name
             torch.testing.assert_close(got, want, rtol=1e-6, atol=1e-6, msg=f"{name}, T={length}")
 
 
-def test_gradient_with_respect_to_the_input_equals_autograd():
-    cell, x, labels = next(random_cases(seed=5, batch=3))
-    x = torch.rand(3, 9, dtype=torch.float64, generator=torch.Generator().manual_seed(5)).requires_grad_()
-    expected = torch.autograd.grad(squared_error(cell(x), labels), x)[0]
-    parameters = [getattr(cell, name) for name in NAMES]
-    got = torch.autograd.grad(squared_error(CraftBPTT.apply(x, *parameters), labels), x)[0]
-    torch.testing.assert_close(got, expected, rtol=1e-6, atol=1e-6)
+@pytest.mark.parametrize("function", [CraftBPTT, CraftBPTTGates])
+def test_gradient_with_respect_to_the_input_equals_autograd(function):
+    for case, (cell, x, labels) in enumerate(random_cases(seed=5, batch=3)):
+        if case == 12:
+            break
+        x = x.requires_grad_()
+        expected = torch.autograd.grad(squared_error(cell(x), labels), x)[0]
+        parameters = [getattr(cell, name) for name in NAMES]
+        got = torch.autograd.grad(squared_error(function.apply(x, *parameters), labels), x)[0]
+        torch.testing.assert_close(got, expected, rtol=1e-6, atol=1e-6)
 
 
 @pytest.mark.parametrize("batch", [1, 2])
