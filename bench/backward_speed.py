@@ -7,6 +7,8 @@ a) The statquest recipe's step (batch of one, Adam lr 0.001, seed 42's init), in
      (b)  the autograd.Function CraftBPTT + Adam(foreach)
      (c)  the float forward and backward + gradients into .grad + a torch Adam step, in several
           forms: 12 scalar parameters or one flat (12,) parameter; Adam foreach, for-loop or fused
+     (c') and (c'') the same with torch's fused Adam called as a function, then as its bare kernel:
+          what torch.optim.Optimizer.step() costs beyond the arithmetic
      (d)  the float forward and backward + Adam in floats: the floor, with no PyTorch at all
    and the pieces: the float forward + backward alone, one PyTorch call (torch.add of two 0-d
    tensors), reading 12 parameters, writing 12 gradients.
@@ -31,6 +33,7 @@ from collections.abc import Callable
 import torch
 from common import median, print_footer, print_header, progress
 from torch import nn
+from torch.utils._python_dispatch import TorchDispatchMode
 
 from lstm_demo.backward import FloatGradients, craft_predictions, loss_and_grads, squared_error
 from lstm_demo.data import COMPANIES, training_data
@@ -61,16 +64,19 @@ def make_eager():
     return step, lambda: [model.predict(list(c.sequence)) for c in COMPANIES]
 
 
-def make_function():
-    model = new_model("craft", 42)
-    optimizer = torch.optim.Adam(model.parameters(), lr=LEARNING_RATE, foreach=True)
+def make_function(gates_side_by_side: bool = False):
+    def make():
+        model = new_model("craft", 42)
+        optimizer = torch.optim.Adam(model.parameters(), lr=LEARNING_RATE, foreach=True)
 
-    def step(i):
-        optimizer.zero_grad()
-        squared_error(craft_predictions(model, INPUTS[i % 2]), LABELS[i % 2]).backward()
-        optimizer.step()
+        def step(i):
+            optimizer.zero_grad()
+            squared_error(craft_predictions(model, INPUTS[i % 2], gates_side_by_side), LABELS[i % 2]).backward()
+            optimizer.step()
 
-    return step, lambda: [model.predict(list(c.sequence)) for c in COMPANIES]
+        return step, lambda: [model.predict(list(c.sequence)) for c in COMPANIES]
+
+    return make
 
 
 def make_floats_scalars(**adam):
@@ -150,6 +156,27 @@ def make_floats_flat_functional():
     return step, lambda: float_predictions(values.tolist())
 
 
+def make_floats_flat_kernel():
+    """torch's fused Adam kernel called directly (torch._fused_adam_, a private API): the floor of
+    any step that hands the update to PyTorch, as a Lightning block trainer could do in one call."""
+    flat = flat_parameter()
+    values, grad = flat.detach().numpy(), flat.grad.numpy()
+    exp_avg, exp_avg_sq, count = torch.zeros_like(flat), torch.zeros_like(flat), torch.tensor(0.0)
+    options = dict(
+        amsgrad=False, lr=LEARNING_RATE, beta1=0.9, beta2=0.999, weight_decay=0.0, eps=1e-8, maximize=False,
+    )  # fmt: skip
+
+    def step(i):
+        sequences, labels = SEQUENCES[i % 2]
+        _, grads, _ = loss_and_grads(values.tolist(), sequences, labels)
+        grad[:] = grads
+        count.add_(1)  # the kernel reads the step count for its bias corrections
+        with torch.no_grad():
+            torch._fused_adam_([flat], [flat.grad], [exp_avg], [exp_avg_sq], [], [count], **options)
+
+    return step, lambda: float_predictions(values.tolist())
+
+
 def make_pure_floats():
     """Adam in floats too (torch's formula): the floor, usable only outside a torch optimizer."""
     model = new_model("craft", 42)
@@ -173,7 +200,8 @@ def make_pure_floats():
 
 STEP_FORMS: dict[str, Callable] = {
     "(a) eager autograd + Adam(foreach)  [today]": make_eager,
-    "(b) CraftBPTT Function + Adam(foreach)": make_function,
+    "(b) CraftBPTT Function + Adam(foreach)": make_function(),
+    "(b) CraftBPTTGates Function + Adam(foreach)": make_function(gates_side_by_side=True),
     "(c) floats, 12 scalars + Adam(foreach)": make_floats_scalars(foreach=True),
     "(c) floats, 12 scalars + Adam(foreach=False)": make_floats_scalars(foreach=False),
     "(c) floats, 12 scalars + Adam(fused)": make_floats_scalars(fused=True),
@@ -181,6 +209,7 @@ STEP_FORMS: dict[str, Callable] = {
     "(c) floats, flat (12,) + Adam(foreach=False)": make_floats_flat(foreach=False),
     "(c) floats, flat (12,) + Adam(fused)": make_floats_flat(fused=True),
     "(c') floats, flat (12,) + fused adam() as a function": make_floats_flat_functional,
+    "(c'') floats, flat (12,) + torch._fused_adam_ kernel": make_floats_flat_kernel,
     "(d) floats + Adam in floats  [floor]": make_pure_floats,
 }
 
@@ -256,21 +285,52 @@ def statquest_steps(rounds: int, scale: float) -> dict[str, float]:
 def lottery_steps(rounds: int, scale: float, members: int = 1000) -> dict[str, float]:
     inputs, labels = training_data()
 
-    def make(hand_written: bool):
+    def make(form: str):
         cells = population(members, torch.Generator().manual_seed(0))
         optimizer = torch.optim.Adam(cells.parameters(), lr=0.1, foreach=True)
 
         def step(i):
             optimizer.zero_grad()
-            predictions = craft_predictions(cells, inputs) if hand_written else cells(inputs)  # (N, 2)
+            if form == "eager":
+                predictions = cells(inputs)  # (N, 2)
+            else:
+                predictions = craft_predictions(cells, inputs, gates_side_by_side=form == "gates")
             squared_error(predictions, labels, "sum").backward()
             optimizer.step()
 
         return step
 
     calls = max(5, int(50 * scale))
-    forms = {"eager autograd": (make(False), calls), "CraftBPTT Function": (make(True), calls)}
+    forms = {
+        "eager autograd + Adam(foreach)  [today]": (make("eager"), calls),
+        "CraftBPTT Function + Adam(foreach)": (make("function"), calls),
+        "CraftBPTTGates Function + Adam(foreach)": (make("gates"), calls),
+    }
     return {name: members / (us * 1e-6) for name, us in take_turns(forms, rounds).items()}
+
+
+class CountCalls(TorchDispatchMode):
+    """Counts the operator calls PyTorch dispatches (autograd's own backward included)."""
+
+    def __init__(self):
+        super().__init__()
+        self.calls = 0
+
+    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+        self.calls += 1
+        return func(*args, **(kwargs or {}))
+
+
+def operator_calls() -> dict[str, int]:
+    """PyTorch operator calls per step: a figure that no other job on the machine can disturb."""
+    counts = {}
+    for name, make in STEP_FORMS.items():
+        step, _ = make()
+        step(0)  # the first step creates the optimizer's state
+        with CountCalls() as counter:
+            step(1)
+        counts[name] = counter.calls
+    return counts
 
 
 def main() -> None:
@@ -295,6 +355,11 @@ def main() -> None:
             print(f"  {name:58s} {difference:.2e}  {'ok' if difference <= AGREEMENT else 'DIFFERS'}")
         print()
 
+        print("PyTorch operator calls per statquest step (counted, not timed):")
+        for name, calls in operator_calls().items():
+            print(f"  {name:58s} {calls:5d}")
+        print()
+
         progress("statquest steps")
         results = statquest_steps(rounds, scale)
         eager = results["(a) eager autograd + Adam(foreach)  [today]"]
@@ -304,16 +369,16 @@ def main() -> None:
                 print("Pieces, µs per call:")
             ratio = f"{eager / us:7.1f}x" if name.startswith("(") else ""
             print(f"  {name:58s} {us:9.1f} µs  {ratio}")
-        print(
-            "  10,000 steps (5000 epochs) at the fastest (c) form: "
-            f"{min(us for n, us in results.items() if n.startswith('(c)')) * 1e-2:.2f} s + Lightning per block"
-        )
+        print("10,000 steps (5000 epochs), before Lightning's cost per block:")
+        for prefix in ("(a)", "(c)", "(c')", "(c'')", "(d)"):
+            fastest = min(us for n, us in results.items() if n.startswith(prefix + " "))
+            print(f"  at the fastest {prefix:5s} form: {fastest * 1e-2:6.2f} s")
         print()
 
         progress("lottery steps")
         lottery = lottery_steps(rounds, scale)
         print("Lottery step (N=1000, full batch of 2, T=4, Adam foreach), model-steps per second:")
-        base = lottery["eager autograd"]
+        base = lottery["eager autograd + Adam(foreach)  [today]"]
         for name, rate in lottery.items():
             print(f"  {name:58s} {rate:12,.0f}  {rate / base:5.2f}x")
         print()
