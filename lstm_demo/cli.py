@@ -20,7 +20,12 @@ from .data import format_sequence, parse_sequence
 from .errors import InputError, LSTMDemoError
 from .models import MODEL_KINDS
 
-_NUMBER_LIKE = re.compile(r"^[-+.\d\s,eE]+$")
+# A negative number argparse would take for an option: "-1e-3", "-2e-1", "-.5", "-inf" (argparse on
+# Python 3.11 only treats "-5" and "-0.5" as positional).
+_NEGATIVE_NUMBER = re.compile(r"^-(\d|\.\d|inf|nan)", re.IGNORECASE)
+_SEQUENCE_COMMANDS = ("predict", "trace")
+# The options of the sequence commands that take a value: the token after one is never a sequence item.
+_VALUE_OPTIONS = ("--model", "--weights", "--revision")
 
 
 def _add_sequence(parser: argparse.ArgumentParser) -> None:
@@ -68,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     publish = commands.add_parser("publish", help="upload the bundled weights to a Hub model repo")
     publish.add_argument("--repo", required=True, help="USER/NAME")
     publish.add_argument("--dry-run", action="store_true", help="list what would be uploaded, upload nothing")
+    parser.commands = commands  # main() parses the sequence commands with their own parser
     return parser
 
 
@@ -189,15 +195,44 @@ COMMANDS = {
 }
 
 
-def main(argv: list[str] | None = None) -> int:
+def _hide_negative_numbers(argv: list[str]) -> tuple[list[str], dict[str, str]]:
+    """Replace each negative number of a sequence by a placeholder argparse reads as positional.
+
+    Placeholders keep every item in its place: `predict -1e-3 2 -3` stays -0.001, 2, -3. Without
+    them argparse sets "-1e-3" aside as an unknown option, and its order is lost.
+    """
+    hidden: dict[str, str] = {}
+    out: list[str] = []
+    for position, token in enumerate(argv):
+        previous = argv[position - 1] if position else ""
+        takes_value = len(previous) > 2 and any(option.startswith(previous) for option in _VALUE_OPTIONS)
+        if _NEGATIVE_NUMBER.match(token) and not takes_value:
+            placeholder = f"\0{position}"  # NUL cannot come from a command line
+            hidden[placeholder] = token
+            token = placeholder
+        out.append(token)
+    return out, hidden
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    """argparse, with a sequence's items kept in the order given, negative or not, before or after options."""
     parser = build_parser()
-    argv = list(sys.argv[1:] if argv is None else argv)
-    args, unknown = parser.parse_known_args(argv)
-    # A sequence that starts with a negative number ("-0.5, 1") looks like an option to argparse.
-    if unknown and hasattr(args, "sequence") and all(_NUMBER_LIKE.match(u) for u in unknown):
-        args.sequence = [*args.sequence, *unknown]
-    elif unknown:
-        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    command = next((token for token in argv if not token.startswith("-")), None)
+    if command not in _SEQUENCE_COMMANDS:
+        return parser.parse_args(argv)
+    at = argv.index(command)
+    if any(token.startswith("-") for token in argv[:at]):  # e.g. -h before the command
+        return parser.parse_args(argv)
+    rest, hidden = _hide_negative_numbers(argv[at + 1 :])
+    # Intermixed: `predict 1 --model craft 2` is 1, 2 (plain parsing stops the sequence at the option).
+    args = parser.commands.choices[command].parse_intermixed_args(rest)
+    args.command = command
+    args.sequence = [hidden.get(item, item) for item in args.sequence]
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(list(sys.argv[1:] if argv is None else argv))
     try:
         COMMANDS[args.command](args)
     except LSTMDemoError as exc:

@@ -5,6 +5,8 @@ import pytest
 import torch
 
 from conftest import COMPANY_B, ROOT, run_cli
+from lstm_demo.cli import main
+from lstm_demo.data import parse_sequence
 from lstm_demo.weights import load_model
 
 
@@ -16,10 +18,39 @@ def test_predict_prints_one_json_object():
     assert result["prediction"] == pytest.approx(0.9693, abs=1e-4)
 
 
-def test_predict_accepts_spaces_and_a_leading_negative_number():
-    done = run_cli("predict", "--model", "builtin", "-0.5", "0.5,", "1")
+def _predict_json(capsys, *args: str) -> dict:
+    """`python -m lstm_demo predict --model craft --json ARGS...`, in this process."""
+    assert main(["predict", "--model", "craft", "--json", *args]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+@pytest.mark.parametrize(
+    "tokens",
+    [
+        ["-1e-3", "2", "3"],  # the exponent form argparse takes for an option
+        ["-1e-3", "2", "-3"],
+        ["1", "-0.5", "-2e-1", "4"],
+        ["-2e-1", "1", "-0.5", "4"],
+        ["-1E-1", "-.5", "-2"],
+        ["0.5,", "-1e-3,", "1"],
+    ],
+)
+def test_a_sequence_given_as_separate_arguments_keeps_its_order(capsys, tokens):
+    separate = _predict_json(capsys, *tokens)
+    quoted = _predict_json(capsys, " ".join(tokens))
+    assert separate["sequence"] == quoted["sequence"] == parse_sequence(" ".join(tokens))
+    assert separate["prediction"] == quoted["prediction"]
+
+
+def test_a_sequence_split_around_options_keeps_its_order(capsys):
+    assert main(["predict", "-1e-3", "--model", "craft", "2", "--json", "-3"]) == 0
+    assert json.loads(capsys.readouterr().out)["sequence"] == [-0.001, 2.0, -3.0]
+
+
+def test_the_issue_example_predicts_for_the_sequence_as_typed():
+    done = run_cli("predict", "--model", "craft", "-1e-3", "2", "3")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("builtin: -0.5, 0.5, 1 -> ")
+    assert done.stdout.startswith("craft: -0.001, 2, 3 -> 0.6877")
 
 
 @pytest.mark.parametrize(
