@@ -1,17 +1,15 @@
-"""The Explore tab's experiments, usable without Gradio: gate switches, decision curves, training
-snapshots, and the initialization lottery (many hand-built cells trained at once, with Lightning).
+"""The Explore tab's experiments, usable without Gradio and without Lightning: gate switches, the
+weight playground, decision curves and the spacing of training snapshots.
+
+The initialization lottery (many hand-built cells trained at once, with Lightning) is in
+lottery.py; its names are still importable from here.
 """
 
 from __future__ import annotations
 
 import math
-import time
-from dataclasses import dataclass
 
 import torch
-from torch import nn
-
-from .data import training_data
 from .models import CraftLSTM, LSTMModel
 
 # Gate switches: force a gate to a constant to see what it contributes.
@@ -78,110 +76,13 @@ def snapshot_every(epochs: int, keep: int) -> int:
     return max(1, math.ceil(epochs / max(1, keep)))
 
 
-# -- The initialization lottery --------------------------------------------------------------------
+_LOTTERY_NAMES = ("THRESHOLD", "LotteryResult", "PopulationTask", "lottery", "population")
 
 
-def population(size: int, generator: torch.Generator, include_seed: int | None = 42) -> CraftLSTM:
-    """`size` hand-built cells as one model whose parameters broadcast over the members.
+def __getattr__(name: str):
+    # The lottery moved to lottery.py, which imports Lightning: loaded only when asked for.
+    if name in _LOTTERY_NAMES:
+        from . import lottery
 
-    Weights on the input and biases have shape (size, 1, 1), so the input terms of a (B, T)
-    batch are (size, B, T); weights on the memory have shape (size, 1), as the memories are
-    (size, B). The cell's code is the same as for one cell.
-
-    Member i gets the seed's init (weights N(0, 1), biases 0) from `generator`; member 0 is
-    the init of `include_seed`, as new_model("craft", seed) draws it.
-    """
-    cell = CraftLSTM()
-    draws = torch.randn(8, size, generator=generator)
-    if include_seed is not None:
-        draws[:, 0] = torch.randn(8, generator=torch.Generator().manual_seed(include_seed))
-    order = [f"w_{source}{gate}" for gate in "fico" for source in "hx"]  # the seed's draw order
-    for name in CraftLSTM.PARAMETER_NAMES:
-        value = draws[order.index(name)] if name in order else torch.zeros(size)
-        shape = (size, 1) if name.startswith("w_h") else (size, 1, 1)
-        setattr(cell, name, nn.Parameter(value.reshape(shape).clone()))
-    return cell
-
-
-@dataclass
-class LotteryResult:
-    inits: int
-    epochs: int
-    learning_rate: float
-    device: str
-    final_losses: list[float]  # summed squared error over the two companies, per init
-    converged_share: float  # share with summed squared error below THRESHOLD
-    seed_42_loss: float
-    seed_42_rank: float  # share of inits that ended with a lower loss than seed 42
-    seconds: float
-    model_steps_per_second: float
-
-    def summary(self) -> dict:
-        return {
-            "inits": self.inits,
-            "epochs": self.epochs,
-            "learning_rate": self.learning_rate,
-            "device": self.device,
-            "converged_share": self.converged_share,
-            "converged": round(self.converged_share * self.inits),
-            "threshold": THRESHOLD,
-            "seed_42_loss": self.seed_42_loss,
-            "seed_42_converged": self.seed_42_loss < THRESHOLD,
-            "seed_42_rank": self.seed_42_rank,
-            "median_loss": sorted(self.final_losses)[len(self.final_losses) // 2],
-            "seconds": round(self.seconds, 4),
-            "model_steps_per_second": round(self.model_steps_per_second),
-        }
-
-
-THRESHOLD = 1e-3  # summed squared error over both companies that counts as converged
-
-
-def lottery(inits: int, epochs: int, learning_rate: float = 0.1, device: str = "cpu", seed: int = 0) -> LotteryResult:
-    """Train `inits` random hand-built cells at once (full batch, Adam), with Lightning.
-
-    Adam updates every element on its own, so training the sum of the members' losses trains
-    each member exactly as if it were alone: one vectorised model, thousands of experiments.
-    """
-    import lightning as L
-
-    from .training import PopulationTask, RepeatedBatch, quiet_lightning, resolve_device
-
-    torch_device = resolve_device(device)
-    torch.set_num_threads(1)
-    cell = population(inits, torch.Generator().manual_seed(seed)).to(torch_device)
-    task = PopulationTask(cell, learning_rate)
-    inputs, labels = (t.to(torch_device) for t in training_data())
-    loader = torch.utils.data.DataLoader(RepeatedBatch((inputs, labels), epochs), batch_size=None)
-    with quiet_lightning():
-        trainer = L.Trainer(
-            accelerator="gpu" if torch_device == "cuda" else "cpu",
-            devices=1,
-            max_epochs=1,
-            logger=False,
-            enable_checkpointing=False,
-            enable_progress_bar=False,
-            enable_model_summary=False,
-            num_sanity_val_steps=0,
-        )
-        started = time.perf_counter()
-        trainer.fit(task, train_dataloaders=loader)
-        if torch_device == "cuda":
-            torch.cuda.synchronize()
-        seconds = time.perf_counter() - started
-    with torch.no_grad():  # Lightning hands the module back on the CPU after fit
-        cell = cell.to(torch_device)
-        losses = ((cell(inputs) - labels) ** 2).sum(dim=1).nan_to_num(nan=math.inf).cpu()  # (inits,)
-    seed_loss = losses[0].item()
-    return LotteryResult(
-        inits=inits,
-        epochs=epochs,
-        learning_rate=learning_rate,
-        device=torch_device,
-        final_losses=losses.tolist(),
-        converged_share=(losses < THRESHOLD).float().mean().item(),
-        seed_42_loss=seed_loss,
-        seed_42_rank=(losses < seed_loss).float().mean().item(),
-        seconds=seconds,
-        model_steps_per_second=inits * epochs / seconds if seconds > 0 else math.inf,
-    )
+        return getattr(lottery, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

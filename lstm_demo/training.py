@@ -1,9 +1,13 @@
-"""Training with Lightning: one LightningModule, named recipes, and Callbacks for what watches a run.
+"""Training with Lightning: `train()` and the one Trainer configuration, `make_trainer()`.
 
-Speed comes from how Lightning is fed, not from replacing it. The seed gave Lightning a DataLoader
-epoch per two optimizer steps and logged every step; here one long Lightning epoch walks a dataset
-that repeats the companies once per recipe epoch, nothing is logged through Lightning's loggers,
-and a recipe epoch's record is built from the values the training step already computed.
+Where the parts live:
+    recipes.py    the recipes, devices, option checks and result types (no Lightning)
+    tasks.py      the LightningModule (LSTMTask) and the dataset that feeds it
+    callbacks.py  progress, snapshots and Stop; the time limit is Lightning's own Timer
+    lottery.py    many hand-built cells trained at once, through make_trainer() too
+
+A library call leaves the caller's process as it found it: the thread count, Lightning's logger
+levels and the warning filters are restored, and a model handed in goes back to its device.
 """
 
 from __future__ import annotations
@@ -13,16 +17,17 @@ import math
 import threading
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from datetime import timedelta
 
 import lightning as L
 import torch
-from lightning.pytorch.callbacks import Callback
-from torch.utils.data import DataLoader, Dataset
+from lightning.fabric.utilities.warnings import disable_possible_user_warnings
+from lightning.pytorch.callbacks import Callback, Timer
 
-from .data import COMPANIES, training_data
+from .callbacks import EpochProgress, Snapshots, StopOnSignal  # noqa: F401  (Snapshots: callers import it here)
 from .errors import TrainingError
 from .limits import Limits
 from .models import LSTMModel, new_model
@@ -40,218 +45,124 @@ from .recipes import (  # noqa: F401  (re-exported: callers imported these from 
     mse,
     resolve_device,
 )
+from .tasks import LSTMTask, RecipeEpochs, RepeatedBatch  # noqa: F401  (RepeatedBatch: callers import it here)
+
+# -- Leaving the caller's process as it was ---------------------------------------------------------
+
+# Lightning's advice meant for real workloads ("GPU available but not used" when the CPU is asked
+# for) is a PossibleUserWarning: Lightning's own category for warnings that may not apply, with its
+# own switch to silence it. The filter is installed once, here, rather than around
+# each fit: warnings.catch_warnings() swaps the process-wide filter list and is not thread-safe,
+# so two trainings at once (the Space runs them) would restore each other's filters mid-run.
+# `module=` limits it to warnings raised from Lightning's own modules: a caller's warnings, and
+# Lightning's warnings of other categories, are untouched.
+disable_possible_user_warnings(module=r"lightning\.")
+# Lightning 2.6.6 builds a `LeafSpec`, which torch 2.13 deprecates with a FutureWarning, once per
+# fit; it is about the two libraries' versions, not about this project, and only that module's is hidden.
+warnings.filterwarnings("ignore", category=FutureWarning, module=r"lightning\.pytorch\.utilities\._pytree$")
+
+_LIGHTNING_LOGGERS = ("lightning.pytorch", "lightning.fabric", "lightning")
 
 
-class _CompanySteps(Dataset):
-    """One long Lightning epoch: item i is step i of the recipe, already a batch.
+class _WhileAnyTrains:
+    """Lightning's loggers at WARNING while at least one training runs; their levels restored after.
 
-    Batch of one: A, B, A, B, ... (the seed's DataLoader order, no shuffle); full batch: (A, B)
-    every step. Items are slices of tensors made once, on the training device.
+    Logger levels are process-wide and trainings may overlap (one thread each): the first to
+    start saves the levels and the last to end restores them, so neither restores under the
+    other's feet.
     """
 
-    def __init__(self, recipe: Recipe, epochs: int, device: torch.device):
-        inputs, labels = (t.to(device) for t in training_data())
-        if recipe.full_batch:
-            self.batches = [(inputs, labels)]
-        else:
-            self.batches = [(inputs[k : k + 1], labels[k : k + 1]) for k in range(len(COMPANIES))]
-        self.length = epochs * len(self.batches)
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._running = 0
+        self._saved: dict[str, int] = {}
 
-    def __len__(self) -> int:
-        return self.length
-
-    def __getitem__(self, i: int):
-        return self.batches[i % len(self.batches)]
-
-
-class LSTMTask(L.LightningModule):
-    """Squared error and the recipe's optimizer around either model; records each recipe epoch."""
-
-    def __init__(self, model: LSTMModel, recipe: Recipe):
-        super().__init__()
-        self.model = model
-        self.recipe = recipe
-        self.history: list[EpochRecord] = []
-        self.stop_reason: str | None = None
-        self._seen: list[tuple[torch.Tensor, torch.Tensor]] = []  # (predictions, labels) this epoch
-
-    def __setattr__(self, name, value):
-        # Lightning records the hook it is in (~40 times a step); a string needs none of
-        # nn.Module's checks for parameters and submodules, which cost ~0.1 ms a step here.
-        if name == "_current_fx_name":
-            object.__setattr__(self, name, value)
-        else:
-            super().__setattr__(name, value)
-
-    def forward(self, x):
-        return self.model(x)
-
-    def configure_optimizers(self):
-        optimizer = {"adam": torch.optim.Adam, "rprop": torch.optim.Rprop}[self.recipe.optimizer]
-        # foreach: one kernel per operation over all 12 tensors instead of one per tensor.
-        return optimizer(self.model.parameters(), lr=self.recipe.learning_rate, foreach=True)
-
-    def training_step(self, batch, batch_idx):
-        x, y = batch  # x (B, T), y (B,)
-        prediction = self.model(x)  # (B,)
-        self._seen.append((prediction.detach(), y))
-        if (batch_idx + 1) % self.recipe.steps_per_epoch == 0:
-            self._close_epoch(batch_idx)
-            if self._converged():
-                self.request_stop("converged")
-                return None  # Lightning skips this step's update: keep the weights that converged
-        return ((prediction - y) ** 2).mean()
-
-    def _close_epoch(self, batch_idx: int) -> None:
-        seen_predictions = torch.cat([p for p, _ in self._seen])
-        seen_labels = torch.cat([y for _, y in self._seen])
-        self._seen.clear()
-        loss = float(((seen_predictions - seen_labels) ** 2).mean())
-        a, b = seen_predictions.tolist()
-        self.history.append(EpochRecord(batch_idx // self.recipe.steps_per_epoch + 1, loss, a, b))
-        if not math.isfinite(loss):
-            self.request_stop("diverged")
-
-    def _converged(self) -> bool:
-        if self.recipe.tolerance is None:
-            return False
-        record = self.history[-1]
-        return all(
-            abs(value - company.label) <= self.recipe.tolerance
-            for value, company in zip((record.company_a, record.company_b), COMPANIES)
-        )
-
-    def request_stop(self, reason: str) -> None:
-        """End training after this step; the first reason given is the one reported."""
-        if self.stop_reason is None:
-            self.stop_reason = reason
-        self.trainer.should_stop = True
+    @contextmanager
+    def __call__(self) -> Iterator[None]:
+        with self._lock:
+            if self._running == 0:
+                self._saved = {name: logging.getLogger(name).level for name in _LIGHTNING_LOGGERS}
+                for name in _LIGHTNING_LOGGERS:
+                    logging.getLogger(name).setLevel(logging.WARNING)
+            self._running += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._running -= 1
+                if self._running == 0:
+                    for name, level in self._saved.items():
+                        logging.getLogger(name).setLevel(level)
 
 
-class RepeatedBatch(Dataset):
-    """The same (inputs, labels) batch `times` times: one Lightning epoch of full-batch steps."""
-
-    def __init__(self, batch, times: int):
-        self.batch, self.times = batch, times
-
-    def __len__(self) -> int:
-        return self.times
-
-    def __getitem__(self, i: int):
-        return self.batch
-
-
-class PopulationTask(L.LightningModule):
-    """Many hand-built cells at once (parameters of shape (N, 1)): the initialization lottery.
-
-    The loss is the sum of the members' losses, so each member's gradient is its own, and Adam,
-    which updates every element on its own, trains each exactly as if it were alone.
-    """
-
-    def __init__(self, cell: LSTMModel, learning_rate: float):
-        super().__init__()
-        self.cell, self.learning_rate = cell, learning_rate
-
-    def training_step(self, batch, batch_idx):
-        x, y = batch  # (2, 4), (2,)
-        predictions = self.cell(x)  # (N, 2)
-        return ((predictions - y) ** 2).sum()
-
-    def configure_optimizers(self):
-        return torch.optim.Adam(self.cell.parameters(), lr=self.learning_rate, foreach=True)
-
-
-class EpochProgress(Callback):
-    """Calls `report(record)` after each recipe epoch (the seed's per-step "Out 0" / "Out 1")."""
-
-    def __init__(self, report: Callable[[EpochRecord], None]):
-        self.report = report
-        self._reported = 0
-
-    def on_train_batch_end(self, trainer, pl_module, outputs, batch, batch_idx):
-        while self._reported < len(pl_module.history):
-            self.report(pl_module.history[self._reported])
-            self._reported += 1
-
-
-class Snapshots(Callback):
-    """Keeps a copy of the weights after every `every` recipe epochs (training time-travel).
-
-    `kept` holds (epochs trained, state_dict on the CPU) pairs, starting with the weights before
-    training; memory is bounded by the caller's choice of `every`.
-    """
-
-    def __init__(self, every: int):
-        self.every = every
-        self.kept: list[tuple[int, dict[str, torch.Tensor]]] = []
-
-    def _keep(self, epochs: int, pl_module) -> None:
-        self.kept.append((epochs, {k: v.detach().cpu().clone() for k, v in pl_module.model.state_dict().items()}))
-
-    def on_train_start(self, trainer, pl_module):
-        self._keep(0, pl_module)
-
-    def on_train_batch_end(self, trainer, pl_module, outputs, batch, batch_idx):
-        steps = batch_idx + 1
-        if pl_module.stop_reason == "converged":  # that step's update was skipped
-            return
-        if (
-            steps % pl_module.recipe.steps_per_epoch == 0
-            and (steps // pl_module.recipe.steps_per_epoch) % self.every == 0
-        ):
-            self._keep(steps // pl_module.recipe.steps_per_epoch, pl_module)
-
-    def on_train_end(self, trainer, pl_module):
-        epochs = len(pl_module.history) - (pl_module.stop_reason == "converged")
-        if self.kept[-1][0] != epochs:
-            self._keep(epochs, pl_module)
-
-
-class StopOnSignal(Callback):
-    """Ends training within one step of `event` being set (the Space's Stop button)."""
-
-    def __init__(self, event: threading.Event):
-        self.event = event
-
-    def on_train_batch_end(self, trainer, pl_module, outputs, batch, batch_idx):
-        if self.event.is_set():
-            pl_module.request_stop("stopped")
-
-
-class TimeLimit(Callback):
-    """Ends training once `seconds` of wall time have passed; the result says it is partial."""
-
-    def __init__(self, seconds: float):
-        self.seconds = seconds
-        self._deadline = math.inf
-
-    def on_train_start(self, trainer, pl_module):
-        self._deadline = time.monotonic() + self.seconds
-
-    def on_train_batch_end(self, trainer, pl_module, outputs, batch, batch_idx):
-        if time.monotonic() >= self._deadline:
-            pl_module.request_stop("time_limit")
-
-
-# Lightning's advice and info lines mean nothing for a two-sequence dataset. They are silenced
-# for good rather than around each fit: logger levels and warning filters are process-wide, and
-# two trainings at once would restore each other's settings mid-run.
-_LIGHTNING_NOISE = (
-    ".*does not have many workers.*",
-    ".*GPU available but not used.*",
-    ".*Trying to infer the `batch_size`.*",
-    ".*`training_step` returned `None`.*",  # a converged step skips its update on purpose
-    ".*isinstance\\(treespec, LeafSpec\\).*",  # Lightning 2.6.6 against torch 2.13
-)
+# Silences Lightning's info lines ("GPU available: False", "LOCAL_RANK: 0 ...") around a fit.
+quiet_lightning = _WhileAnyTrains()
 
 
 @contextmanager
-def quiet_lightning():
-    for name in ("lightning.pytorch", "lightning.fabric", "lightning"):
-        logging.getLogger(name).setLevel(logging.WARNING)
-    for pattern in _LIGHTNING_NOISE:
-        warnings.filterwarnings("ignore", message=pattern)
-    yield
+def single_thread() -> Iterator[None]:
+    """torch's intra-op threads at 1 for the `with` block, the previous count restored after.
+
+    A 12-parameter model gains nothing from threads and loses much on a busy machine. With
+    torch's OpenMP backend the count belongs to the calling thread (and is the default a new
+    thread starts with), so the thread that sets it restores it; trainings in other threads keep
+    their own. A process that owns its threads (the Space, the command line) may instead call
+    `torch.set_num_threads(1)` once at start.
+    """
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
+
+
+# -- The Trainer ------------------------------------------------------------------------------------
+
+
+def make_trainer(device: str = "cpu", callbacks: list[Callback] | tuple[Callback, ...] = ()) -> L.Trainer:
+    """The one Trainer configuration: `train()`, the lottery and the benchmarks all use it.
+
+    One Lightning epoch holds the whole run (its dataset has an item per step), nothing is
+    logged, checkpointed or printed. Make and fit it inside `quiet_lightning()`.
+    """
+    return L.Trainer(
+        accelerator="gpu" if device == "cuda" else "cpu",
+        devices=1,
+        max_epochs=1,
+        logger=False,
+        enable_checkpointing=False,
+        enable_progress_bar=False,
+        enable_model_summary=False,
+        num_sanity_val_steps=0,
+        callbacks=list(callbacks),
+    )
+
+
+_INTERRUPTED = "Training was interrupted before it finished; nothing was saved."
+
+
+def fit(trainer: L.Trainer, task: L.LightningModule, steps: Iterable) -> float:
+    """trainer.fit over `steps` (an iterable with a length, an item per Lightning step), faults
+    turned into one sentence each; returns the seconds it took."""
+    started = time.perf_counter()
+    try:
+        trainer.fit(task, train_dataloaders=steps)
+    except (KeyboardInterrupt, SystemExit) as exc:
+        # Lightning turns an interrupt into sys.exit(1); a server thread must survive it.
+        raise TrainingError(_INTERRUPTED) from exc
+    except torch.cuda.OutOfMemoryError as exc:
+        raise TrainingError("The GPU ran out of memory; train on the CPU instead.") from exc
+    except Exception as exc:
+        if isinstance(exc.__context__, (KeyboardInterrupt, SystemExit)):
+            # Off the main thread Lightning's interrupt handling fails to install its signal
+            # handler, and that ValueError hides the interrupt.
+            raise TrainingError(_INTERRUPTED) from exc
+        raise TrainingError(f"Training failed inside a step ({type(exc).__name__}); nothing was saved.") from exc
+    return time.perf_counter() - started
+
+
+# -- Training one model -----------------------------------------------------------------------------
 
 
 def train(
@@ -271,9 +182,10 @@ def train(
     """Train a model with Lightning and hand it back with what happened.
 
     `kind_or_model`: "builtin" or "craft" (a fresh model initialised from the seed), or a model to
-    go on training. `recipe`: a name from RECIPES or a Recipe; `epochs`, `learning_rate` and
-    `seed` override it. `max_seconds` (default: the limit) bounds the wall time; `stop` ends
-    training within one step when set; `on_epoch` gets an EpochRecord after each recipe epoch.
+    go on training (trained in place, and handed back on the device it came on). `recipe`: a name
+    from RECIPES or a Recipe; `epochs`, `learning_rate` and `seed` override it. `max_seconds`
+    (default: the limit) bounds the wall time; `stop` ends training at the end of the recipe epoch
+    in which it is set; `on_epoch` gets an EpochRecord after each recipe epoch.
     """
     limits = limits or Limits.from_env()
     epochs, learning_rate, seed = check_options(epochs, learning_rate, seed, max_seconds, limits)
@@ -286,58 +198,42 @@ def train(
         seed=recipe.seed if seed is None else seed,
     )
     torch_device = resolve_device(device)
-    torch.set_num_threads(1)  # a 12-parameter model gains nothing from threads and loses much on a busy machine
     model = new_model(kind, recipe.seed) if isinstance(kind_or_model, str) else kind_or_model
+    home = next(model.parameters()).device
     model = model.to(torch_device).train()
     before = company_predictions(model)
 
     task = LSTMTask(model, recipe)
-    watchers: list[Callback] = [TimeLimit(limits.max_train_seconds if max_seconds is None else max_seconds)]
+    # Progress first: a Stop set from `on_epoch` is then seen at the end of that same epoch.
+    watchers: list[Callback] = [EpochProgress(on_epoch)] if on_epoch is not None else []
     if stop is not None:
         watchers.append(StopOnSignal(stop))
-    if on_epoch is not None:
-        watchers.append(EpochProgress(on_epoch))
-    loader = DataLoader(_CompanySteps(recipe, recipe.epochs, torch.device(torch_device)), batch_size=None)
-    with quiet_lightning():
-        trainer = L.Trainer(
-            accelerator="gpu" if torch_device == "cuda" else "cpu",
-            devices=1,
-            max_epochs=1,  # one Lightning epoch holds all recipe epochs
-            logger=False,
-            enable_checkpointing=False,
-            enable_progress_bar=False,
-            enable_model_summary=False,
-            num_sanity_val_steps=0,
-            callbacks=watchers + list(callbacks or []),
-        )
-        started = time.perf_counter()
-        try:
-            trainer.fit(task, train_dataloaders=loader)
-        except (KeyboardInterrupt, SystemExit) as exc:
-            # Lightning turns an interrupt into sys.exit(1); a server thread must survive it.
-            raise TrainingError("Training was interrupted before it finished; nothing was saved.") from exc
-        except torch.cuda.OutOfMemoryError as exc:
-            raise TrainingError("The GPU ran out of memory; train on the CPU instead.") from exc
-        except Exception as exc:
-            if isinstance(exc.__context__, (KeyboardInterrupt, SystemExit)):
-                # Off the main thread Lightning's interrupt handling fails to install its signal
-                # handler, and that ValueError hides the interrupt.
-                raise TrainingError("Training was interrupted before it finished; nothing was saved.") from exc
-            raise TrainingError(f"Training failed inside a step ({type(exc).__name__}); nothing was saved.") from exc
-        seconds = time.perf_counter() - started
+    # Lightning's Timer checks the time after every step (one recipe epoch, here).
+    seconds_allowed = limits.max_train_seconds if max_seconds is None else max_seconds
+    timer = Timer(duration=timedelta(seconds=seconds_allowed), interval="step", verbose=False)
+    epochs_to_run = RecipeEpochs(recipe, recipe.epochs, torch.device(torch_device))
+    with single_thread(), quiet_lightning():
+        trainer = make_trainer(torch_device, [*watchers, timer, *(callbacks or [])])
+        seconds = fit(trainer, task, epochs_to_run)
 
-    model.eval()
+    model = model.to(home).eval()  # Lightning's teardown may have moved it; the caller's device again
     after = company_predictions(model)
-    reason = task.stop_reason or "completed"
-    # Recipe epochs whose updates were applied; a converged epoch's update was skipped.
-    epochs_run = len(task.history) - (reason == "converged")
+    reason = task.stop_reason
+    if reason is None:
+        # Lightning's Timer stops the run without a word; the time left says it was the one.
+        if task.epochs_done >= recipe.epochs:
+            reason = "completed"
+        elif timer.time_remaining() <= 0:
+            reason = "time_limit"
+        else:
+            reason = "stopped"
     if reason != "diverged" and not math.isfinite(mse(after)):
         reason = "diverged"
     return TrainResult(
         model=model,
         kind=kind,
         recipe=recipe,
-        epochs=epochs_run,
+        epochs=task.epochs_done,
         loss=mse(after),
         predictions=after,
         predictions_before=before,
@@ -346,3 +242,12 @@ def train(
         stop_reason=reason,
         history=task.history,
     )
+
+
+def __getattr__(name: str):
+    # The lottery moved to lottery.py; imported on demand because lottery.py imports this module.
+    if name in ("PopulationTask", "lottery", "LotteryResult"):
+        from . import lottery
+
+        return getattr(lottery, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -4,18 +4,21 @@ import pytest
 import torch
 from gradio_client.exceptions import AppError
 
-from lstm_demo.explore import THRESHOLD, decision_curve, lottery, playground_model, population
+from lstm_demo.callbacks import Snapshots
+from lstm_demo.data import training_data
+from lstm_demo.explore import decision_curve, playground_model
+from lstm_demo.lottery import THRESHOLD, lottery, population
 from lstm_demo.models import CraftLSTM, craft_parameters, new_model
-from lstm_demo.training import Snapshots, train
+from lstm_demo.training import train
 from lstm_demo.weights import load_model
 
-COMPANIES = torch.tensor([[0.0, 0.5, 0.25, 1.0], [1.0, 0.5, 0.25, 1.0]])
+COMPANIES, LABELS = training_data()  # (2, 4), (2,): Company A and Company B
 
 
 def test_playground_with_the_pretrained_values_predicts_as_the_pretrained_model():
     craft = load_model("craft")
     model = playground_model(craft_parameters(craft))
-    assert torch.allclose(model(COMPANIES), craft(COMPANIES))
+    torch.testing.assert_close(model(COMPANIES), craft(COMPANIES))
 
 
 def test_gate_switches_do_what_they_say():
@@ -24,11 +27,9 @@ def test_gate_switches_do_what_they_say():
     no_input = playground_model(parameters, ["input=0"]).trace(x)
     assert torch.all(no_input.long_memory == 0) and torch.all(no_input.short_memory == 0)  # nothing ever gets in
     kept = playground_model(parameters, ["forget=1"]).trace(x)
-    assert torch.allclose(
-        kept.long_memory[1:] - kept.long_memory[:-1], (kept.input_gate * kept.candidate)[1:], atol=1e-6
-    )
+    torch.testing.assert_close(kept.long_memory[1:] - kept.long_memory[:-1], (kept.input_gate * kept.candidate)[1:])
     opened = playground_model(parameters, ["output=1"]).trace(x)
-    assert torch.allclose(opened.short_memory, torch.tanh(opened.long_memory))
+    torch.testing.assert_close(opened.short_memory, torch.tanh(opened.long_memory))
     with pytest.raises(ValueError, match="cannot be forced to both"):
         playground_model(parameters, ["forget=1", "forget=0"])
 
@@ -45,15 +46,15 @@ def test_decision_curve_sweeps_one_day_and_meets_the_companies_at_its_ends():
 
 def test_population_member_0_starts_where_seed_42_starts():
     cells = population(3, torch.Generator().manual_seed(0))
-    assert torch.allclose(cells(COMPANIES)[0], new_model("craft", seed=42)(COMPANIES))
-    assert not torch.allclose(cells(COMPANIES)[1], cells(COMPANIES)[0])
+    torch.testing.assert_close(cells(COMPANIES)[0], new_model("craft", seed=42)(COMPANIES))
+    assert not torch.equal(cells(COMPANIES)[1], cells(COMPANIES)[0])
 
 
 def test_the_lottery_matches_separate_trainings_of_each_start():
     # Adam updates each element on its own, so the vectorised lottery equals three plain loops.
     result = lottery(3, 100, learning_rate=0.1, seed=7)
     cells = population(3, torch.Generator().manual_seed(7))
-    inputs, labels = COMPANIES, torch.tensor([0.0, 1.0])
+    inputs, labels = COMPANIES, LABELS
     for member in range(3):
         cell = CraftLSTM()
         with torch.no_grad():
@@ -110,22 +111,26 @@ def test_time_travel_walks_the_last_training_and_hands_an_epoch_to_inside():
     import gradio as gr
 
     from lstm_demo.limits import Limits
-    from lstm_demo.ui.handlers import Handlers, wrap_all
+    from lstm_demo.ui.common import Served
+    from lstm_demo.ui.explore import Explore
+    from lstm_demo.ui.inside import Inside
+    from lstm_demo.ui.retrain import Retrain
     from lstm_demo.ui.state import Visitor
     from lstm_demo.weights import load_pretrained
 
-    h = wrap_all(Handlers(load_pretrained(), Limits(max_snapshots=10)))
+    served = Served(load_pretrained(), Limits(max_snapshots=10))
+    explore, inside = Explore(served), Inside(served)
     visitor = Visitor()
     with pytest.raises(gr.Error, match="Train a model in Retrain first"):
-        h["time_travel"](3, visitor)
-    *_, summary, _, visitor = list(h["train"]("craft", "statquest", 100, 0.05, 42, "cpu", visitor))[-1]
+        explore.time_travel(3, visitor)
+    *_, summary, _, visitor = list(Retrain(served).train("craft", "statquest", 100, 0.05, 42, "cpu", visitor))[-1]
     kind, kept = visitor.snapshots
     assert kind == "craft" and [e for e, _ in kept] == [0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100]
-    slider, text = h["time_travel_range"](visitor)
+    slider, text = explore.time_travel_range(visitor)
     assert "After 100 epochs" in text and f"{summary['predictions']['company_b']:.4f}" in text
-    start = h["time_travel"](0, visitor)
+    start = explore.time_travel(0, visitor)
     assert "After 0 epochs" in start and f"{summary['predictions_before']['company_b']:.4f}" in start
-    visitor, tabs, model, use_own = h["time_travel_inside"](50, visitor)
+    visitor, tabs, model, use_own = explore.time_travel_inside(50, visitor)
     assert model == "craft" and use_own and visitor.own_source["craft"] == "epoch 50"
-    table = h["trace"]("1, 0.5, 0.25, 1", "craft", visitor)
+    table = inside.trace("1, 0.5, 0.25, 1", "craft", visitor)
     assert table["short_memory"].iloc[-1] != pytest.approx(load_model("craft").predict([1, 0.5, 0.25, 1]), abs=1e-3)

@@ -12,9 +12,10 @@ from lstm_demo.models import (
     to_craft,
     transplant,
 )
+from lstm_demo.data import training_data
 from lstm_demo.parity import gradient_difference, largest_difference, parity_check, random_model
 
-COMPANIES = torch.tensor([[0.0, 0.5, 0.25, 1.0], [1.0, 0.5, 0.25, 1.0]])
+COMPANIES, _ = training_data()  # (2, 4): Company A and Company B
 
 
 @pytest.mark.parametrize("direction", ["craft->builtin", "builtin->craft"])
@@ -73,7 +74,7 @@ def test_transplant_maps_the_gates_in_nn_lstm_order():
         craft.b_o.item(),
     ]
     back = to_craft(to_builtin(craft))
-    assert all(torch.equal(getattr(back, n), getattr(craft, n)) for n in CraftLSTM.PARAMETER_NAMES)
+    torch.testing.assert_close(back.state_dict(), craft.state_dict(), rtol=0, atol=0)
 
 
 def test_builtin_trace_matches_the_librarys_own_states():
@@ -81,9 +82,9 @@ def test_builtin_trace_matches_the_librarys_own_states():
     x = torch.rand(2, 9)
     trace = model.trace(x)
     out, (h_n, c_n) = model.lstm(x.unsqueeze(-1))
-    assert torch.allclose(trace.short_memory, out[..., 0], atol=1e-7)
-    assert torch.allclose(trace.long_memory[:, -1], c_n[0, :, 0], atol=1e-6)
-    assert torch.allclose(trace.short_memory, trace.output_gate * torch.tanh(trace.long_memory), atol=1e-6)
+    torch.testing.assert_close(trace.short_memory, out[..., 0], rtol=0, atol=1e-7)
+    torch.testing.assert_close(trace.long_memory[:, -1], c_n[0, :, 0], rtol=0, atol=1e-6)
+    torch.testing.assert_close(trace.short_memory, trace.output_gate * torch.tanh(trace.long_memory), rtol=0, atol=1e-6)
 
 
 def test_trace_follows_the_equations_step_by_step():
@@ -107,7 +108,7 @@ def test_trace_follows_the_equations_step_by_step():
             t.long_memory[step],
             t.short_memory[step],
         ]
-        assert [round(v.item(), 5) for v in got] == [round(v, 5) for v in (f, i, g, o, c, h)]
+        torch.testing.assert_close(torch.stack(got), torch.tensor([f, i, g, o, c, h]), rtol=0, atol=1e-6)
 
 
 @pytest.mark.parametrize("kind", ["builtin", "craft"])
@@ -116,7 +117,7 @@ def test_a_batch_gives_the_same_predictions_as_one_sequence_at_a_time(kind):
     batch = model(COMPANIES)
     assert batch.shape == (2,)
     assert model(COMPANIES[0]).shape == ()
-    assert torch.allclose(batch, torch.stack([model(COMPANIES[0]), model(COMPANIES[1])]))
+    torch.testing.assert_close(batch, torch.stack([model(COMPANIES[0]), model(COMPANIES[1])]))
 
 
 @pytest.mark.parametrize("kind", ["builtin", "craft"])
@@ -154,7 +155,7 @@ def test_init_uses_a_private_generator_not_the_global_one():
     a = new_model("builtin", seed=3).state_dict()
     torch.manual_seed(999)
     b = new_model("builtin", seed=3).state_dict()
-    assert all(torch.equal(a[k], b[k]) for k in a)
+    torch.testing.assert_close(a, b, rtol=0, atol=0)
 
 
 def test_unknown_model_names_are_refused():
