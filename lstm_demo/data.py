@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import torch
@@ -46,21 +47,26 @@ def known_label(sequence: list[float] | tuple[float, ...]) -> float | None:
 
 
 _SEPARATORS = re.compile(r"[\s,;]+")
+# NFKC turns full-width digits, "，", "；", "．" and "－" into ASCII; these it leaves alone: the
+# ideographic comma (a list separator in Chinese) and the minus sign U+2212 (what "−0.5" is in print).
+_NOT_NFKC = str.maketrans({"、": ",", "\u2212": "-"})
 _FLOAT32_MAX = float(torch.finfo(torch.float32).max)
 
 
 def parse_sequence(text: object, limits: Limits | None = None) -> list[float]:
     """Parse "0, 0.5, 0.25, 1" (commas and/or spaces) into finite float32-representable numbers.
 
+    Chinese input works as typed: "1，0.5；0.25、1", full-width digits "１，０.５", "－0.5".
+
     Raises InputError with one sentence on empty input, words, NaN, infinities, numbers too large
     for float32, and sequences longer than the limit.
     """
     limits = limits or Limits.from_env()
     if isinstance(text, (list, tuple)):
-        items = [str(v) for v in text]
+        items = [_ascii(str(v)) for v in text]
     elif isinstance(text, str):
         # Brackets are accepted so that a pasted Python or JSON list works too.
-        items = [t for t in _SEPARATORS.split(text.strip().strip("[]()")) if t]
+        items = [t for t in _SEPARATORS.split(_ascii(text).strip().strip("[]()")) if t]
     else:
         raise InputError(f"A sequence must be text such as '0, 0.5, 0.25, 1', not {type(text).__name__}.")
     if not items:
@@ -80,6 +86,10 @@ def parse_sequence(text: object, limits: Limits | None = None) -> list[float]:
             raise InputError(f"Item {position} is infinite or too large; every value must be a finite number.")
         values.append(value)
     return values
+
+
+def _ascii(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).translate(_NOT_NFKC)
 
 
 def format_sequence(values: list[float] | tuple[float, ...]) -> str:

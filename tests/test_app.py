@@ -54,6 +54,11 @@ def test_predict_returns_the_pretrained_prediction(client, model, sequence, expe
     assert client.predict(sequence, model, api_name="/predict") == pytest.approx(expected, abs=1e-4)
 
 
+@pytest.mark.parametrize("sequence", ["1，0.5，0.25，1", "１；０.５、０．２５，１"])
+def test_predict_accepts_chinese_punctuation_and_full_width_digits(client, sequence):
+    assert client.predict(sequence, "craft", api_name="/predict") == pytest.approx(0.9693, abs=1e-4)
+
+
 def test_predict_takes_a_sequence_of_ten_thousand_steps(client):
     assert -1 < client.predict(", ".join(["0.5"] * 10_000), "craft", api_name="/predict") < 1
 

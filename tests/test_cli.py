@@ -47,6 +47,14 @@ def test_a_sequence_split_around_options_keeps_its_order(capsys):
     assert json.loads(capsys.readouterr().out)["sequence"] == [-0.001, 2.0, -3.0]
 
 
+def test_chinese_punctuation_and_full_width_digits_work_as_typed(capsys):
+    done = run_cli("predict", "--model", "craft", "--json", "１，０.５；０.２５、１")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["sequence"] == [1.0, 0.5, 0.25, 1.0]
+    # A full-width minus is no option to argparse either: separate arguments keep their order.
+    assert _predict_json(capsys, "－0.5", "-1e-3", "１")["sequence"] == [-0.5, -0.001, 1.0]
+
+
 def test_the_issue_example_predicts_for_the_sequence_as_typed():
     done = run_cli("predict", "--model", "craft", "-1e-3", "2", "3")
     assert done.returncode == 0, done.stderr

@@ -1,6 +1,5 @@
-import math
-
 import pytest
+import torch
 
 from lstm_demo.data import COMPANIES, InputError, format_sequence, known_label, parse_sequence, training_data
 from lstm_demo.limits import Limits
@@ -18,6 +17,29 @@ from lstm_demo.limits import Limits
 )
 def test_parse_accepts_commas_spaces_and_brackets(text, expected):
     assert parse_sequence(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("1，0.5，0.25，1", [1.0, 0.5, 0.25, 1.0]),  # full-width commas, as a Chinese keyboard types them
+        ("1；0.5；0.25；1", [1.0, 0.5, 0.25, 1.0]),
+        ("1、0.5、0.25、1", [1.0, 0.5, 0.25, 1.0]),  # the ideographic comma
+        ("１，０.５，０．２５，１", [1.0, 0.5, 0.25, 1.0]),  # full-width digits and period
+        ("－0.5， １ｅ－３", [-0.5, 0.001]),  # full-width minus and exponent
+        ("−0.5 1", [-0.5, 1.0]),  # the minus sign U+2212, as printed
+        ("［1，2］", [1.0, 2.0]),
+        ("1\u30002", [1.0, 2.0]),  # the ideographic space
+        (["１", "－2"], [1.0, -2.0]),
+    ],
+)
+def test_parse_accepts_chinese_punctuation_and_full_width_digits(text, expected):
+    assert parse_sequence(text) == expected
+
+
+def test_chinese_text_that_is_not_a_number_is_refused_with_its_position():
+    with pytest.raises(InputError, match="Item 2 \\('二'\\) is not a number"):
+        parse_sequence("1，二，3")
 
 
 @pytest.mark.parametrize(
@@ -54,13 +76,6 @@ def test_default_limit_allows_ten_thousand_steps():
     assert len(parse_sequence(", ".join(["0.5"] * 10_000))) == 10_000
 
 
-def test_limits_come_from_the_environment():
-    limits = Limits.from_env({"LSTM_DEMO_MAX_SEQUENCE_LENGTH": "12", "LSTM_DEMO_MAX_TRAIN_SECONDS": "2.5"})
-    assert limits.max_sequence_length == 12 and limits.max_train_seconds == 2.5
-    with pytest.raises(InputError, match="LSTM_DEMO_MAX_EPOCHS must be a number"):
-        Limits.from_env({"LSTM_DEMO_MAX_EPOCHS": "lots"})
-
-
 def test_the_two_companies_are_the_seeds():
     inputs, labels = training_data()
     assert inputs.tolist() == [[0.0, 0.5, 0.25, 1.0], [1.0, 0.5, 0.25, 1.0]]
@@ -70,6 +85,9 @@ def test_the_two_companies_are_the_seeds():
 
 
 def test_format_round_trips():
-    values = [0.0, 0.5, -0.25, 1e-05]
+    values = [0.0, 0.5, -0.25, 1e-05, -1234.5, 3e20]
+    assert format_sequence(values) == "0, 0.5, -0.25, 1e-05, -1234.5, 3e+20"
     assert parse_sequence(format_sequence(values)) == values
-    assert not any(math.isnan(v) for v in values)
+    # Six significant digits: any float comes back within its last printed digit.
+    noisy = torch.randn(50, generator=torch.Generator().manual_seed(0)).mul(1000).tolist()
+    torch.testing.assert_close(parse_sequence(format_sequence(noisy)), noisy, rtol=5e-6, atol=0)
