@@ -13,14 +13,13 @@ MODEL_CARD = """---
 {{ description }}
 
 Part of *LSTM, built two ways*: a Space that puts `torch.nn.LSTM` and an LSTM cell built by hand
-from the equations side by side, on the StatQuest toy task (Company A `0, 0.5, 0.25, 1` -> 0,
-Company B `1, 0.5, 0.25, 1` -> 1).
+from the equations side by side, on the StatQuest toy task ({{ task }}).
 
 ## How it was made
 
 | | |
 |---|---|
-| recipe | `{{ recipe }}` ({{ recipe_text }}) |
+| recipe | `{{ recipe }}`: {{ recipe_text }} |
 | seed | {{ seed }} |
 | epochs | {{ epochs }} |
 | optimizer, learning rate | {{ optimizer }}, {{ learning_rate }} |
@@ -31,9 +30,9 @@ Company B `1, 0.5, 0.25, 1` -> 1).
 
 | sequence | label | prediction |
 |---|---|---|
-| Company A `0, 0.5, 0.25, 1` | 0 | {{ "%.4g" | format(predictions.company_a) }} |
-| Company B `1, 0.5, 0.25, 1` | 1 | {{ "%.4g" | format(predictions.company_b) }} |
-
+{% for row in companies -%}
+| {{ row.name }} `{{ row.sequence }}` | {{ row.label }} | {{ "%.4g" | format(row.prediction) }} |
+{% endfor %}
 ## How to load it
 
 ```python
@@ -69,11 +68,6 @@ _DESCRIPTIONS = {
     ),
 }
 
-_RECIPE_TEXT = {
-    "statquest": "the seed's recipe: batch of one, no shuffle, squared error, Adam",
-    "fast": "full batch, Adam, stopped once both predictions are within the tolerance",
-}
-
 
 def _versions() -> str:
     parts = []
@@ -85,23 +79,49 @@ def _versions() -> str:
     return ", ".join(parts)
 
 
+def recipe_text(card: dict, kind: str) -> str:
+    """The recipe in words: what the training's summary says (`Recipe.describe()`), or, for a card
+    that names only a recipe, that recipe's own description."""
+    if "recipe_text" in card:
+        return card["recipe_text"]
+    from .recipes import RECIPES, get_recipe  # here: recipes imports models, which imports this module
+
+    if card.get("recipe") not in RECIPES:
+        return "custom"
+    return get_recipe(card["recipe"], kind).describe()
+
+
 def card_kwargs(kind: str, card: dict) -> dict:
     """The template's values: what the caller knows of the run plus what this module knows."""
+    from .data import COMPANIES, format_sequence
+    from .models import MODEL_CLASSES
+    from .recipes import OPTIMIZERS
+
     title, description = _DESCRIPTIONS[kind]
-    recipe = card.get("recipe", "unknown")
+    predictions = card.get("predictions", {})
+    companies = [
+        {
+            "name": company.name,
+            "sequence": format_sequence(company.sequence),
+            "label": f"{company.label:g}",
+            "prediction": predictions.get(company.key, float("nan")),
+        }
+        for company in COMPANIES
+    ]
     return {
         "title": title,
         "description": description,
+        "task": ", ".join(f"{row['name']} `{row['sequence']}` -> {row['label']}" for row in companies),
+        "companies": companies,
         "kind": kind,
-        "class_name": {"craft": "CraftLSTM", "builtin": "BuiltinLSTM"}[kind],
-        "recipe": recipe,
-        "recipe_text": _RECIPE_TEXT.get(recipe, "custom"),
+        "class_name": MODEL_CLASSES[kind].__name__,
+        "recipe": card.get("recipe", "unknown"),
+        "recipe_text": recipe_text(card, kind),
         "seed": card.get("seed", "unknown"),
         "epochs": card.get("epochs", "unknown"),
         "learning_rate": card.get("learning_rate", "unknown"),
-        "optimizer": {"adam": "Adam", "rprop": "Rprop"}.get(card.get("optimizer", ""), "unknown"),
+        "optimizer": OPTIMIZERS.get(card.get("optimizer", ""), "unknown"),
         "stop_reason": card.get("stop_reason", "unknown"),
-        "predictions": card.get("predictions", {"company_a": float("nan"), "company_b": float("nan")}),
         "versions": _versions(),
         "command": card.get("command", f"python -m lstm_demo train --model {kind} --out FOLDER"),
     }
