@@ -5,8 +5,8 @@
     model.predict(parse_sequence("1, 0.5, 0.25, 1"))  # ~0.969
     result = train("builtin", "fast")                # Lightning; result.model, result.summary()
 
-Importing this package loads no model and does not import Lightning; the training names are
-imported on first use.
+Importing this package loads no model and does not import Lightning: the recipes and result types
+come from recipes.py, and `train` (training.py, Lightning) is imported on first use.
 """
 
 from .data import COMPANIES, COMPANY_A, COMPANY_B, format_sequence, parse_sequence
@@ -23,16 +23,15 @@ from .models import (
     to_craft,
     transplant,
 )
+from .recipes import RECIPES, EpochRecord, Recipe, TrainResult, get_recipe
 from .weights import load_file, load_model, load_pretrained, save_model
-
-_TRAINING_NAMES = {"train", "RECIPES", "Recipe", "TrainResult", "EpochRecord", "get_recipe"}
 
 
 def __getattr__(name):
-    if name in _TRAINING_NAMES:
-        from . import training
+    if name == "train":
+        from .training import train
 
-        return getattr(training, name)
+        return train
     raise AttributeError(f"module 'lstm_demo' has no attribute {name!r}")
 
 
@@ -40,5 +39,5 @@ __all__ = [
     "COMPANIES", "COMPANY_A", "COMPANY_B", "InputError", "LSTMDemoError", "TrainingError", "format_sequence", "parse_sequence",
     "Limits", "MODEL_KINDS", "BuiltinLSTM", "CraftLSTM", "LSTMModel", "Trace", "new_model",
     "to_builtin", "to_craft", "transplant", "WeightsError", "load_file", "load_model",
-    "load_pretrained", "save_model", *sorted(_TRAINING_NAMES),
+    "load_pretrained", "save_model", "EpochRecord", "RECIPES", "Recipe", "TrainResult", "get_recipe", "train",
 ]  # fmt: skip
