@@ -53,7 +53,8 @@ def machine_lines() -> list[str]:
         f"Python {platform.python_version()}, torch {torch.__version__}, lightning {lightning.__version__}, "
         f"{platform.system()} {platform.release()}",
         f"CUDA available: {torch.cuda.is_available()}; "
-        "torch threads: 1 (torch.set_num_threads(1) in lstm_demo's train() and in the seed baseline)",
+        "torch threads while training: 1 (single_thread() around lstm_demo's train() and lottery(); "
+        "torch.set_num_threads(1) in the seed baseline)",
     ]
 
 
@@ -100,7 +101,12 @@ def spread(values) -> str:
 
 
 def timed(fn: Callable, *args, **kwargs):
-    """(fn's result, wall seconds of the call)."""
+    """(fn's result, wall seconds of the call).
+
+    For whole trainings, which take seconds and whose result the benchmark checks:
+    torch.utils.benchmark.Timer times a statement many times and hands back no result, so it
+    serves the per-step figures (`bare_step_seconds`) instead.
+    """
     started = time.perf_counter()
     result = fn(*args, **kwargs)
     return result, time.perf_counter() - started
@@ -153,66 +159,80 @@ def project_train(kind: str, recipe="fast", **options):
     return timed(train, kind, recipe, **options)
 
 
-def plain_pytorch_statquest(kind: str, epochs: int) -> tuple[float, float, float]:
-    """The statquest recipe as a bare PyTorch loop on the project's model, no Lightning at all:
-    the floor any Lightning setup of this model can approach. Returns (A, B, seconds in the loop)."""
+def _bare_statquest(kind: str):
+    """The project's model, Adam as the statquest recipe sets it, and a function making one epoch
+    (A, then B) of the seed's batch-of-one updates in bare PyTorch: no Lightning at all."""
     from lstm_demo.data import training_data
     from lstm_demo.models import new_model
-    from lstm_demo.training import get_recipe
+    from lstm_demo.recipes import get_recipe
 
-    torch.set_num_threads(1)
     recipe = get_recipe("statquest", kind)
     model = new_model(kind, recipe.seed)
     optimizer = torch.optim.Adam(model.parameters(), lr=recipe.learning_rate, foreach=True)
     inputs, labels = training_data()
     batches = [(inputs[k : k + 1], labels[k : k + 1]) for k in range(2)]
-    started = time.perf_counter()
-    for _ in range(epochs):
+
+    def epoch() -> None:
         for x, y in batches:  # batch of one, A then B
             optimizer.zero_grad()
             ((model(x) - y) ** 2).mean().backward()
             optimizer.step()
+
+    return model, inputs, epoch
+
+
+def plain_pytorch_statquest(kind: str, epochs: int) -> tuple[float, float, float]:
+    """The statquest recipe as a bare PyTorch loop on the project's model, no Lightning at all:
+    the floor any Lightning setup of this model can approach. Returns (A, B, seconds in the loop)."""
+    torch.set_num_threads(1)  # this process is the benchmark's own: as train() runs
+    model, inputs, epoch = _bare_statquest(kind)
+    started = time.perf_counter()
+    for _ in range(epochs):
+        epoch()
     seconds = time.perf_counter() - started
     with torch.no_grad():
         a, b = model(inputs).tolist()
     return a, b, seconds
 
 
-def lightning_step_floor(steps: int = 4000) -> float:
-    """Seconds per step that Lightning itself takes (fed as the project feeds it) for a step that
-    does nothing: what any Lightning trainer adds to a bare loop, whatever the model."""
-    import lightning as L
-    from torch.utils.data import DataLoader
+def bare_epoch_seconds(kind: str, min_run_time: float = 2.0) -> float:
+    """Seconds for one statquest epoch (two optimizer steps) of the bare loop: the median of
+    torch.utils.benchmark's blocks, which warms up first and sizes its blocks itself."""
+    from torch.utils.benchmark import Timer
 
-    from lstm_demo.training import RepeatedBatch, quiet_lightning
+    torch.set_num_threads(1)
+    _, _, epoch = _bare_statquest(kind)
+    return (
+        Timer(stmt="epoch()", globals={"epoch": epoch}, num_threads=1)
+        .blocked_autorange(min_run_time=min_run_time)
+        .median
+    )
+
+
+def lightning_step_floor(steps: int = 4000) -> float:
+    """Seconds per step that Lightning itself takes, fed as the project feeds it (make_trainer,
+    manual optimization, an iterable of ready batches), for a step that does nothing: what any
+    Lightning trainer adds to a bare loop, whatever the model."""
+    import lightning as L
+
+    from lstm_demo.tasks import RepeatedBatch
+    from lstm_demo.training import fit, make_trainer, quiet_lightning, single_thread
 
     class Nothing(L.LightningModule):
         def __init__(self):
             super().__init__()
+            self.automatic_optimization = False
             self.weight = torch.nn.Parameter(torch.zeros(()))
 
         def training_step(self, batch, batch_idx):
-            return self.weight * 0 + 1.0
+            return None
 
         def configure_optimizers(self):
             return torch.optim.SGD(self.parameters(), lr=0.0)
 
-    torch.set_num_threads(1)
     batch = (torch.zeros(1, 4), torch.zeros(1))
-    with quiet_lightning():
-        trainer = L.Trainer(
-            accelerator="cpu",
-            devices=1,
-            max_epochs=1,
-            logger=False,
-            enable_checkpointing=False,
-            enable_progress_bar=False,
-            enable_model_summary=False,
-            num_sanity_val_steps=0,
-        )
-        started = time.perf_counter()
-        trainer.fit(Nothing(), DataLoader(RepeatedBatch(batch, steps), batch_size=None))
-    return (time.perf_counter() - started) / steps
+    with single_thread(), quiet_lightning():
+        return fit(make_trainer("cpu"), Nothing(), RepeatedBatch(batch, steps)) / steps
 
 
 def warm_up(kinds=KINDS) -> None:

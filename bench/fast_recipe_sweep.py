@@ -82,7 +82,7 @@ def parse_args():
 
 def main() -> int:
     args = parse_args()
-    from lstm_demo.training import RECIPES
+    from lstm_demo.recipes import RECIPES
 
     choices = (CHOSEN, *ALTERNATIVES) if args.compare else (CHOSEN,)
     seeds = range(args.first_seed, args.first_seed + args.seeds)

@@ -1,107 +1,135 @@
-"""GPU against CPU on one machine, in one run: training through the command line, and the lottery.
+"""GPU against CPU on one machine, in one run: training one model, and the lottery.
 
-    python bench/gpu.py            # on a machine with CUDA (the device machine); prints its figures
+    python bench/gpu.py                  # both parts; on a machine without CUDA, the CPU side only
+    python bench/gpu.py --only lottery   # the lottery alone
+    python bench/gpu.py --quick          # smoke run: one repeat, small lotteries
 
 A 12-parameter LSTM is slower on a GPU: each step is a few dozen tiny kernels, and launching
 them costs more than computing them. The lottery trains thousands of cells as one tensor, and
-there the GPU pulls ahead. This script measures both, CPU and GPU in the same run.
+there the GPU pulls ahead.
+
+Fair comparisons: everything runs in this one process, CUDA is warmed up (context, kernels,
+allocator) by an untimed run on each device before anything is timed, the devices take turns,
+and each GPU/CPU ratio compares the same work (same recipe and epochs; same number of starts).
+The GPU-only rows (lotteries too big for the CPU) say so and carry no ratio.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import platform
-import statistics
-import subprocess
-import sys
-import time
-from pathlib import Path
+import argparse
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from common import interleaved, median, print_footer, print_header, progress, spread
 
-import torch  # noqa: E402
+import torch  # noqa: E402  (after common, which puts the project on sys.path)
+
+TRAININGS = (("craft", "fast"), ("builtin", "fast"), ("builtin", "statquest"))
+LOTTERY_EPOCHS = 500
+SHARED_INITS = (1_000, 10_000)  # run on both devices: ratios of equal work
+GPU_ONLY_INITS = (100_000, 1_000_000)
 
 
-def cli(*args: str) -> tuple[dict, float]:
-    """`python -m lstm_demo train ... --json` in a fresh process: its summary and wall time."""
-    started = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-m", "lstm_demo", "train", *args, "--json"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    wall = time.perf_counter() - started
-    if done.returncode != 0:
-        print(
-            f"  $ python -m lstm_demo train {' '.join(args)} --json -> exit {done.returncode}: {done.stderr.strip()[-300:]}"
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeats", type=int, default=3, help="timed runs per device and row (default 3)")
+    parser.add_argument("--only", choices=("train", "lottery"), help="run one of the two parts")
+    parser.add_argument("--quick", action="store_true", help="smoke run: one repeat, lotteries of 1,000 starts")
+    args = parser.parse_args()
+    if args.quick:
+        args.repeats = 1
+    return args
+
+
+def devices() -> list[str]:
+    return ["cpu", "gpu"] if torch.cuda.is_available() else ["cpu"]
+
+
+def no_gpu_line() -> None:
+    if not torch.cuda.is_available():
+        print("  no CUDA on this machine: GPU rows skipped, CPU figures only")
+
+
+def training_part(args) -> None:
+    from lstm_demo.training import train
+
+    print("1. Training one model (seed 42); 'fit' is trainer.fit's time, medians of the timed runs")
+    no_gpu_line()
+    progress("warming up: one short training per device and model (untimed)")
+    for device in devices():
+        for kind in ("craft", "builtin"):
+            train(kind, "statquest", epochs=2, device=device)
+    for kind, recipe in TRAININGS:
+        progress(f"train {kind} {recipe}")
+        runs = interleaved(
+            {device: (lambda d=device: train(kind, recipe, device=d), args.repeats) for device in devices()}
         )
-        return {}, wall
-    return json.loads(done.stdout.strip().splitlines()[-1]), wall
+        for device, results in runs.items():
+            last = results[-1]
+            p = last.predictions
+            print(
+                f"  {kind:7s} {recipe:9s} {device}: fit {spread(r.seconds for r in results)}; {last.epochs} epochs, "
+                f"{last.stop_reason}, A {p['company_a']:.5f}, B {p['company_b']:.5f}, device {last.device}"
+            )
+        if "gpu" in runs:
+            ratio = median(r.seconds for r in runs["gpu"]) / median(r.seconds for r in runs["cpu"])
+            cpu, gpu = runs["cpu"][-1].predictions, runs["gpu"][-1].predictions
+            diff = max(abs(cpu[k] - gpu[k]) for k in cpu)
+            print(
+                f"  {kind:7s} {recipe:9s} GPU/CPU fit time, same work: {ratio:.1f}x; predictions differ by {diff:.1e}"
+            )
+
+
+def lottery_part(args) -> None:
+    from lstm_demo.lottery import lottery
+
+    epochs = 20 if args.quick else LOTTERY_EPOCHS
+    shared = SHARED_INITS[:1] if args.quick else SHARED_INITS
+    print(f"\n2. Initialization lottery (full batch, Adam lr 0.1, {epochs} epochs): model-steps per second")
+    no_gpu_line()
+    progress("warming up: a small lottery per device (untimed)")
+    for device in devices():
+        lottery(100, 20, device=device)
+
+    def row(device: str, inits: int, results) -> float:
+        rate = median(r.model_steps_per_second for r in results)
+        last = results[-1]
+        print(
+            f"  {device} {inits:>9,} starts: {spread(r.seconds for r in results)}, {rate:>14,.0f} model-steps/s, "
+            f"converged {last.converged_share:.1%}, seed 42 loss {last.seed_42_loss:.2e}"
+        )
+        return rate
+
+    for inits in shared:
+        progress(f"lottery {inits:,} starts")
+        runs = interleaved({
+            device: (lambda d=device: lottery(inits, epochs, learning_rate=0.1, device=d), args.repeats)
+            for device in devices()
+        })  # fmt: skip
+        rates = {device: row(device, inits, results) for device, results in runs.items()}
+        if "gpu" in rates:
+            print(
+                f"  {inits:,} starts on both: GPU {rates['gpu'] / rates['cpu']:.1f}x the CPU's model-steps per second"
+            )
+    if "gpu" not in devices():
+        return
+    for inits in () if args.quick else GPU_ONLY_INITS:
+        progress(f"lottery {inits:,} starts, GPU only")
+        results = [lottery(inits, epochs, learning_rate=0.1, device="gpu") for _ in range(args.repeats)]
+        row("gpu", inits, results)
+        print("    (GPU only: too much work for the CPU in a benchmark, so no ratio)")
 
 
 def main() -> None:
-    print(
-        f"machine: {platform.node()}, CPU cores {os.cpu_count()}, torch {torch.__version__}, python {platform.python_version()}"
+    args = parse_args()
+    gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else "none"
+    print_header(
+        "gpu: the GPU against the CPU on one machine", {"repeats": args.repeats, "quick": args.quick, "GPU": gpu}
     )
-    if not torch.cuda.is_available():
-        print("no CUDA here: this benchmark needs a GPU")
-        return
-    print(f"GPU: {torch.cuda.get_device_name(0)}")
-    repeats = int(os.environ.get("REPEATS", "3"))
-
-    if os.environ.get("ONLY_LOTTERY"):
-        return lottery_part()
-    print("\n1. Training through the command line (seed 42), CPU and GPU interleaved; 'fit' is trainer.fit's time")
-    for model, recipe in (("craft", "fast"), ("builtin", "fast"), ("builtin", "statquest")):
-        fits: dict[str, list[float]] = {"cpu": [], "gpu": []}
-        walls: dict[str, list[float]] = {"cpu": [], "gpu": []}
-        summaries = {}
-        for _ in range(repeats):
-            for device in ("cpu", "gpu"):
-                summary, wall = cli("--model", model, "--recipe", recipe, "--device", device)
-                if summary:
-                    fits[device].append(summary["seconds"])
-                    walls[device].append(wall)
-                    summaries[device] = summary
-        for device in ("cpu", "gpu"):
-            s = summaries.get(device, {})
-            if fits[device]:
-                print(
-                    f"  {model:7s} {recipe:9s} {device}: fit median {statistics.median(fits[device]):.3f} s, process {statistics.median(walls[device]):.1f} s; "
-                    f"{s['epochs']} epochs, {s['stop_reason']}, A {s['predictions']['company_a']:.5f}, B {s['predictions']['company_b']:.5f}, device {s['device']}"
-                )
-        if fits["cpu"] and fits["gpu"]:
-            ratio = statistics.median(fits["gpu"]) / statistics.median(fits["cpu"])
-            diff = max(
-                abs(summaries["cpu"]["predictions"][k] - summaries["gpu"]["predictions"][k])
-                for k in ("company_a", "company_b")
-            )
-            print(f"  {model:7s} {recipe:9s} GPU/CPU fit time: {ratio:.1f}x; predictions differ by {diff:.1e}")
-    print("  last GPU summary:", json.dumps(summaries.get("gpu", {})))
-    lottery_part()
-
-
-def lottery_part() -> None:
-    print("\n2. Initialization lottery (full batch, Adam lr 0.1, 500 epochs): model-steps per second")
-    from lstm_demo.explore import lottery
-
-    lottery(100, 20, device="gpu")  # warm-up: CUDA context, kernels
-    rows = [("cpu", 1_000), ("cpu", 10_000), ("gpu", 1_000), ("gpu", 10_000), ("gpu", 100_000), ("gpu", 1_000_000)]
-    rates = {}
-    for device, inits in rows:
-        result = lottery(inits, 500, learning_rate=0.1, device=device)
-        rates[(device, inits)] = result.model_steps_per_second
-        print(
-            f"  {device} {inits:>9,} inits: {result.seconds:6.2f} s, {result.model_steps_per_second:>14,.0f} model-steps/s, "
-            f"converged {result.converged_share:.1%}, seed 42 loss {result.seed_42_loss:.2e}"
-        )
-    print(
-        f"  GPU 100,000 inits vs CPU 10,000 inits: {rates[('gpu', 100_000)] / rates[('cpu', 10_000)]:.0f}x the model-steps per second"
-    )
+    if args.only in (None, "train"):
+        training_part(args)
+    if args.only in (None, "lottery"):
+        lottery_part(args)
+    print()
+    print_footer()
 
 
 if __name__ == "__main__":
