@@ -53,7 +53,8 @@ def test_same_seed_gives_identical_weights_even_when_two_trainings_run_at_once()
     for t in threads:
         t.start()
     for t in threads:
-        t.join()
+        t.join(timeout=300)
+        assert not t.is_alive()
     alone = train("craft", "fast", seed=5, epochs=150)
     weights = {n: r.model.state_dict() for n, r in results.items()}
     torch.testing.assert_close(weights["a"], weights["b"], rtol=0, atol=0)
@@ -90,10 +91,11 @@ def test_stop_ends_at_an_epoch_boundary_and_result_history_and_snapshots_agree(k
 
 
 def test_time_limit_stops_with_a_partial_result():
-    result = train("craft", "statquest", epochs=10_000, max_seconds=0.3)
+    records = []
+    result = train("craft", "statquest", epochs=10_000, max_seconds=0.3, on_epoch=records.append)
     assert result.stop_reason == "time_limit"
-    assert 0 < result.epochs < 10_000
-    assert result.seconds < 3
+    assert 0 < result.epochs == len(records) < 10_000
+    assert result.seconds >= 0.3  # Lightning's Timer: it stops at the first epoch's end past the limit
 
 
 def test_more_training_continues_from_a_given_model():
