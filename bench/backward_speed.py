@@ -12,6 +12,8 @@ a) The statquest recipe's step (batch of one, Adam lr 0.001, seed 42's init), in
      (d)  the float forward and backward + Adam in floats: the floor, with no PyTorch at all
    and the pieces: the float forward + backward alone, one PyTorch call (torch.add of two 0-d
    tensors), reading 12 parameters, writing 12 gradients.
+   The same float steps inside a Lightning training_step (manual optimization), through Lightning's
+   optimizer wrapper and through the torch optimizer it wraps.
 b) The lottery's step (N = 1000 cells, full batch of 2, T = 4, Adam lr 0.1 foreach), in model-steps
    per second: eager autograd against CraftBPTT.
 
@@ -309,6 +311,50 @@ def lottery_steps(rounds: int, scale: float, members: int = 1000) -> dict[str, f
     return {name: members / (us * 1e-6) for name, us in take_turns(forms, rounds).items()}
 
 
+def lightning_optimizer_steps(rounds: int, scale: float) -> dict[str, float]:
+    """Float steps with fused Adam inside one Lightning training_step (manual optimization), as a
+    block trainer would take them: through Lightning's optimizer wrapper, or through the torch
+    optimizer it wraps. Chunks of the two alternate, one per Lightning step."""
+    import lightning as L
+
+    from lstm_demo.training import quiet_lightning
+
+    forms = ("LightningOptimizer.step()", "LightningOptimizer.optimizer.step()")
+    steps = max(20, int(500 * scale))
+    chunks: dict[str, list[float]] = {name: [] for name in forms}
+
+    class Blocks(L.LightningModule):
+        def __init__(self):
+            super().__init__()
+            self.model = new_model("craft", 42)
+            self.automatic_optimization = False
+
+        def configure_optimizers(self):
+            return torch.optim.Adam(self.model.parameters(), lr=LEARNING_RATE, fused=True)
+
+        def training_step(self, batch, batch_idx):
+            wrapper = self.optimizers()
+            bridge = FloatGradients(self.model)
+            name = forms[batch_idx % 2]
+            step = wrapper.step if name == forms[0] else wrapper.optimizer.step
+            started = time.perf_counter()
+            for i in range(steps):
+                sequences, labels = SEQUENCES[i % 2]
+                _, grads, _ = loss_and_grads(bridge.values(), sequences, labels)
+                bridge.set_grads(grads)
+                step()
+            if batch_idx >= 2:  # the first chunk of each pays for lazy initialisation
+                chunks[name].append((time.perf_counter() - started) / steps * 1e6)
+
+    with quiet_lightning():
+        trainer = L.Trainer(
+            accelerator="cpu", max_epochs=1, logger=False, enable_checkpointing=False,
+            enable_progress_bar=False, enable_model_summary=False,
+        )  # fmt: skip
+        trainer.fit(Blocks(), train_dataloaders=torch.utils.data.DataLoader(range(2 * rounds + 2), batch_size=None))
+    return {name: median(values) for name, values in chunks.items()}
+
+
 class CountCalls(TorchDispatchMode):
     """Counts the operator calls PyTorch dispatches (autograd's own backward included)."""
 
@@ -373,6 +419,12 @@ def main() -> None:
         for prefix in ("(a)", "(c)", "(c')", "(c'')", "(d)"):
             fastest = min(us for n, us in results.items() if n.startswith(prefix + " "))
             print(f"  at the fastest {prefix:5s} form: {fastest * 1e-2:6.2f} s")
+        print()
+
+        progress("float steps inside Lightning")
+        print("Float steps + Adam(fused) on 12 scalars inside one Lightning training_step (manual optimization):")
+        for name, us in lightning_optimizer_steps(rounds, scale).items():
+            print(f"  {name:58s} {us:9.1f} µs")
         print()
 
         progress("lottery steps")
