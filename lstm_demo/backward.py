@@ -37,16 +37,20 @@ The same 12 weights act at every step and on every sequence, so their gradients 
     dW_xc = sum_t dZ^c_t X_t     dW_hc = sum_t dZ^c_t H_{t-1}     db_c = sum_t dZ^c_t
     dW_xo = sum_t dZ^o_t X_t     dW_ho = sum_t dZ^o_t H_{t-1}     db_o = sum_t dZ^o_t
 
-Two forms, because the cost of a training step is PyTorch's cost per call, not the arithmetic
-(a few hundred multiplications): a step of eager autograd on this 12-scalar model makes ~150
-PyTorch calls at several microseconds each.
+Why by hand: the cost of a training step of this 12-scalar model is PyTorch's cost per call, not
+the arithmetic (a few hundred multiplications). A step of eager autograd with Adam dispatches ~300
+PyTorch operators at a few microseconds each; the float form below needs none, and a step with a
+torch optimizer on top of it needs 2 to 35 depending on the optimizer's form (the bench counts them).
 
-- `loss_and_grads`: plain Python floats, for a batch of one or two sequences. No PyTorch call at
-  all; `FloatGradients` then moves the values in and out of the model's parameters with no
-  PyTorch call per value, so that a torch optimizer can still take the step.
-- `CraftBPTT`: a torch.autograd.Function with the same backward, vectorised over a batch and over a
-  population of cells (parameters of shape (N, 1, 1) and (N, 1), as explore.population makes).
-  Its backward makes a fixed number of calls per step, however large the population.
+- `loss_and_grads`: plain Python floats, for a batch of one or two sequences (the statquest and
+  fast recipes). `FloatGradients` then reads the parameters and writes every `.grad` through NumPy
+  views, so that a torch optimizer still takes the step without a PyTorch call per value.
+- `CraftBPTT`: a torch.autograd.Function with the same backward, one line per derivative,
+  vectorised over a batch and over a population of cells (parameters of shape (N, 1, 1) and
+  (N, 1), as explore.population makes). Its number of calls per step does not grow with the
+  population. `CraftBPTTGates` is the same with the four gates side by side: a third fewer calls.
+  Neither beats eager autograd clearly on the CPU (autograd's own backward runs in C++ with no
+  Python per call); they are here as the equations in tensor form and for the measurement.
 
 Both are checked against autograd through CraftLSTM in tests/test_backward.py;
 `python bench/backward_speed.py` measures them.
