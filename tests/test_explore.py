@@ -119,8 +119,7 @@ def test_time_travel_walks_the_last_training_and_hands_an_epoch_to_inside():
     from lstm_demo.weights import load_pretrained
 
     served = Served(load_pretrained(), Limits(max_snapshots=10))
-    explore, inside = Explore(served), Inside(served)
-    visitor = Visitor()
+    explore, visitor = Explore(served), Visitor()
     with pytest.raises(gr.Error, match="Train a model in Retrain first"):
         explore.time_travel(3, visitor)
     *_, summary, _, visitor = list(Retrain(served).train("craft", "statquest", 100, 0.05, 42, "cpu", visitor))[-1]
@@ -132,5 +131,5 @@ def test_time_travel_walks_the_last_training_and_hands_an_epoch_to_inside():
     assert "After 0 epochs" in start and f"{summary['predictions_before']['company_b']:.4f}" in start
     visitor, tabs, model, use_own = explore.time_travel_inside(50, visitor)
     assert model == "craft" and use_own and visitor.own_source["craft"] == "epoch 50"
-    table = inside.trace("1, 0.5, 0.25, 1", "craft", visitor)
+    table = Inside(served).trace("1, 0.5, 0.25, 1", "craft", visitor)
     assert table["short_memory"].iloc[-1] != pytest.approx(load_model("craft").predict([1, 0.5, 0.25, 1]), abs=1e-3)
