@@ -1,8 +1,9 @@
 """The one loader of weights (bundled folder, any folder or file, a Hub repo), saving, publishing.
 
 Every source ends as a local `model.safetensors` that `read_weights` validates before a model is
-built: the file's size and header, the tensor names (which also tell the model), shapes, dtype and
-finiteness. Nothing is ever unpickled.
+built. safetensors checks the file's structure (header, offsets); this module checks what it does
+not: the size, the tensor names (which also tell the model), shapes, dtype and finiteness. Nothing
+is ever unpickled.
 
 Hub layout (one model repo, as `weights/` here):
     README.md                  the repo's card, pointing at the two models
@@ -15,11 +16,11 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
+import queue
 import shutil
-import struct
 import tempfile
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,21 +46,30 @@ def _expected_shapes(kind: str) -> dict[str, tuple[int, ...]]:
 EXPECTED = {kind: _expected_shapes(kind) for kind in MODEL_KINDS}
 
 
-def _check_header(data: bytes) -> None:
-    """Reject what the safetensors parser would reject, with a sentence people understand."""
-    if len(data) < 8:
-        raise WeightsError("The file is too short to be a .safetensors file (it may be truncated).")
-    (header_len,) = struct.unpack("<Q", data[:8])
-    if header_len > len(data) - 8:
-        raise WeightsError(
-            "The file's header claims more bytes than the file has: it is truncated or not a .safetensors file."
-        )
-    try:
-        header = json.loads(data[8 : 8 + header_len])
-    except (UnicodeDecodeError, ValueError):
-        raise WeightsError("The file's header is not valid JSON: this is not a .safetensors file.") from None
-    if not isinstance(header, dict):
-        raise WeightsError("The file's header is not a JSON object: this is not a .safetensors file.")
+# safetensors' own reasons for refusing a file, in words a person understands. A reason not listed
+# here is shown as safetensors words it.
+_SAFETENSORS_REASONS = {
+    "header too small": "The file is too short to be a .safetensors file: it is empty or truncated.",
+    "invalid header length": (
+        "The file's header claims more bytes than the file has: it is truncated or not a .safetensors file."
+    ),
+    "header too large": "The file's header is larger than safetensors allows: this is not a .safetensors file.",
+    "invalid JSON in header": "The file's header is not valid JSON: this is not a .safetensors file.",
+    "invalid shape, data type, or offset": (
+        "The file's tensors do not fit the bytes it holds: it is damaged or not a .safetensors file."
+    ),
+    "incomplete metadata": (
+        "The file holds bytes its header does not describe: it is damaged or not a .safetensors file."
+    ),
+}
+
+
+def _safetensors_sentence(error: Exception) -> str:
+    reason = str(error).removeprefix("Error while deserializing: ")
+    for start, sentence in _SAFETENSORS_REASONS.items():
+        if reason.startswith(start):
+            return sentence
+    return f"The file is not a valid .safetensors file ({reason[:100]})."
 
 
 def detect_kind(names: set[str]) -> str:
@@ -88,12 +98,11 @@ def read_weights(data: bytes, kind: str | None = None) -> tuple[str, dict[str, t
     from safetensors import SafetensorError
     from safetensors.torch import load as load_safetensors
 
-    _check_header(data)
     try:
         state = load_safetensors(data)
     except SafetensorError as exc:
-        raise WeightsError(f"The file is not a valid .safetensors file ({exc}).") from None
-    except Exception as exc:  # the parser is native code; any failure means a bad file
+        raise WeightsError(_safetensors_sentence(exc)) from None
+    except Exception as exc:  # the parser is native code; any other failure still means a bad file
         raise WeightsError(f"The file could not be read as .safetensors ({type(exc).__name__}).") from None
     found = detect_kind(set(state))
     if kind is not None and found != check_kind(kind):
@@ -149,7 +158,20 @@ def _check_config(folder: Path) -> None:
         )
 
 
-_REPO_ID = re.compile(r"^[A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,96}$")
+def is_repo_id(text: str) -> bool:
+    """Whether `text` is a Hub model repo id 'owner/name', by huggingface_hub's own rules."""
+    from huggingface_hub.errors import HFValidationError
+    from huggingface_hub.utils import validate_repo_id
+
+    # The Hub also takes a bare name ("gpt2"); here "1" or "weight" is far more likely a folder
+    # that is not there, and every repo this project loads or publishes has an owner.
+    if "/" not in text:
+        return False
+    try:
+        validate_repo_id(text)
+    except HFValidationError:
+        return False
+    return True
 
 
 def load_model(kind: str, source: str | Path | None = None, revision: str | None = None) -> LSTMModel:
@@ -179,7 +201,7 @@ def resolve_folder(kind: str, source: str | Path | None, revision: str | None = 
             if (candidate / WEIGHTS_FILE).is_file():
                 return candidate
         raise WeightsError(f"The folder {path} holds no {WEIGHTS_FILE} (nor {kind}/{WEIGHTS_FILE}).")
-    if not _REPO_ID.match(str(source)):
+    if not is_repo_id(str(source)):
         raise WeightsError(
             f"{str(source)[:80]!r} is neither a folder, a .safetensors file nor a Hub repo id like 'user/name'."
         )
@@ -217,6 +239,38 @@ class Pretrained:
     source: str
 
 
+def _within(seconds: float, work: Callable[[], object], name: str) -> object:
+    """work()'s result, or TimeoutError once `seconds` have passed without one.
+
+    work() runs in a daemon thread, because huggingface_hub cannot be bounded from outside: its
+    HF_HUB_ETAG_TIMEOUT / HF_HUB_DOWNLOAD_TIMEOUT do not cover the repo-info request that
+    snapshot_download makes first, and a server that accepts the connection but never answers
+    holds that request forever (tested: test_weights.py's silent Hub). concurrent.futures' worker
+    threads are not daemons: the interpreter waits for them at exit, so such a process would never end.
+
+    After a timeout the thread is left to finish or hang on its own. It holds nothing the caller
+    uses: its result goes into a queue that only it still references, and nothing else of the
+    process waits on it. While it waits for the Hub it may hold huggingface_hub's lock on a file of
+    that repo in the cache, which another process loading the same repo would wait for.
+    """
+    results: queue.SimpleQueue = queue.SimpleQueue()
+
+    def run() -> None:
+        try:
+            results.put((True, work()))
+        except Exception as exc:  # handed to the caller's thread below
+            results.put((False, exc))
+
+    threading.Thread(target=run, name=name, daemon=True).start()
+    try:
+        ok, value = results.get(timeout=seconds)
+    except queue.Empty:
+        raise TimeoutError from None
+    if not ok:
+        raise value
+    return value
+
+
 def load_pretrained(environ: dict[str, str] | None = None, limits: Limits | None = None) -> Pretrained:
     """Both pretrained models for the Space: from the Hub repo the environment names, else bundled.
 
@@ -227,79 +281,94 @@ def load_pretrained(environ: dict[str, str] | None = None, limits: Limits | None
     environ = os.environ if environ is None else environ
     limits = limits or Limits.from_env(environ)
     repo, revision = environ.get(REPO_ENV, "").strip(), environ.get(REVISION_ENV, "").strip() or None
-    if repo:
-        outcome: dict[str, object] = {}
-
-        def fetch() -> None:
-            try:
-                outcome["models"] = {kind: load_model(kind, repo, revision) for kind in MODEL_KINDS}
-            except Exception as exc:  # reported below, in the caller's thread
-                outcome["error"] = exc
-
-        # A daemon thread bounds the wait: an unreachable Hub retries for tens of seconds.
-        worker = threading.Thread(target=fetch, name="hub-weights", daemon=True)
-        worker.start()
-        worker.join(limits.hub_timeout_seconds)
-        at = f"{repo}@{revision}" if revision else repo
-        if "models" in outcome:
-            return Pretrained(outcome["models"], f"the Hub repo {at}")  # type: ignore[arg-type]
-        reason = str(outcome.get("error") or f"no answer from the Hub within {limits.hub_timeout_seconds:g} s")
-        if revision:
-            raise WeightsError(f"The pinned weights {at} could not be loaded: {reason}")
-        log.warning("Serving the bundled weights: the Hub repo %s could not be loaded (%s)", at, reason)
-        return Pretrained(
-            {kind: load_model(kind) for kind in MODEL_KINDS},
-            f"the bundled weights (the Hub repo {at} could not be loaded)",
+    if not repo:
+        return Pretrained({kind: load_model(kind) for kind in MODEL_KINDS}, "the bundled weights")
+    at = f"{repo}@{revision}" if revision else repo
+    try:
+        models = _within(
+            limits.hub_timeout_seconds,
+            lambda: {kind: load_model(kind, repo, revision) for kind in MODEL_KINDS},
+            name="hub-weights",
         )
-    return Pretrained({kind: load_model(kind) for kind in MODEL_KINDS}, "the bundled weights")
+        return Pretrained(models, f"the Hub repo {at}")  # type: ignore[arg-type]
+    except TimeoutError:
+        reason = f"no answer from the Hub within {limits.hub_timeout_seconds:g} s"
+    except WeightsError as exc:
+        reason = str(exc)
+    except Exception as exc:  # a failure inside huggingface_hub it does not name: still no weights from the Hub
+        reason = f"{type(exc).__name__} inside huggingface_hub"
+    if revision:
+        raise WeightsError(f"The pinned weights {at} could not be loaded: {reason}")
+    log.warning("Serving the bundled weights: the Hub repo %s could not be loaded (%s)", at, reason)
+    return Pretrained(
+        {kind: load_model(kind) for kind in MODEL_KINDS},
+        f"the bundled weights (the Hub repo {at} could not be loaded)",
+    )
 
 
 def save_model(model: LSTMModel, folder: str | Path, card: dict | None = None) -> Path:
     """What save_pretrained writes (model.safetensors, config.json, README.md), written atomically.
 
     Everything is written into a temporary folder beside `folder` and then renamed over it, so a
-    full or read-only disk never leaves a half-written model behind.
+    full or read-only disk never leaves a half-written model behind: after a failure `folder` holds
+    what it held before (or does not exist), and no temporary folder is left. The caller's model
+    is not touched: a CPU copy of its weights is saved.
     """
     from .cards import card_kwargs
 
     folder = Path(folder)
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
+    old = None
     try:
-        model.to("cpu").save_pretrained(staging, model_card_kwargs=card_kwargs(model.kind, card or {}))
+        cpu_state = {name: tensor.detach().to("cpu", copy=True) for name, tensor in model.state_dict().items()}
+        model_from_state(model.kind, cpu_state).save_pretrained(
+            staging, model_card_kwargs=card_kwargs(model.kind, card or {})
+        )
         staging.chmod(0o755)  # mkdtemp's 0700 would hide the model from other users
         for path in staging.iterdir():
             path.chmod(0o644)
-        old = None
         if folder.exists():
-            old = folder.with_name(f".{folder.name}-old-{os.getpid()}")
+            old = folder.with_name(f".{folder.name}-old-{os.getpid()}-{threading.get_ident()}")
             folder.rename(old)
         staging.rename(folder)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
+        if old is not None and not folder.exists():
+            old.rename(folder)  # the previous model goes back where it was
         raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
     return folder
 
 
 def publish(repo_id: str, dry_run: bool = False, folder: Path = BUNDLED) -> list[str]:
     """Upload the bundled weights folder to a Hub model repo (layout in this module's docstring).
 
-    Returns the files it uploads (or would, with dry_run), as "path (bytes)".
+    Returns the files it uploads (or would, with dry_run), as "path (bytes)". Hidden files and
+    folders (a save's leftovers, editor files) are neither listed nor uploaded.
     """
-    if not _REPO_ID.match(repo_id):
+    if not is_repo_id(repo_id):
         raise WeightsError(f"{repo_id[:80]!r} is not a Hub repo id like 'user/name'.")
-    files = sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
+    folder = Path(folder)
+    files = sorted(
+        path.relative_to(folder)
+        for path in folder.rglob("*")
+        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(folder).parts)
+    )
     for kind in MODEL_KINDS:
         load_model(kind, folder)  # never publish weights the loader would refuse
-    listing = [f"{p.relative_to(folder).as_posix()} ({p.stat().st_size} bytes)" for p in files]
+    listing = [f"{path.as_posix()} ({(folder / path).stat().st_size} bytes)" for path in files]
     if not dry_run:
         from huggingface_hub import HfApi
 
         api = HfApi()
         api.create_repo(repo_id, repo_type="model", exist_ok=True)
         api.upload_folder(
-            folder_path=folder, repo_id=repo_id, repo_type="model", commit_message="Upload the LSTM demo's weights"
+            folder_path=folder,
+            repo_id=repo_id,
+            repo_type="model",
+            allow_patterns=[path.as_posix() for path in files],  # exactly the files listed
+            commit_message="Upload the LSTM demo's weights",
         )
     return listing
