@@ -18,7 +18,9 @@ import sys
 
 from .data import format_sequence, parse_sequence
 from .errors import InputError, LSTMDemoError
+from .limits import Limits
 from .models import MODEL_KINDS
+from .recipes import DEVICES, RECIPE_NAMES, check_options, get_recipe, resolve_device
 
 # A negative number argparse would take for an option: "-1e-3", "-2e-1", "-.5", "-inf" (argparse on
 # Python 3.11 only treats "-5" and "-0.5" as positional).
@@ -41,10 +43,15 @@ def _add_weights(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with its refusals on one line, like every other refusal of the command line."""
+
+    def error(self, message: str):
+        self.exit(2, f"error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m lstm_demo", description="LSTM, built two ways: predict, look inside, train."
-    )
+    parser = _Parser(prog="python -m lstm_demo", description="LSTM, built two ways: predict, look inside, train.")
     commands = parser.add_subparsers(dest="command", required=True)
 
     predict = commands.add_parser("predict", help="a pretrained model's prediction for a sequence")
@@ -57,11 +64,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     train = commands.add_parser("train", help="train a model with Lightning")
     train.add_argument("--model", choices=MODEL_KINDS, required=True)
-    train.add_argument("--recipe", choices=("statquest", "fast"), default="fast")
+    train.add_argument("--recipe", choices=RECIPE_NAMES, default="fast")
     train.add_argument("--epochs", type=int, help="recipe epochs (default: the recipe's)")
     train.add_argument("--lr", type=float, help="Adam's learning rate (default: the recipe's)")
     train.add_argument("--seed", type=int, help="initialisation seed (default 42, as the seed's code)")
-    train.add_argument("--device", choices=("auto", "cpu", "gpu"), default="cpu")
+    train.add_argument("--device", choices=DEVICES, default="cpu")
     train.add_argument("--max-seconds", type=float, help="wall-time limit (default: LSTM_DEMO_MAX_TRAIN_SECONDS, 60)")
     train.add_argument("--out", help="save the trained model here (model.safetensors, config.json, README.md)")
     train.add_argument("--json", action="store_true", help="end with one JSON line")
@@ -108,14 +115,16 @@ def cmd_trace(args) -> None:
 
 
 def cmd_train(args) -> None:
+    # Every option is checked before Lightning is imported (seconds), so a typo is refused at once.
+    check_options(args.epochs, args.lr, args.seed, args.max_seconds, Limits.from_env())
+    resolve_device(args.device)
+
     from .training import train
     from .weights import save_model
 
     bar = None
     if not args.json and sys.stderr.isatty():
         from tqdm import tqdm
-
-        from .training import get_recipe
 
         total = args.epochs or get_recipe(args.recipe, args.model).epochs
         bar = tqdm(total=total, unit="epoch", file=sys.stderr)
