@@ -39,7 +39,7 @@ from torch.utils._python_dispatch import TorchDispatchMode
 
 from lstm_demo.backward import FloatGradients, craft_predictions, loss_and_grads, squared_error
 from lstm_demo.data import COMPANIES, training_data
-from lstm_demo.explore import population
+from lstm_demo.lottery import population
 from lstm_demo.models import CraftLSTM, new_model
 
 NAMES = CraftLSTM.PARAMETER_NAMES

@@ -47,7 +47,7 @@ torch optimizer on top of it needs 2 (fused Adam) to 110 (Adam for-loop), as the
   views, so that a torch optimizer still takes the step without a PyTorch call per value.
 - `CraftBPTT`: a torch.autograd.Function with the same backward, one line per derivative,
   vectorised over a batch and over a population of cells (parameters of shape (N, 1, 1) and
-  (N, 1), as explore.population makes). Its number of calls per step does not grow with the
+  (N, 1), as lottery.population makes). Its number of calls per step does not grow with the
   population. `CraftBPTTGates` is the same with the four gates side by side: a third fewer calls.
   Neither beats eager autograd clearly on the CPU (autograd's own backward runs in C++ with no
   Python per call); they are here as the equations in tensor form and for the measurement.
@@ -194,7 +194,7 @@ class CraftBPTT(torch.autograd.Function):
     `CraftBPTT.apply(x, W_xf, W_hf, b_f, ..., b_o)`, parameters in CraftLSTM.PARAMETER_NAMES order:
     x (B, T) -> predictions H_T (B,). The parameters broadcast as in CraftLSTM: 0-d for one cell;
     for a population of N cells, weights on the input and biases (N, 1, 1), weights on the memory
-    (N, 1) (explore.population), giving predictions (N, B). Any loss can follow: autograd hands
+    (N, 1) (lottery.population), giving predictions (N, B). Any loss can follow: autograd hands
     the backward dH_T, and the rest is the equations in this module's docstring.
     """
 

@@ -17,7 +17,7 @@ from lstm_demo.backward import (
     squared_error,
 )
 from lstm_demo.data import COMPANIES
-from lstm_demo.explore import population
+from lstm_demo.lottery import population
 from lstm_demo.models import CraftLSTM, new_model
 from lstm_demo.training import train
 
