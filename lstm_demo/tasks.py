@@ -8,7 +8,9 @@ epoch's record is built from the values the step already computed.
 One Lightning training step is one whole recipe epoch (manual optimization: the step makes its
 own optimizer steps). So everything that acts between steps (the Callbacks: Stop, the time limit,
 progress, snapshots) sees the weights at an epoch boundary, and the result, the history and the
-snapshots always count the same epochs.
+snapshots always count the same epochs. A step could as well carry several whole epochs (a block,
+to pay Lightning's per-step cost once for many updates): `train_epoch` is the unit it would repeat,
+and `optimizer_step_once` the update it makes per batch.
 """
 
 from __future__ import annotations
