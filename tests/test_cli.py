@@ -1,5 +1,6 @@
 import json
 import re
+from pathlib import Path
 
 import pytest
 import torch
@@ -203,6 +204,57 @@ def test_publish_dry_run_uploads_nothing_and_lists_files():
     assert "craft/model.safetensors" in done.stdout and "builtin/config.json" in done.stdout
 
 
+def test_publish_creates_the_repo_and_uploads_exactly_the_listed_files(monkeypatch, capsys):
+    """HfApi replaced at its boundary: what would go to the Hub, and to which repo."""
+    import huggingface_hub
+    from huggingface_hub.utils import filter_repo_objects
+
+    calls = []
+    monkeypatch.setattr(huggingface_hub.HfApi, "create_repo", lambda self, *a, **kw: calls.append(("create", a, kw)))
+    monkeypatch.setattr(huggingface_hub.HfApi, "upload_folder", lambda self, *a, **kw: calls.append(("upload", a, kw)))
+    assert main(["publish", "--repo", "someone/lstm-weights"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "uploaded to https://huggingface.co/someone/lstm-weights:"
+    listed = [line.split()[0] for line in out[1:]]
+    assert listed == [
+        "README.md",
+        "builtin/README.md",
+        "builtin/config.json",
+        "builtin/model.safetensors",
+        "craft/README.md",
+        "craft/config.json",
+        "craft/model.safetensors",
+    ]
+    (create, create_args, create_kwargs), (upload, upload_args, upload_kwargs) = calls
+    assert (create, upload) == ("create", "upload") and upload_args == ()
+    assert create_args == ("someone/lstm-weights",) and create_kwargs == {"repo_type": "model", "exist_ok": True}
+    assert upload_kwargs["repo_id"] == "someone/lstm-weights" and upload_kwargs["repo_type"] == "model"
+    # What upload_folder would send: the folder's files through its own pattern filter.
+    folder = Path(upload_kwargs["folder_path"])
+    assert folder == ROOT / "weights"
+    on_disk = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    sent = list(
+        filter_repo_objects(
+            on_disk,
+            allow_patterns=upload_kwargs.get("allow_patterns"),
+            ignore_patterns=upload_kwargs.get("ignore_patterns"),
+        )
+    )
+    assert sent == listed
+
+
+def test_publish_refuses_a_bad_repo_id_before_calling_the_hub(monkeypatch, capsys):
+    import huggingface_hub
+
+    def no_hub(*args, **kwargs):
+        raise AssertionError("the Hub was called")
+
+    monkeypatch.setattr(huggingface_hub.HfApi, "create_repo", no_hub)
+    monkeypatch.setattr(huggingface_hub.HfApi, "upload_folder", no_hub)
+    assert main(["publish", "--repo", "../../etc"]) == 2
+    assert capsys.readouterr().err == "error: '../../etc' is not a Hub repo id like 'user/name'.\n"
+
+
 def test_the_readme_commands_remake_the_bundled_weights(tmp_path):
     readme = (ROOT / "README.md").read_text()
     commands = re.findall(
@@ -213,5 +265,4 @@ def test_the_readme_commands_remake_the_bundled_weights(tmp_path):
         done = run_cli("train", "--model", kind, "--recipe", "statquest", "--out", str(tmp_path / kind), "--json")
         assert done.returncode == 0, done.stderr
         remade, bundled = load_model(kind, tmp_path / kind).state_dict(), load_model(kind).state_dict()
-        for name in bundled:
-            assert torch.allclose(remade[name], bundled[name], atol=1e-6), name
+        torch.testing.assert_close(remade, bundled, rtol=0, atol=1e-6)

@@ -359,6 +359,32 @@ def test_publish_dry_run_lists_the_repo_layout():
     ]
 
 
+def test_publish_leaves_out_hidden_leftovers(tmp_path, monkeypatch):
+    import shutil
+
+    import huggingface_hub
+    from huggingface_hub.utils import filter_repo_objects
+
+    folder = tmp_path / "weights"
+    shutil.copytree(BUNDLED, folder)
+    (folder / ".craft-k2j4").mkdir()  # what an interrupted save leaves
+    (folder / ".craft-k2j4" / "model.safetensors").write_bytes(b"half a file")
+    (folder / "craft" / ".README.md.swp").write_bytes(b"an editor's")
+    uploads = []
+    monkeypatch.setattr(huggingface_hub.HfApi, "create_repo", lambda self, *a, **kw: None)
+    monkeypatch.setattr(huggingface_hub.HfApi, "upload_folder", lambda self, **kw: uploads.append(kw))
+    listed = [line.split()[0] for line in publish("someone/lstm-weights", folder=folder)]
+    assert listed == [
+        p.relative_to(BUNDLED).as_posix() for p in sorted(BUNDLED.rglob("*")) if p.is_file()
+    ]  # what the clean folder holds
+    (upload,) = uploads
+    on_disk = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    sent = filter_repo_objects(
+        on_disk, allow_patterns=upload.get("allow_patterns"), ignore_patterns=upload.get("ignore_patterns")
+    )
+    assert list(sent) == listed
+
+
 def test_expected_layouts_name_every_parameter():
     assert set(EXPECTED["craft"]) == set(CraftLSTM.PARAMETER_NAMES)
     assert EXPECTED["builtin"] == {
