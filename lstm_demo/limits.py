@@ -1,65 +1,107 @@
 """The limits every caller shares: one place, each settable by an environment variable.
 
 A Space is open to anyone, so every input is bounded. The defaults were chosen by measurement on
-a 2-core machine; README.md ("Limits") says why each value is what it is.
+a 2-core machine; README.md ("Limits") says why each value is what it is. Each setting also has a
+range: a value outside it, or one that is not a number, stops the start with one sentence naming
+the variable (LimitsError), instead of a Space that accepts trainings it never runs.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
-from .errors import InputError
+from .checks import real_number, whole_number
+from .errors import InputError, LimitsError
+
+PREFIX = "LSTM_DEMO_"
+
+
+def _setting(default: int | float, low: int | float, high: int | float):
+    """A field with its default and the range [low, high] its environment variable may set."""
+    return field(default=default, metadata={"range": (low, high)})
 
 
 @dataclass(frozen=True)
 class Limits:
     # Longest sequence a visitor may send (steps). A 10,000-step prediction takes ~0.1 s.
-    max_sequence_length: int = 10_000
+    max_sequence_length: int = _setting(10_000, 1, 1_000_000)
     # Most epochs one training may run; the statquest recipe needs 5,000 for the hand-built cell.
-    max_epochs: int = 10_000
+    max_epochs: int = _setting(10_000, 1, 1_000_000)
     # Learning rates outside this range either never move or blow up within a few steps.
-    min_learning_rate: float = 1e-6
-    max_learning_rate: float = 10.0
+    min_learning_rate: float = _setting(1e-6, 1e-12, 1000.0)
+    max_learning_rate: float = _setting(10.0, 1e-12, 1000.0)
     # Lightning's own bound for seeds.
-    max_seed: int = 2**32 - 1
+    max_seed: int = _setting(2**32 - 1, 0, 2**32 - 1)
     # Wall-clock seconds one training may take before it stops and reports a partial result.
-    max_train_seconds: float = 60.0
+    max_train_seconds: float = _setting(60.0, 0.01, 86_400.0)
     # Trainings that may run at once in one server (each one uses one CPU thread).
-    max_concurrent_trainings: int = 2
+    max_concurrent_trainings: int = _setting(2, 1, 64)
     # Requests that may wait in the Space's queue.
-    max_queue_size: int = 64
+    max_queue_size: int = _setting(64, 1, 100_000)
     # Largest weights file a visitor may upload, in bytes (a real one is under 1 KB).
-    max_upload_bytes: int = 64 * 1024
+    max_upload_bytes: int = _setting(64 * 1024, 1024, 16 * 2**20)
     # Seconds a trained weights file stays on the server for download.
-    trained_file_ttl_seconds: float = 3600.0
+    trained_file_ttl_seconds: float = _setting(3600.0, 1.0, 7 * 86_400.0)
     # Initialization lottery: inits x epochs per run (~250,000 model-steps/s on one CPU thread).
-    max_lottery_model_steps: int = 2_000_000
-    max_lottery_inits: int = 100_000
+    max_lottery_model_steps: int = _setting(2_000_000, 1, 1_000_000_000)
+    max_lottery_inits: int = _setting(100_000, 1, 10_000_000)
     # Training time-travel: weight snapshots kept per visitor.
-    max_snapshots: int = 200
+    max_snapshots: int = _setting(200, 1, 100_000)
     # Sessions Gradio keeps (least recently used go first). Each costs ~270 KB here: Gradio keeps a
     # copy of every component's config per session, and every raw HTTP API call opens one.
-    max_sessions: int = 2000
+    max_sessions: int = _setting(2000, 1, 1_000_000)
     # Seconds the Space waits for the Hub before it serves the bundled weights.
-    hub_timeout_seconds: float = 10.0
+    hub_timeout_seconds: float = _setting(10.0, 0.1, 600.0)
+
+    def __post_init__(self):
+        # Every value is checked, whether it came from the environment (text) or from code.
+        for f in fields(self):
+            object.__setattr__(self, f.name, _checked(f, getattr(self, f.name)))
+        if self.min_learning_rate > self.max_learning_rate:
+            low, high = env_name("min_learning_rate"), env_name("max_learning_rate")
+            raise LimitsError(
+                f"{low} ({self.min_learning_rate:g}) is above {high} ({self.max_learning_rate:g}); "
+                "the smallest learning rate allowed cannot exceed the largest.",
+                key="limits.order",
+                params={"low_name": low, "high_name": high},
+            )
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Limits:
-        """Read `LSTM_DEMO_<FIELD>` (e.g. LSTM_DEMO_MAX_EPOCHS) over the defaults."""
+        """Read `LSTM_DEMO_<FIELD>` (e.g. LSTM_DEMO_MAX_EPOCHS) over the defaults; LimitsError if one is out of range."""
         environ = os.environ if environ is None else environ
-        values = {}
-        for field in fields(cls):
-            name = f"LSTM_DEMO_{field.name.upper()}"
-            if name in environ:
-                kind = int if field.type in ("int", int) else float
-                try:
-                    values[field.name] = kind(environ[name])
-                except ValueError:
-                    raise InputError(f"{name} must be a number, not {environ[name]!r}.") from None
-        return cls(**values)
+        return cls(**{f.name: environ[env_name(f.name)] for f in fields(cls) if env_name(f.name) in environ})
+
+
+def _checked(f, value: object) -> int | float:
+    name, (low, high) = env_name(f.name), f.metadata["range"]
+    whole = f.type in ("int", int)
+    try:
+        if whole:
+            return whole_number(value, name, low, high)
+        return real_number(value, name, low, high)
+    except InputError:
+        shown = str(value).strip()
+        shown = shown if len(shown) <= 30 else shown[:30] + "..."
+        kind, span = ("a whole number", f"{low:,} to {high:,}") if whole else ("a number", f"{low:,g} to {high:,g}")
+        raise LimitsError(
+            f"{name} must be {kind} from {span}, not {shown!r}.",
+            key="limits.range",
+            params={"name": name, "low": low, "high": high, "value": shown},
+        ) from None
+
+
+def env_name(field_name: str) -> str:
+    """The environment variable that sets a field: max_epochs -> LSTM_DEMO_MAX_EPOCHS."""
+    return PREFIX + field_name.upper()
 
 
 def env_names() -> dict[str, str]:
     """Field name -> its environment variable, for the README table and the tests."""
-    return {f.name: f"LSTM_DEMO_{f.name.upper()}" for f in fields(Limits)}
+    return {f.name: env_name(f.name) for f in fields(Limits)}
+
+
+def ranges() -> dict[str, tuple[int | float, int | float]]:
+    """Environment variable -> the range [low, high] it may set, for the README table and the tests."""
+    return {env_name(f.name): f.metadata["range"] for f in fields(Limits)}
