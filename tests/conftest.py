@@ -27,7 +27,18 @@ def weights_digest() -> dict[str, str]:
     }
 
 
-WEIGHTS_AT_START = weights_digest()
+@pytest.fixture(scope="session", autouse=True)
+def pretrained_weights_unchanged():
+    """The pretrained weights' bytes are the same after the session as before it, whichever tests ran.
+
+    A difference fails the run as an error in this fixture's teardown.
+    """
+    before = weights_digest()
+    yield
+    after = weights_digest()
+    changed = sorted(path for path in before.keys() | after.keys() if before.get(path) != after.get(path))
+    assert not changed, f"the tests changed the pretrained weights: {', '.join(changed)}"
+
 
 COMPANY_A = "0, 0.5, 0.25, 1"
 COMPANY_B = "1, 0.5, 0.25, 1"
