@@ -8,7 +8,8 @@ from lightning.pytorch.callbacks import Callback
 import lstm_demo.training as training
 from lstm_demo.limits import Limits
 from lstm_demo.ui import state as ui_state
-from lstm_demo.ui.handlers import Handlers, wrap_all
+from lstm_demo.ui.common import Served
+from lstm_demo.ui.retrain import Retrain
 from lstm_demo.ui.state import Visitor
 from lstm_demo.weights import load_pretrained
 
@@ -26,7 +27,7 @@ class Fault(Callback):
 
 @pytest.fixture
 def handlers():
-    return wrap_all(Handlers(load_pretrained(), Limits(max_train_seconds=20)))
+    return Retrain(Served(load_pretrained(), Limits(max_train_seconds=20)))
 
 
 @pytest.fixture
@@ -45,7 +46,7 @@ def inject(monkeypatch):
 def run(handlers, visitor=None, **overrides):
     args = dict(model="craft", recipe="fast", epochs=1000, learning_rate=0.01, seed=42, device="cpu")
     args.update(overrides)
-    return list(handlers["train"](*args.values(), visitor))
+    return list(handlers.train(*args.values(), visitor))
 
 
 def poison(module):
@@ -92,7 +93,7 @@ def test_errors_inside_training_become_one_sentence_and_the_next_training_works(
 
 
 def test_the_time_limit_reports_a_partial_result():
-    h = wrap_all(Handlers(load_pretrained(), Limits(max_train_seconds=0.5)))
+    h = Retrain(Served(load_pretrained(), Limits(max_train_seconds=0.5)))
     progress, *_, summary, path, _ = run(h, recipe="statquest", epochs=10_000, learning_rate=0.001)[-1]
     assert summary["stop_reason"] == "time_limit" and 0 < summary["epochs"] < 10_000
     assert "Stopped at the time limit (0.5 s): a partial result" in progress

@@ -1,8 +1,11 @@
-"""What the Space keeps for one visitor, and where trained weights wait to be downloaded.
+"""What the Space keeps for one visitor, the visitors' stop signals, and where trained weights wait
+to be downloaded.
 
 A Visitor lives in a gr.State, so each page load (and each gradio_client Client) has its own;
 nothing module-level holds a visitor's data. The pretrained models are shared and never changed:
-a visitor's own weights (trained or uploaded) are separate models.
+a visitor's own weights (trained or uploaded) are separate models. A stop signal is not data to
+keep in a gr.State (Gradio deep-copies state values; an Event cannot be copied): StopSignals keeps
+one per session, keyed by the session's hash.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +28,6 @@ class Visitor:
     own: dict[str, LSTMModel] = field(default_factory=dict)  # kind -> this visitor's weights
     own_source: dict[str, str] = field(default_factory=dict)  # kind -> "trained" / "uploaded"
     use_own: bool = False  # Predict and Inside use `own` where it has the model
-    stop: threading.Event | None = None  # set by Stop: ends this visitor's running training
     # The last training's weights over time: (kind, [(epochs trained, state_dict), ...]), bounded.
     snapshots: tuple[str, list] | None = None
 
@@ -37,6 +40,58 @@ class Visitor:
         if self.use_own and kind in self.own:
             return self.own[kind], self.own_source[kind]
         return pretrained[kind], "pretrained"
+
+
+class StopSignals:
+    """The stop signal of each session's running training, keyed by `request.session_hash`.
+
+    `start(session)` hands the training its Event; the Stop button's `stop(session)` sets it; the
+    training's `finish(session, event)` and the session's end (`forget`, from `demo.unload`)
+    remove it. Bounded: past `max_size` sessions the least recently started goes first. Trainings
+    that run at once are few (the training concurrency limit), so only a leak could reach it.
+    """
+
+    def __init__(self, max_size: int = 256):
+        self.max_size = max_size
+        self._events: OrderedDict[str, threading.Event] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def start(self, session: str | None) -> threading.Event:
+        """A fresh, unset signal for this session's new training (no session: one nobody can reach)."""
+        event = threading.Event()
+        if session is None:
+            return event
+        with self._lock:
+            self._events[session] = event
+            self._events.move_to_end(session)
+            while len(self._events) > self.max_size:
+                self._events.popitem(last=False)
+        return event
+
+    def stop(self, session: str | None) -> bool:
+        """Set this session's signal; False when it has no training running."""
+        with self._lock:
+            event = self._events.get(session) if session is not None else None
+        if event is None:
+            return False
+        event.set()
+        return True
+
+    def finish(self, session: str | None, event: threading.Event) -> None:
+        """The training that got `event` has ended: drop it (unless a newer one took its place)."""
+        with self._lock:
+            if session is not None and self._events.get(session) is event:
+                del self._events[session]
+
+    def forget(self, session: str | None) -> None:
+        """The session has ended: its training, if any, has nobody left to watch it, so it stops."""
+        with self._lock:
+            event = self._events.pop(session, None) if session is not None else None
+        if event is not None:
+            event.set()
+
+    def __len__(self) -> int:
+        return len(self._events)
 
 
 TRAINED_DIR = Path(tempfile.gettempdir()) / "lstm_demo_trained"

@@ -215,6 +215,7 @@ ERRORS_ZH = [
     (r"Train a model in Retrain first; .*", "请先在“重新训练”中训练一个模型;之后它的各轮会显示在这里。"),
     (r"The forget gate cannot be switched to 1 and 0 at once\.", "遗忘门不能同时被强制为 1 和 0。"),
     (r"Queue is full.*", "队列已满,请稍后再试。"),
+    (r"The link names no tab called (.*); the tabs are (.*)\.", r"链接里的标签页 \1 不存在;标签页有:\2。"),
     (r"Something went wrong on the server; please try again\.", "服务器出错了,请再试一次。"),
 ]
 

@@ -1,0 +1,229 @@
+"""What every tab of the Space shares: the served models, the error wrapper, the visitor's language,
+chart thinning, and the one way a handler streams from a training thread.
+
+The tab modules (predict, inside, retrain, explore, about) hold plain handler methods and a
+`build_<tab>_tab` function each; layout.py puts them on one page.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import logging
+import math
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import gradio as gr
+import pandas as pd
+import torch
+
+from ..errors import InputError, LSTMDemoError
+from ..limits import Limits
+from ..recipes import DEVICES
+from ..weights import Pretrained
+from .state import StopSignals
+from .text import EN, ZH, translate_error
+
+log = logging.getLogger("lstm_demo.space")
+
+I18N = gr.I18n(en=EN, zh=ZH)
+T = I18N  # T("key") -> a label the browser translates
+
+# Okabe-Ito: colours that stay apart for the common kinds of colour blindness.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000"]
+
+MODEL_NAMES = {"builtin": "built-in", "craft": "hand-built"}
+MODEL_CHOICES = [(T("model.builtin"), "builtin"), (T("model.craft"), "craft")]
+CHART_POINTS = 600  # a chart needs no more points than this, however long the run
+# A streamed training redraws its charts in the browser (Vega) at every update that carries them.
+# Measured in headless Chromium on a busy 2-core machine: with the charts in 5 updates a second,
+# the main thread was blocked ~40 s of 35 s (long tasks) and a click on Stop took 18-26 s to be
+# delivered; with the text alone, 0.3 s. So the text streams twice a second and the charts
+# follow every few seconds, with a bounded number of points.
+STREAM_EVERY = 0.5  # seconds between streamed updates (the progress text)
+CHART_EVERY = 3.0  # seconds between redraws of a streamed chart
+STREAM_POINTS = 200  # points per line in a streamed chart (the first and last are always kept)
+
+PUBLIC = "public"  # endpoints scripts may call (a contract: keep names and argument orders)
+PRIVATE = "private"  # everything else
+
+
+@dataclass
+class Served:
+    """What the handlers of every tab work with: the shared pretrained models (never changed),
+    the limits, and the visitors' stop signals."""
+
+    pretrained: Pretrained
+    limits: Limits
+    stops: StopSignals = field(default_factory=StopSignals)
+
+
+def device_choices() -> list[tuple[str, str]]:
+    return [(name if name != "gpu" or torch.cuda.is_available() else "gpu (none here)", name) for name in DEVICES]
+
+
+def browser_language(request: gr.Request | None) -> str:
+    """'zh' when the browser asks for Chinese first, else 'en' (server-made sentences)."""
+    header = request.headers.get("accept-language", "") if request is not None else ""
+    return "zh" if header.lower().lstrip().startswith("zh") else "en"
+
+
+def session_of(request: gr.Request | None) -> str | None:
+    """The visitor's session (one per page load or gradio_client Client); None when called in-process."""
+    return getattr(request, "session_hash", None) if request is not None else None
+
+
+def friendly(fn: Callable) -> Callable:
+    """Turn the package's errors into gr.Error with one sentence; hide anything else behind one.
+
+    The sentence is in the visitor's language when the function takes `request: gr.Request`
+    (Gradio fills it in); without one (the gr.api endpoints, whose signature is their API), English.
+    The wrapper keeps the function's signature as it is (functools.wraps), so Gradio sees the
+    same parameters, the request and gr.Progress included.
+    """
+    signature = inspect.signature(fn)
+    takes_request = "request" in signature.parameters
+
+    def request_of(args, kwargs) -> gr.Request | None:
+        if not takes_request:
+            return None
+        try:
+            return signature.bind_partial(*args, **kwargs).arguments.get("request")
+        except TypeError:
+            return None
+
+    def convert(exc: Exception, request) -> gr.Error:
+        if isinstance(exc, gr.Error):
+            return exc
+        language = browser_language(request)
+        if isinstance(exc, LSTMDemoError):
+            return gr.Error(translate_error(str(exc), language), print_exception=False)
+        log.exception("unexpected error in %s", fn.__qualname__)
+        sentence = "Something went wrong on the server; please try again."
+        return gr.Error(translate_error(sentence, language), print_exception=False)
+
+    if inspect.isgeneratorfunction(fn):
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            try:
+                yield from fn(*args, **kwargs)
+            except Exception as exc:
+                raise convert(exc, request_of(args, kwargs)) from None
+
+    else:
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            try:
+                return fn(*args, **kwargs)
+            except Exception as exc:
+                raise convert(exc, request_of(args, kwargs)) from None
+
+    return wrapper
+
+
+def file_path(value: object) -> str:
+    """The server-side path of an uploaded file, as Gradio hands it over (a dict or a string)."""
+    if isinstance(value, dict):
+        value = value.get("path")
+    if not isinstance(value, str) or not value:
+        raise InputError("Upload a .safetensors file first.")
+    if not value.lower().endswith(".safetensors"):
+        raise InputError("Only .safetensors files are accepted.")
+    return value
+
+
+def downsample(frame: pd.DataFrame, points: int = CHART_POINTS) -> pd.DataFrame:
+    """Every k-th row (and the last) so that a chart stays light."""
+    if len(frame) <= points:
+        return frame
+    step = math.ceil(len(frame) / points)
+    keep = list(range(0, len(frame), step))
+    if keep[-1] != len(frame) - 1:
+        keep.append(len(frame) - 1)
+    return frame.iloc[keep]
+
+
+class Every:
+    """`due()` is True at the first call and then at most once per `seconds` (throttles redraws)."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self._next = -math.inf
+
+    def due(self) -> bool:
+        now = time.monotonic()
+        if now < self._next:
+            return False
+        self._next = now + self.seconds
+        return True
+
+
+class WorkThreads:
+    """Runs long work (trainings) in threads while a handler streams updates, and never abandons them.
+
+        with WorkThreads({"train": work}, stop) as threads:
+            for _ in threads.ticks():
+                yield ...  # what the work has reported so far
+        result = threads.results()["train"]
+
+    Leaving the block early (Stop, a cancelled or closed stream) sets `stop` and waits until every
+    thread has ended: a thread the app starts keeps its concurrency slot until it ends. The
+    trainings end within one step of the signal, so the wait is short; should one not, the wait
+    goes on (with a log line every 10 s) rather than leaving it running behind a freed slot.
+    """
+
+    def __init__(self, works: dict[str, Callable[[], object]], stop: threading.Event):
+        self.stop = stop
+        self._outcomes: dict[str, tuple[bool, object]] = {}
+        self._threads = [
+            threading.Thread(target=self._run, args=(name, work), name=name, daemon=True)
+            for name, work in works.items()
+        ]
+
+    def _run(self, name: str, work: Callable[[], object]) -> None:
+        try:
+            self._outcomes[name] = (True, work())
+        except BaseException as exc:  # handed to the streaming handler by results()
+            self._outcomes[name] = (False, exc)
+
+    def __enter__(self) -> WorkThreads:
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def running(self) -> bool:
+        return any(thread.is_alive() for thread in self._threads)
+
+    def ticks(self, every: float = STREAM_EVERY) -> Iterator[None]:
+        """Yields every `every` seconds while the work runs, and once more when it has ended."""
+        while self.running():
+            for thread in self._threads:
+                thread.join(every / len(self._threads))
+            yield
+        yield
+
+    def close(self) -> None:
+        """Signal stop if anything still runs, and wait until every thread has ended."""
+        if self.running():
+            self.stop.set()
+        for thread in self._threads:
+            while thread.is_alive():
+                thread.join(10)
+                if thread.is_alive():
+                    log.warning("%s has not ended 10 s after its stop signal; still waiting for it", thread.name)
+
+    def results(self) -> dict[str, object]:
+        """Each work's return value, by name; re-raises the first error a work raised."""
+        self.close()
+        for ok, value in self._outcomes.values():
+            if not ok:
+                raise value
+        return {name: value for name, (_, value) in self._outcomes.items()}

@@ -1,0 +1,439 @@
+"""The Explore tab: the weight playground, decision curves, training time-travel, the learning-rate
+race and the initialization lottery.
+
+Public endpoints: /decision_curve (day, base) -> chart; /race (model, seed, learning_rate_a,
+learning_rate_b, epochs) -> streams (text, chart); /lottery (inits, epochs, learning_rate, device) -> dict.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from dataclasses import dataclass
+
+import gradio as gr
+import pandas as pd
+
+from ..checks import choice, real_number, whole_number
+from ..data import COMPANIES, format_sequence, known_label, parse_sequence
+from ..errors import InputError
+from ..models import MODEL_KINDS, CraftLSTM, craft_parameters
+from ..recipes import DEVICES
+from ..weights import model_from_state
+from .common import MODEL_CHOICES, MODEL_NAMES, PALETTE, PRIVATE, PUBLIC, Served, T, WorkThreads, device_choices
+from .common import CHART_EVERY, STREAM_POINTS, Every, downsample, friendly
+from .retrain import outcomes
+from .state import Visitor
+from .text import EN
+
+GATES = (("f", "forget F"), ("i", "input I"), ("c", "candidate C~"), ("o", "output O"))
+NO_TRAINING_YET = "Train a model in Retrain first."
+
+
+@dataclass
+class Explore:
+    served: Served
+
+    # -- Weight playground ----------------------------------------------------------------------
+
+    @friendly
+    def playground(self, *values):
+        """12 parameter values (PARAMETER_NAMES order), gate switches, a sequence -> predictions.
+
+        Its errors are in English: Gradio cannot hand a request to a function after *values."""
+        from ..explore import SWITCHES, playground_model
+
+        *numbers, switches, sequence = values
+        if len(numbers) != len(CraftLSTM.PARAMETER_NAMES):
+            raise InputError(f"The playground needs {len(CraftLSTM.PARAMETER_NAMES)} parameter values.")
+        parameters = {
+            n: real_number(v, f"value of {n}", -100.0, 100.0) for n, v in zip(CraftLSTM.PARAMETER_NAMES, numbers)
+        }
+        switches = [choice(s, "switch", tuple(SWITCHES)) for s in (switches or [])]
+        if "forget=1" in switches and "forget=0" in switches:
+            raise InputError("The forget gate cannot be switched to 1 and 0 at once.")
+        model = playground_model(parameters, switches)
+        entries = [(c.name, list(c.sequence), c.label) for c in COMPANIES]
+        if sequence is not None and str(sequence).strip():
+            own = parse_sequence(sequence, self.served.limits)
+            entries.append(("your sequence", own, known_label(own)))
+        rows = [
+            {
+                "sequence": name,
+                "values": format_sequence(seq[:12]),
+                "label": "" if label is None else f"{label:g}",
+                "prediction": round(model.predict(seq), 6),
+            }
+            for name, seq, label in entries
+        ]
+        return pd.DataFrame(rows)
+
+    def playground_reset(self):
+        """The pretrained hand-built weights for the 12 sliders, and no switches."""
+        parameters = craft_parameters(self.served.pretrained.models["craft"])
+        return [round(v, 4) for v in parameters.values()] + [[]]
+
+    # -- Decision curves ------------------------------------------------------------------------
+
+    @friendly
+    def decision_curve(self, day, base, request: gr.Request = None):
+        """Both pretrained models' predictions as one day's value goes from 0 to 1."""
+        from ..explore import decision_curve
+
+        day = whole_number(day, "day", 1, 4)
+        base = choice(base, "company", tuple(c.name for c in COMPANIES))
+        company = next(c for c in COMPANIES if c.name == base)
+        models = {MODEL_NAMES[k]: m for k, m in self.served.pretrained.models.items()}
+        rows = [
+            {"value": r["value"], "prediction": r["prediction"], "series": r["model"]}
+            for r in decision_curve(models, day, company.sequence)
+        ]
+        for c in COMPANIES:  # where each company's own value of that day lies: a vertical mark
+            if c.sequence[: day - 1] + c.sequence[day:] == company.sequence[: day - 1] + company.sequence[day:]:
+                x = c.sequence[day - 1]
+                rows += [
+                    {"value": x, "prediction": -0.05, "series": f"{c.name} (label {c.label:g})"},
+                    {"value": x, "prediction": 1.05, "series": f"{c.name} (label {c.label:g})"},
+                ]
+        return pd.DataFrame(rows)
+
+    # -- Training time-travel -------------------------------------------------------------------
+
+    @friendly
+    def time_travel_range(self, visitor, request: gr.Request = None):
+        """After a training: the epoch slider over its snapshots, at the last one, and its view."""
+        visitor = Visitor.of(visitor)
+        if not visitor.snapshots:
+            return gr.Slider(minimum=0, maximum=1, value=0, interactive=False), NO_TRAINING_YET
+        last = visitor.snapshots[1][-1][0]
+        slider = gr.Slider(minimum=0, maximum=max(last, 1), value=last, step=1, interactive=True)
+        return slider, self.time_travel(last, visitor, request)
+
+    def _snapshot(self, epoch, visitor):
+        """(kind, epochs trained, model) of the kept snapshot nearest `epoch`."""
+        visitor = Visitor.of(visitor)
+        if not visitor.snapshots:
+            raise InputError("Train a model in Retrain first; its epochs then appear here.")
+        kind, kept = visitor.snapshots
+        epoch = whole_number(epoch, "epoch", 0, kept[-1][0])
+        trained, state = min(kept, key=lambda item: abs(item[0] - epoch))
+        return kind, trained, model_from_state(kind, state)
+
+    @friendly
+    def time_travel(self, epoch, visitor, request: gr.Request = None):
+        """The weights after a given epoch of the visitor's last training: predictions and loss."""
+        from ..recipes import company_predictions, mse
+
+        kind, trained, model = self._snapshot(epoch, visitor)
+        predictions = company_predictions(model)
+        parameters = craft_parameters(model)
+        lines = [
+            f"**After {trained} epochs** ({MODEL_NAMES[kind]}): loss {mse(predictions):.4g}; "
+            f"Company A {predictions['company_a']:.4f}, Company B {predictions['company_b']:.4f}.",
+            "",
+            "| parameter | " + " | ".join(parameters) + " |",
+            "|---" * (len(parameters) + 1) + "|",
+            "| value | " + " | ".join(f"{v:.3f}" for v in parameters.values()) + " |",
+        ]
+        return "\n".join(lines)
+
+    @friendly
+    def time_travel_inside(self, epoch, visitor, request: gr.Request = None):
+        """Make that epoch's weights the visitor's own and open Inside on them.
+
+        Returns the visitor, the tabs, Inside's model and Retrain's "use my weights" box."""
+        visitor = Visitor.of(visitor)
+        kind, trained, model = self._snapshot(epoch, visitor)
+        visitor.own[kind], visitor.own_source[kind] = model, f"epoch {trained}"
+        visitor.use_own = True
+        return visitor, gr.Tabs(selected="inside"), kind, True
+
+    # -- Learning-rate race ---------------------------------------------------------------------
+
+    @friendly
+    def race(
+        self, model, seed, learning_rate_a, learning_rate_b, epochs, request: gr.Request = None, progress=gr.Progress()
+    ):
+        """Two trainings of one model and seed with two learning rates (the seed's recipe), live."""
+        from .. import training
+
+        limits = self.served.limits
+        kind = choice(model, "model", MODEL_KINDS)
+        seed = whole_number(seed, "seed", 0, limits.max_seed)
+        rates = [
+            real_number(r, "learning rate", limits.min_learning_rate, limits.max_learning_rate)
+            for r in (learning_rate_a, learning_rate_b)
+        ]
+        epochs = whole_number(epochs, "number of epochs", 1, limits.max_epochs)
+        rates = list(dict.fromkeys(rates))  # the same rate twice is one training
+        records = {rate: queue.SimpleQueue() for rate in rates}
+        stop = threading.Event()  # set when the stream is closed (a cancel, a closed page)
+
+        def work(rate):
+            return lambda: training.train(
+                kind,
+                "statquest",
+                epochs=epochs,
+                learning_rate=rate,
+                seed=seed,
+                on_epoch=records[rate].put,
+                stop=stop,
+                limits=limits,
+            )
+
+        history: dict[float, list] = {rate: [] for rate in rates}
+        redraw = Every(CHART_EVERY)
+        with WorkThreads({f"race-{rate}": work(rate) for rate in rates}, stop) as threads:
+            for _ in threads.ticks():
+                for rate, records_ in records.items():
+                    while not records_.empty():
+                        history[rate].append(records_.get())
+                done = min(len(h) for h in history.values())
+                progress(done / epochs, desc=f"epoch {done} of {epochs}")
+                yield self._race_text(history), self._race_chart(history) if redraw.due() else gr.skip()
+            outcomes(threads)
+        yield self._race_text(history, final=True), self._race_chart(history)
+
+    @staticmethod
+    def _race_text(history: dict, final: bool = False) -> str:
+        parts = [
+            f"lr {rate:g}: epoch {r.epoch}, loss {r.loss:.4g} (A {r.company_a:.3f}, B {r.company_b:.3f})"
+            for rate, records in history.items()
+            if records
+            for r in records[-1:]
+        ]
+        return ("**Finished.** " if final else "") + "; ".join(parts)
+
+    @staticmethod
+    def _race_chart(history: dict) -> pd.DataFrame:
+        rows = [(r.epoch, r.loss, f"learning rate {rate:g}") for rate, records in history.items() for r in records]
+        frame = pd.DataFrame(rows, columns=["epoch", "loss", "series"])  # one line per learning rate
+        return pd.concat([downsample(g, STREAM_POINTS) for _, g in frame.groupby("series")]) if len(frame) else frame
+
+    # -- Initialization lottery -----------------------------------------------------------------
+
+    @friendly
+    def lottery(self, inits: int, epochs: int, learning_rate: float, device: str) -> dict:
+        """Train many random hand-built cells at once; returns a summary with the converged share."""
+        from ..explore import lottery
+
+        return lottery(*self._lottery_args(inits, epochs, learning_rate, device)).summary()
+
+    def _lottery_args(self, inits, epochs, learning_rate, device) -> tuple:
+        limits = self.served.limits
+        inits = whole_number(inits, "number of random starts", 1, limits.max_lottery_inits)
+        epochs = whole_number(epochs, "number of epochs", 1, limits.max_epochs)
+        if inits * epochs > limits.max_lottery_model_steps:
+            raise InputError(
+                f"Random starts x epochs may be at most {limits.max_lottery_model_steps:,} per draw; "
+                f"this asks for {inits * epochs:,}."
+            )
+        learning_rate = real_number(learning_rate, "learning rate", limits.min_learning_rate, limits.max_learning_rate)
+        return inits, epochs, learning_rate, choice(device, "device", DEVICES)
+
+    @friendly
+    def lottery_view(self, inits, epochs, learning_rate, device, request: gr.Request = None):
+        """The lottery for the page: summary, histogram of final losses, where seed 42 falls."""
+        import numpy as np
+
+        from ..explore import lottery
+
+        result = lottery(*self._lottery_args(inits, epochs, learning_rate, device))
+        losses = np.log10(np.clip(np.array(result.final_losses), 1e-12, 1e3))
+        edges = np.arange(-12, 4)
+        counts, _ = np.histogram(losses, bins=edges)
+        seed_bin = int(np.clip(np.floor(np.log10(max(result.seed_42_loss, 1e-12))), -12, 2))
+        frame = pd.DataFrame(
+            {
+                "log10 of final loss": edges[:-1].astype(int),
+                "starts": counts,
+                "series": ["seed 42's bin" if e == seed_bin else "other starts" for e in edges[:-1]],
+            }
+        )
+        summary = result.summary()
+        text = (
+            f"**{summary['converged']:,} of {result.inits:,} random starts converged** ({result.converged_share:.0%}: "
+            f"summed squared error below {summary['threshold']:g}) after {result.epochs} epochs at learning rate "
+            f"{result.learning_rate:g}. Seed 42 ended at {result.seed_42_loss:.2e}: {result.seed_42_rank:.0%} of "
+            f"the starts ended lower. {result.seconds:.2f} s on {result.device} "
+            f"({result.model_steps_per_second:,.0f} model-steps per second)."
+        )
+        return summary, frame, text
+
+
+@dataclass
+class ExploreTab:
+    """The Explore tab's components that other tabs' events read or write."""
+
+    handlers: Explore
+    playground: dict  # the playground's event (layout.py also runs it at page load)
+    travel_epoch: gr.Slider
+    travel_view: gr.Markdown
+    travel_inside: gr.Button
+
+
+def build_explore_tab(served: Served, visitor: gr.State) -> ExploreTab:
+    handlers = Explore(served)
+    # The race and the lottery share the trainings' concurrency limit (one id: "training").
+    concurrency = dict(concurrency_limit=served.limits.max_concurrent_trainings, concurrency_id="training")
+    playground = _playground(handlers)
+    _decision_curves(handlers)
+    epoch, view, inside = _time_travel(handlers, visitor)
+    _race(handlers, concurrency)
+    _lottery(handlers, concurrency)
+    return ExploreTab(handlers, playground, epoch, view, inside)
+
+
+def _heading(key: str) -> None:
+    gr.Markdown("### " + EN[key])
+    gr.Markdown(T(f"{key}.info"))
+
+
+def _playground(handlers: Explore) -> dict:
+    _heading("explore.playground")
+    # The drawn cell (lstm_demo.diagram) belongs here, above the sliders: redrawn in the browser
+    # from `sliders` and `switches`, as `playground` recomputes the table on the server.
+    pretrained = craft_parameters(handlers.served.pretrained.models["craft"])
+    sliders = []
+    with gr.Row(elem_id="playground-sliders"):
+        for gate, title in GATES:
+            with gr.Column(min_width=150):
+                gr.Markdown(f"**{title}**")
+                for name in (f"w_x{gate}", f"w_h{gate}", f"b_{gate}"):
+                    slider = gr.Slider(
+                        -6, 6, value=round(pretrained[name], 4), step=0.01, label=name, elem_id=f"slider-{name}"
+                    )
+                    sliders.append(slider)
+    with gr.Row():
+        switches = gr.CheckboxGroup(
+            ["forget=1", "forget=0", "input=0", "output=1"], label=T("explore.switches"), elem_id="switches", scale=3
+        )
+        reset = gr.Button(T("explore.reset"), scale=1)
+    sequence = gr.Textbox(value="", label=T("sequence"), max_lines=2, elem_id="playground-sequence")
+    table = gr.Dataframe(label=T("explore.predictions"), interactive=False, elem_id="playground-table")
+
+    playground = dict(
+        fn=handlers.playground,
+        inputs=[*sliders, switches, sequence],
+        outputs=[table],
+        api_visibility=PRIVATE,
+        show_progress="hidden",
+        trigger_mode="always_last",
+    )
+    gr.on([*(s.change for s in sliders), switches.change, sequence.submit], **playground)
+    reset.click(handlers.playground_reset, None, [*sliders, switches], api_visibility=PRIVATE).then(**playground)
+    return playground
+
+
+def _decision_curves(handlers: Explore) -> None:
+    _heading("explore.curve")
+    with gr.Row():
+        day = gr.Radio([1, 2, 3, 4], value=1, label=T("explore.day"), elem_id="curve-day")
+        base = gr.Radio([c.name for c in COMPANIES], value="Company B", label=T("explore.base"), elem_id="curve-base")
+        button = gr.Button(T("explore.curve.button"), elem_id="curve-button")
+    plot = gr.LinePlot(
+        x="value",
+        y="prediction",
+        color="series",
+        title="Prediction as one day's value changes",
+        x_title="the day's value",
+        y_title="prediction",
+        y_lim=[-0.1, 1.1],
+        color_map={
+            MODEL_NAMES["builtin"]: PALETTE[0],
+            MODEL_NAMES["craft"]: PALETTE[1],
+            **{f"{c.name} (label {c.label:g})": colour for c, colour in zip(COMPANIES, (PALETTE[6], PALETTE[5]))},
+        },
+        height=320,
+        elem_id="curve-plot",
+    )
+    button.click(
+        handlers.decision_curve,
+        [day, base],
+        [plot],
+        api_name="decision_curve",
+        preprocess=False,
+        api_visibility=PUBLIC,
+    )
+
+
+def _time_travel(handlers: Explore, visitor: gr.State) -> tuple[gr.Slider, gr.Markdown, gr.Button]:
+    _heading("explore.travel")
+    epoch = gr.Slider(0, 1, value=0, step=1, label=T("explore.epoch"), interactive=False, elem_id="travel-epoch")
+    view = gr.Markdown(NO_TRAINING_YET, elem_id="travel-view")
+    inside = gr.Button(T("explore.travel.inside"), elem_id="travel-inside")
+    epoch.change(
+        handlers.time_travel,
+        [epoch, visitor],
+        [view],
+        api_visibility=PRIVATE,
+        show_progress="hidden",
+        trigger_mode="always_last",
+    )
+    # layout.py wires the rest: a training's success fills the slider; `inside` opens Inside.
+    return epoch, view, inside
+
+
+def _race(handlers: Explore, concurrency: dict) -> None:
+    _heading("explore.race")
+    with gr.Row():
+        model = gr.Radio(MODEL_CHOICES, value="craft", label=T("model"))
+        seed = gr.Number(42, label=T("retrain.seed"), precision=0)
+        rate_a = gr.Number(0.001, label="learning rate A")
+        rate_b = gr.Number(0.1, label="learning rate B")
+        epochs = gr.Number(500, label=T("retrain.epochs"), precision=0)
+    button = gr.Button(T("explore.race.button"), elem_id="race-button")
+    text = gr.Markdown(elem_id="race-text")
+    plot = gr.LinePlot(
+        x="epoch",
+        y="loss",
+        color="series",
+        title="Loss per epoch, two learning rates",
+        x_title="epoch",
+        y_title="mean squared error",
+        height=320,
+        elem_id="race-plot",
+    )
+    button.click(
+        handlers.race,
+        [model, seed, rate_a, rate_b, epochs],
+        [text, plot],
+        api_name="race",
+        preprocess=False,
+        api_visibility=PUBLIC,
+        **concurrency,
+    )
+
+
+def _lottery(handlers: Explore, concurrency: dict) -> None:
+    _heading("explore.lottery")
+    with gr.Row():
+        inits = gr.Number(1000, label=T("explore.inits"), precision=0, elem_id="lottery-inits")
+        epochs = gr.Number(500, label=T("retrain.epochs"), precision=0)
+        learning_rate = gr.Number(0.1, label=T("retrain.lr"))
+        device = gr.Radio(device_choices(), value="cpu", label=T("retrain.device"))
+    button = gr.Button(T("explore.lottery.button"), elem_id="lottery-button")
+    text = gr.Markdown(elem_id="lottery-text")
+    with gr.Row():
+        plot = gr.BarPlot(
+            x="log10 of final loss",
+            y="starts",
+            color="series",
+            title="Final loss of each random start",
+            x_title="log10 of the summed squared error",
+            y_title="random starts",
+            color_map={"seed 42's bin": PALETTE[5], "other starts": PALETTE[0]},
+            height=320,
+            label=T("explore.lottery.histogram"),
+            elem_id="lottery-plot",
+        )
+        summary = gr.JSON(label=T("retrain.summary"))
+    gr.api(handlers.lottery, api_name="lottery", api_visibility=PUBLIC, **concurrency)
+    button.click(
+        handlers.lottery_view,
+        [inits, epochs, learning_rate, device],
+        [summary, plot, text],
+        api_visibility=PRIVATE,
+        preprocess=False,
+        **concurrency,
+    )

@@ -1,0 +1,133 @@
+"""The Space's plumbing, in-process: the stop signals, the training threads, the ZeroGPU branch.
+
+No server and no browser here; the page itself is tested in test_browser.py.
+"""
+
+import sys
+import threading
+
+import gradio as gr
+import pytest
+
+from lstm_demo.limits import Limits
+from lstm_demo.ui.common import Served, WorkThreads
+from lstm_demo.ui.retrain import Retrain
+from lstm_demo.ui.state import StopSignals, Visitor
+from lstm_demo.weights import load_pretrained
+
+
+def test_stop_sets_only_that_sessions_signal():
+    signals = StopSignals()
+    mine, theirs = signals.start("mine"), signals.start("theirs")
+    assert signals.stop("mine") and mine.is_set() and not theirs.is_set()
+    assert not signals.stop("nobody") and not signals.stop(None)
+
+
+def test_a_finished_training_leaves_no_signal_behind_and_keeps_a_newer_one():
+    signals = StopSignals()
+    old = signals.start("s")
+    new = signals.start("s")  # the same session trains again
+    signals.finish("s", old)
+    assert len(signals) == 1 and signals.stop("s") and new.is_set()
+    signals.finish("s", new)
+    assert len(signals) == 0
+
+
+def test_the_registry_is_bounded_and_a_closed_session_stops_its_training():
+    signals = StopSignals(max_size=3)
+    events = [signals.start(f"s{i}") for i in range(5)]
+    assert len(signals) == 3 and not signals.stop("s0") and signals.stop("s4")
+    signals.forget("s3")
+    assert events[3].is_set() and len(signals) == 2
+
+
+def test_closing_a_stream_signals_stop_and_waits_for_the_thread_to_end():
+    stop = threading.Event()
+    started = threading.Event()
+
+    def work():  # a training that only ends when told to
+        started.set()
+        stop.wait()
+        return "stopped"
+
+    def stream():
+        with WorkThreads({"worker": work}, stop) as threads:
+            for _ in threads.ticks(every=0.05):
+                yield
+        yield threads.results()
+
+    updates = stream()
+    next(updates)
+    assert started.wait(30)
+    updates.close()  # what Gradio does when a visitor cancels
+    assert stop.is_set()
+    assert not any(t.name == "worker" and t.is_alive() for t in threading.enumerate())
+
+
+def test_an_error_in_the_work_reaches_the_stream():
+    def work():
+        raise ValueError("boom")
+
+    with WorkThreads({"worker": work}, threading.Event()) as threads:
+        list(threads.ticks(every=0.05))
+        with pytest.raises(ValueError, match="boom"):
+            threads.results()
+
+
+def test_stop_by_session_ends_a_real_training_with_a_partial_result():
+    served = Served(load_pretrained(), Limits(max_train_seconds=60))
+    request = gr.Request(session_hash="visitor-1")
+    updates = Retrain(served).train("craft", "statquest", 10_000, 0.001, 42, "cpu", Visitor(), request)
+    first = next(updates)
+    assert first[0].startswith("Epoch ") and len(served.stops) == 1
+    assert served.stops.stop("visitor-1")
+    text, *_, summary, path, visitor = list(updates)[-1]
+    assert text.startswith("**Stopped by you** after") and summary["stop_reason"] == "stopped"
+    assert 0 < summary["epochs"] < 10_000 and visitor.own_source["craft"] == "trained"
+    assert len(served.stops) == 0  # the training's end removed its signal
+
+
+@pytest.fixture
+def stand_in_spaces(tmp_path, monkeypatch):
+    """A `spaces` package whose GPU decorator records what it was applied to (ZeroGPU's API)."""
+    package = tmp_path / "spaces"
+    package.mkdir()
+    (package / "__init__.py").write_text(
+        "import functools\n"
+        "decorated = []\n"
+        "def GPU(fn):\n"
+        "    decorated.append(fn)\n"
+        "    @functools.wraps(fn)\n"
+        "    def on_gpu(*args, **kwargs):\n"
+        "        return fn(*args, **kwargs)\n"
+        "    on_gpu.lent_a_gpu = True\n"
+        "    return on_gpu\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "spaces", raising=False)
+    yield
+    sys.modules.pop("spaces", None)
+
+
+def _train_function(demo):
+    (fn,) = [f.fn for f in demo.fns.values() if f.api_name == "train"]
+    return fn
+
+
+@pytest.mark.parametrize("zero_gpu", [True, False])
+def test_on_zero_gpu_the_train_handler_is_lent_a_gpu(stand_in_spaces, monkeypatch, zero_gpu):
+    from lstm_demo.ui import build_demo
+
+    if zero_gpu:
+        monkeypatch.setenv("SPACES_ZERO_GPU", "true")
+    else:
+        monkeypatch.delenv("SPACES_ZERO_GPU", raising=False)
+    demo = build_demo(limits=Limits())
+    train = _train_function(demo)
+    import spaces
+
+    assert getattr(train, "lent_a_gpu", False) is zero_gpu
+    assert [f.__func__.__qualname__ for f in spaces.decorated] == (["Retrain.train"] if zero_gpu else [])
+    # The endpoint is the same either way: its parameters are what scripts send.
+    names = [p["parameter_name"] for p in demo.get_api_info()["named_endpoints"]["/train"]["parameters"]]
+    assert names == ["model", "recipe", "epochs", "learning_rate", "seed", "device"]
