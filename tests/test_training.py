@@ -10,7 +10,9 @@ import torch
 
 from lstm_demo.errors import InputError, TrainingError
 from lstm_demo.models import new_model
-from lstm_demo.training import RECIPES, Snapshots, available_devices, get_recipe, resolve_device, train
+from lstm_demo.callbacks import Snapshots
+from lstm_demo.recipes import RECIPES, available_devices, get_recipe, resolve_device
+from lstm_demo.training import train
 
 ROOT = Path(__file__).resolve().parent.parent
 
