@@ -40,6 +40,24 @@ def pretrained_weights_unchanged():
     assert not changed, f"the tests changed the pretrained weights: {', '.join(changed)}"
 
 
+def wait_for(condition, timeout: float, what: str, every: float = 0.1):
+    """Poll `condition()` until it returns something true, and return that; fail after `timeout` seconds.
+
+    Tests wait for the event they need, never a fixed time: `timeout` is a generous bound for a busy
+    machine, not an expected duration.
+    """
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"waited {timeout:g} s for {what}")
+        time.sleep(every)
+
+
 COMPANY_A = "0, 0.5, 0.25, 1"
 COMPANY_B = "1, 0.5, 0.25, 1"
 

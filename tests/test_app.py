@@ -1,15 +1,16 @@
 """The real app on 127.0.0.1, called with gradio_client: the public API is a contract."""
 
 import threading
-import time
 
-import psutil
 import pytest
+import torch
 from gradio_client import Client, handle_file
 from gradio_client.exceptions import AppError
 
-from conftest import COMPANY_A, COMPANY_B, ROOT
-from lstm_demo.weights import load_file
+from conftest import COMPANY_A, COMPANY_B, ROOT, wait_for
+from lstm_demo.data import parse_sequence
+from lstm_demo.parity import pretrained_parity
+from lstm_demo.weights import load_file, load_model
 
 TRACE_HEADERS = [
     "step",
@@ -46,17 +47,17 @@ def test_the_api_lists_exactly_the_public_endpoints(client):
     assert [p["parameter_name"] for p in endpoints["/predict"]["parameters"]] == ["sequence", "model"]
 
 
-@pytest.mark.parametrize(
-    "model, sequence, expected",
-    [("craft", COMPANY_B, 0.9693), ("craft", COMPANY_A, 0.0022), ("builtin", COMPANY_B, 0.9809)],
-)
-def test_predict_returns_the_pretrained_prediction(client, model, sequence, expected):
-    assert client.predict(sequence, model, api_name="/predict") == pytest.approx(expected, abs=1e-4)
+@pytest.mark.parametrize("model, sequence", [("craft", COMPANY_B), ("craft", COMPANY_A), ("builtin", COMPANY_B)])
+def test_predict_returns_the_pretrained_models_prediction(client, model, sequence):
+    # The numbers the pretrained weights give are test_weights.py's; here: the Space serves those weights.
+    expected = load_model(model).predict(parse_sequence(sequence))
+    assert client.predict(sequence, model, api_name="/predict") == pytest.approx(expected, abs=1e-6)
 
 
 @pytest.mark.parametrize("sequence", ["1，0.5，0.25，1", "１；０.５、０．２５，１"])
 def test_predict_accepts_chinese_punctuation_and_full_width_digits(client, sequence):
-    assert client.predict(sequence, "craft", api_name="/predict") == pytest.approx(0.9693, abs=1e-4)
+    expected = load_model("craft").predict([1.0, 0.5, 0.25, 1.0])
+    assert client.predict(sequence, "craft", api_name="/predict") == pytest.approx(expected, abs=1e-6)
 
 
 def test_predict_takes_a_sequence_of_ten_thousand_steps(client):
@@ -67,11 +68,14 @@ def test_trace_returns_a_table_with_the_documented_columns(client):
     table = client.predict(COMPANY_B, "builtin", api_name="/trace")
     assert table["headers"] == TRACE_HEADERS
     assert [row[0] for row in table["data"]] == [1, 2, 3, 4]
-    assert table["data"][-1][-1] == pytest.approx(0.9809, abs=1e-4)
+    assert table["data"][-1][-1] == pytest.approx(load_model("builtin").predict([1, 0.5, 0.25, 1]), abs=1e-6)
 
 
-def test_parity_of_the_pretrained_models_is_float_rounding(client):
-    assert 0 <= client.predict(COMPANY_B, api_name="/parity") < 1e-6
+def test_parity_returns_the_librarys_figure_for_the_pretrained_models(client):
+    # That transplanted weights agree is test_models.py's; here: /parity reports pretrained_parity's figure.
+    models = {kind: load_model(kind) for kind in ("builtin", "craft")}
+    expected = pretrained_parity(models, torch.tensor(parse_sequence(COMPANY_B)))["largest_difference"]
+    assert client.predict(COMPANY_B, api_name="/parity") == pytest.approx(expected, abs=1e-9)
 
 
 def test_train_streams_progress_and_ends_with_summary_and_weights(client):
@@ -82,43 +86,17 @@ def test_train_streams_progress_and_ends_with_summary_and_weights(client):
     assert summary["model"] == "craft" and summary["epochs"] == 300 and summary["device"] == "cpu"
     assert set(summary["predictions"]) == {"company_a", "company_b"} and summary["seconds"] > 0
     assert "Finished" in progress
-    assert len(loss_chart["data"]) == 300
+    epochs = [row[0] for row in loss_chart["data"]]  # the chart may thin the history, never its ends
+    assert epochs[0] == 1 and epochs[-1] == 300 and epochs == sorted(epochs)
     model = load_file(path)
     assert model.kind == "craft"
     assert model.predict([1, 0.5, 0.25, 1]) == pytest.approx(summary["predictions"]["company_b"], abs=1e-6)
 
 
 def test_predict_upload_uses_the_uploaded_weights(client):
-    prediction = client.predict(
-        handle_file(str(ROOT / "weights" / "builtin" / "model.safetensors")), COMPANY_A, api_name="/predict_upload"
-    )
-    assert prediction == pytest.approx(6.78e-05, abs=1e-4)
-
-
-def _cpu_seconds(process: psutil.Process) -> float:
-    times = process.cpu_times()
-    return times.user + times.system
-
-
-def test_cancelling_a_training_ends_its_thread_and_frees_the_slot(app_server):
-    url, server = app_server
-    client = Client(url, verbose=False)
-    job = client.submit("craft", "statquest", 10_000, 0.001, 42, "cpu", api_name="/train")
-    deadline = time.monotonic() + 30
-    while len(job.outputs()) < 2 and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert len(job.outputs()) >= 2, "no progress streamed"
-    proc = psutil.Process(server.pid)
-    job.cancel()
-    time.sleep(1.5)  # the training stops within one step; give the loop a moment to notice
-    before = _cpu_seconds(proc)
-    time.sleep(2.0)
-    busy = _cpu_seconds(proc) - before
-    assert busy < 0.5, f"the server still burns {busy:.2f} CPU-seconds in 2 s: training did not stop"
-    # The slot is free: a new training starts and finishes at once.
-    started = time.monotonic()
-    summary = client.predict("builtin", "fast", 1000, 0.01, 1, "cpu", api_name="/train")[3]
-    assert summary["stop_reason"] == "converged" and time.monotonic() - started < 15
+    path = ROOT / "weights" / "builtin" / "model.safetensors"
+    prediction = client.predict(handle_file(str(path)), COMPANY_A, api_name="/predict_upload")
+    assert prediction == pytest.approx(load_file(path).predict(parse_sequence(COMPANY_A)), abs=1e-6)
 
 
 def test_two_clients_training_at_once_get_their_own_weights(app_server):
@@ -131,12 +109,13 @@ def test_two_clients_training_at_once_get_their_own_weights(app_server):
     threads = [threading.Thread(target=train, args=args) for args in (("a", 3), ("b", 4), ("c", 3))]
     for t in threads:
         t.start()
-    for t in threads:
-        t.join(timeout=60)
+    wait_for(lambda: not any(t.is_alive() for t in threads), 180, "three trainings to finish")
+    assert sorted(results) == ["a", "b", "c"]
     weights = {name: load_file(result[4]).state_dict() for name, result in results.items()}
-    assert results["a"][4] != results["c"][4]  # each visitor gets their own file
-    assert all((weights["a"][k] == weights["c"][k]).all() for k in weights["a"])  # same seed, same weights
-    assert any((weights["a"][k] != weights["b"][k]).any() for k in weights["a"])
+    assert len({result[4] for result in results.values()}) == 3  # each visitor gets their own file
+    torch.testing.assert_close(weights["a"], weights["c"], rtol=0, atol=0)  # same seed, same weights
+    with pytest.raises(AssertionError):
+        torch.testing.assert_close(weights["a"], weights["b"])  # another seed, other weights
 
 
 @pytest.mark.parametrize(
