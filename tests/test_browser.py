@@ -234,14 +234,18 @@ def test_share_button_copies_a_link_that_restores_inputs_and_results(browser, ap
         page.on("request", lambda r: requests.append(r.url))
         page.get_by_role("button", name="Share this state").click()
         # The button copies once the server has saved the state, then shows its label again.
-        page.wait_for_function("navigator.clipboard.readText().then(t => t.includes('deep_link='))", timeout=WAIT)
+        page.wait_for_function(  # each poll starts a read and looks at the last one that has finished
+            "navigator.clipboard.readText().then(t => { window.copied = t; }),"
+            " (window.copied || '').includes('deep_link=')",
+            timeout=WAIT,
+        )
         expect(page.locator("#share-button")).to_have_text("Share this state", timeout=WAIT)
         # Gradio's deep-link route saved the state, and no server function ran for the button: an
         # event would have been sent to the queue (queue/join) or outside it (run/, api/).
         paths = [u.split("?")[0].removeprefix(app_server[0]) for u in requests]
         assert "gradio_api/deep_link" in paths
         assert [p for p in paths if p.startswith(("gradio_api/queue/join", "gradio_api/run", "gradio_api/api"))] == []
-        link = page.evaluate("navigator.clipboard.readText()")
+        link = page.evaluate("window.copied")
         assert link.startswith(app_server[0].rstrip("/")) and "deep_link=" in link, link
         visitor = context.new_page()
         visitor.goto(link)

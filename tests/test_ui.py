@@ -47,8 +47,7 @@ def test_closing_a_stream_signals_stop_and_waits_for_the_thread_to_end():
 
     def work():  # a training that only ends when told to
         started.set()
-        stop.wait()
-        return "stopped"
+        return "stopped" if stop.wait(60) else "never told"
 
     def stream():
         with WorkThreads({"worker": work}, stop) as threads:

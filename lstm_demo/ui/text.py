@@ -224,7 +224,7 @@ ERRORS_ZH = [
 WORDS_ZH = {
     "number of epochs": "轮数", "learning rate": "学习率", "seed": "随机种子", "model": "模型", "recipe": "训练方案",
     "device": "设备", "switch": "开关", "company": "公司", "day": "天数", "epoch": "轮数",
-    "number of random starts": "随机初始值个数",
+    "number of random starts": "随机初始值个数", "step": "步数",
 }  # fmt: skip
 
 
