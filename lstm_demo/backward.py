@@ -43,8 +43,10 @@ PyTorch operators at a few microseconds each; the float form below needs none, a
 torch optimizer on top of it needs 2 (fused Adam) to 110 (Adam for-loop), as the bench counts.
 
 - `loss_and_grads`: plain Python floats, for a batch of one or two sequences (the statquest and
-  fast recipes). `FloatGradients` then reads the parameters and writes every `.grad` through NumPy
-  views, so that a torch optimizer still takes the step without a PyTorch call per value.
+  fast recipes). `FlatCraft` (what the trainer uses, tasks.py) holds the 12 values as one flat
+  (12,) parameter for a fused torch optimizer; `FloatGradients` the same on the model's 12 scalar
+  parameters. Both read values and write `.grad` through NumPy views, so that a torch optimizer
+  still takes the step without a PyTorch call per value.
 - `CraftBPTT`: a torch.autograd.Function with the same backward, one line per derivative,
   vectorised over a batch and over a population of cells (parameters of shape (N, 1, 1) and
   (N, 1), as lottery.population makes). Its number of calls per step does not grow with the
@@ -183,6 +185,43 @@ class FloatGradients:
     def set_grads(self, grads: list[float]) -> None:
         """Every parameter's .grad at once (values rounded to the parameters' dtype)."""
         self._grad_array[:] = grads
+
+
+class FlatCraft:
+    """The 12 parameters as one flat (12,) tensor for a torch optimizer, read and written as floats.
+
+    What the trainer uses: a fused optimizer steps one tensor at a cost per call, not per value,
+    so one (12,) tensor is cheaper to step than 12 scalars (bench/backward_speed.py: ~110 against
+    ~180 µs a step). The model keeps its 12 scalar parameters, their names and its files: the flat
+    tensor is the training's own copy, and `write_back()` puts its values into the model's
+    scalars. (Making the scalars views of one storage would save that copy, but safetensors
+    refuses to save tensors that share memory.) `values()` and `set_grads()` go through NumPy
+    views, so neither makes a PyTorch call. CPU only (NumPy cannot see GPU memory).
+    """
+
+    def __init__(self, model: CraftLSTM):
+        scalars = [getattr(model, name) for name in CraftLSTM.PARAMETER_NAMES]
+        if scalars[0].device.type != "cpu":
+            raise ValueError("FlatCraft reads parameters through NumPy: CPU only")
+        self.flat = torch.nn.Parameter(torch.stack([p.detach() for p in scalars]))  # (12,)
+        # The optimizer keeps this .grad: set once, overwritten whole each step (no zero_grad).
+        self.flat.grad = torch.zeros_like(self.flat)
+        self._values = self.flat.detach().numpy()
+        self._grad = self.flat.grad.numpy()
+        self._scalars = [p.detach().numpy() for p in scalars]  # 0-d views of the model's scalars
+
+    def values(self) -> list[float]:
+        """The 12 parameters now, in CraftLSTM.PARAMETER_NAMES order."""
+        return self._values.tolist()
+
+    def set_grads(self, grads: list[float]) -> None:
+        """The flat tensor's .grad at once (values rounded to its dtype)."""
+        self._grad[:] = grads
+
+    def write_back(self) -> None:
+        """The flat tensor's values into the model's 12 scalar parameters."""
+        for scalar, value in zip(self._scalars, self._values):
+            scalar[()] = value
 
 
 # -- A torch.autograd.Function ---------------------------------------------------------------------

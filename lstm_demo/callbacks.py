@@ -1,8 +1,12 @@
-"""Callbacks: what watches a training from outside the loop (progress, snapshots, Stop).
+"""Callbacks: what watches a training from outside the loop (progress, snapshots, Stop, the time limit).
 
-The time limit is Lightning's own `Timer` (see `training.train`). Every hook here runs at
-`on_train_batch_end`, and one Lightning step is one whole recipe epoch (tasks.LSTMTask), so each
-acts at an epoch boundary and sees `pl_module.epochs_done` and `pl_module.history` agree.
+One Lightning step carries a block of recipe epochs (tasks.LSTMTask), so Lightning's own hooks
+(`on_train_batch_end`) run between blocks. What must act at one exact epoch implements one more
+hook, `on_recipe_epoch_end(trainer, pl_module, record)`, which the task calls after every recipe
+epoch, inside a block as well, with that epoch's EpochRecord. A hook that sets
+`trainer.should_stop` ends the block (and the training) at that epoch. When a hook runs, the model
+holds the weights of that epoch boundary, `pl_module.epochs_done` counts them and
+`pl_module.history` ends with `record`.
 """
 
 from __future__ import annotations
@@ -11,25 +15,29 @@ import threading
 from collections.abc import Callable
 
 import torch
-from lightning.pytorch.callbacks import Callback
+from lightning.pytorch.callbacks import Callback, Timer
 
 from .recipes import EpochRecord
 
 
-class EpochProgress(Callback):
+class EpochCallback(Callback):
+    """A Callback that acts after every recipe epoch, also in the middle of a block."""
+
+    def on_recipe_epoch_end(self, trainer, pl_module, record: EpochRecord) -> None:
+        """After each recipe epoch (its updates applied, or refused by a converged full-batch step)."""
+
+
+class EpochProgress(EpochCallback):
     """Calls `report(record)` after each recipe epoch (the seed's per-step "Out 0" / "Out 1")."""
 
     def __init__(self, report: Callable[[EpochRecord], None]):
         self.report = report
-        self._reported = 0
 
-    def on_train_batch_end(self, trainer, pl_module, outputs, batch, batch_idx):
-        while self._reported < len(pl_module.history):
-            self.report(pl_module.history[self._reported])
-            self._reported += 1
+    def on_recipe_epoch_end(self, trainer, pl_module, record):
+        self.report(record)
 
 
-class Snapshots(Callback):
+class Snapshots(EpochCallback):
     """Keeps a copy of the weights after every `every` recipe epochs (training time-travel).
 
     `kept` holds (epochs trained, state_dict on the CPU) pairs, starting with the weights before
@@ -47,7 +55,7 @@ class Snapshots(Callback):
     def on_train_start(self, trainer, pl_module):
         self._keep(pl_module)
 
-    def on_train_batch_end(self, trainer, pl_module, outputs, batch, batch_idx):
+    def on_recipe_epoch_end(self, trainer, pl_module, record):
         epochs = pl_module.epochs_done
         if epochs % self.every == 0 and epochs != self.kept[-1][0]:  # a converged step adds no epoch
             self._keep(pl_module)
@@ -57,12 +65,25 @@ class Snapshots(Callback):
             self._keep(pl_module)
 
 
-class StopOnSignal(Callback):
+class StopOnSignal(EpochCallback):
     """Ends training at the end of the recipe epoch in which `event` is set (the Space's Stop)."""
 
     def __init__(self, event: threading.Event):
         self.event = event
 
-    def on_train_batch_end(self, trainer, pl_module, outputs, batch, batch_idx):
+    def on_recipe_epoch_end(self, trainer, pl_module, record):
         if self.event.is_set():
             pl_module.request_stop("stopped")
+
+
+class TimeLimit(Timer, EpochCallback):
+    """Lightning's Timer, checked after every recipe epoch as well as after every Lightning step.
+
+    Timer alone would look at the clock between blocks only; a block is short (tasks.BLOCK_MS), but
+    this way a training stops at the first epoch that ends past the limit, as it did when a
+    Lightning step was one epoch. `time_remaining()` says afterwards whether it was the one.
+    """
+
+    def on_recipe_epoch_end(self, trainer, pl_module, record):
+        if self.time_remaining() <= 0:
+            trainer.should_stop = True

@@ -93,6 +93,9 @@ class EpochRecord:
     loss: float  # mean squared error over the two companies
     company_a: float  # prediction for Company A during this epoch (before its update)
     company_b: float
+    # Seconds from the start of training to the end of this epoch: epochs per second and the time
+    # left follow from it (epoch / seconds). Not part of equality: two runs of the same numbers agree.
+    seconds: float = field(default=0.0, compare=False)
 
 
 @dataclass
