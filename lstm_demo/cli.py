@@ -5,6 +5,7 @@
     python -m lstm_demo train --model craft --recipe statquest --out weights/craft
     python -m lstm_demo parity
     python -m lstm_demo publish --repo USER/REPO --dry-run
+    python -m lstm_demo diagram --model craft --step 3 "1, 0.5, 0.25, 1" > cell.svg
 
 Bad input exits with status 2 and one line on stderr, never a traceback.
 """
@@ -25,9 +26,9 @@ from .recipes import DEVICES, RECIPE_NAMES, check_options, get_recipe, resolve_d
 # A negative number argparse would take for an option: "-1e-3", "-2e-1", "-.5", "-inf" (argparse on
 # Python 3.11 only treats "-5" and "-0.5" as positional).
 _NEGATIVE_NUMBER = re.compile(r"^-(\d|\.\d|inf|nan)", re.IGNORECASE)
-_SEQUENCE_COMMANDS = ("predict", "trace")
+_SEQUENCE_COMMANDS = ("predict", "trace", "diagram")
 # The options of the sequence commands that take a value: the token after one is never a sequence item.
-_VALUE_OPTIONS = ("--model", "--weights", "--revision")
+_VALUE_OPTIONS = ("--model", "--weights", "--revision", "--step", "--language", "--names", "--layout")
 
 
 def _add_sequence(parser: argparse.ArgumentParser) -> None:
@@ -80,6 +81,19 @@ def build_parser() -> argparse.ArgumentParser:
     publish = commands.add_parser("publish", help="upload the bundled weights to a Hub model repo")
     publish.add_argument("--repo", required=True, help="USER/NAME")
     publish.add_argument("--dry-run", action="store_true", help="list what would be uploaded, upload nothing")
+    diagram = commands.add_parser(
+        "diagram", help="the LSTM cell drawn as SVG (both companies when no sequence is given)"
+    )
+    diagram.add_argument("--model", choices=MODEL_KINDS, required=True)
+    diagram.add_argument(
+        "--weights", help="a folder, a .safetensors file or a Hub repo id (default: the bundled weights)"
+    )
+    diagram.add_argument("--revision", help="with a Hub repo id: a branch, tag or commit")
+    diagram.add_argument("--step", type=int, help="the day drawn in full, 1-based (default: the last)")
+    diagram.add_argument("--language", choices=("en", "zh"), default="en")
+    diagram.add_argument("--names", choices=("equations", "statquest"), default="equations")
+    diagram.add_argument("--layout", choices=("unrolled", "single"), default="unrolled", help="single: a phone's")
+    _add_sequence(diagram)
     parser.commands = commands  # main() parses the sequence commands with their own parser
     return parser
 
@@ -112,6 +126,24 @@ def cmd_trace(args) -> None:
     print("  ".join(f"{c:>12}" for c in columns))
     for row in rows:
         print("  ".join(f"{row[c]:>12d}" if c == "step" else f"{row[c]:>12.6f}" for c in columns))
+
+
+def cmd_diagram(args) -> None:
+    from .data import COMPANIES, known_label
+    from .diagram import DEFAULT_SOURCE, draw
+    from .weights import load_model
+
+    companies = {c.name: list(c.sequence) for c in COMPANIES}
+    values = parse_sequence(" ".join(args.sequence)) if args.sequence else None
+    # No sequence, or a company's: both companies, one above the other (with their labels).
+    sequences = companies if values is None or known_label(values) is not None else {"": values}
+    longest = max(len(v) for v in sequences.values())
+    if args.step is not None and not 1 <= args.step <= longest:
+        raise InputError(f"--step must be between 1 and {longest}.")
+    model = load_model(args.model, args.weights, args.revision)
+    source = DEFAULT_SOURCE if args.weights is None else args.weights
+    svg = draw(model, sequences, args.step, language=args.language, names=args.names, layout=args.layout, source=source)
+    sys.stdout.write(svg + "\n")
 
 
 def cmd_train(args) -> None:
@@ -201,6 +233,7 @@ COMMANDS = {
     "train": cmd_train,
     "parity": cmd_parity,
     "publish": cmd_publish,
+    "diagram": cmd_diagram,
 }
 
 

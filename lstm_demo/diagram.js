@@ -202,16 +202,20 @@ const LSTMDiagram = (function () {
 
   /* Step through the days: back/forward/go/play/pause, and the arrow keys on `keyTarget` (default the
    * SVG). Playing walks each day through its three stages. onStep(step, stage) lets the page follow
-   * (its sentence and equations). state.weights / state.traces may be replaced by the caller. */
+   * (its sentence and equations). state.weights / state.traces may be replaced by the caller.
+   * `svg` may be several SVGs of the same sequences (a page's laptop and phone drawings): they move as one. */
   function stepper(svg, state, options) {
-    const opts = Object.assign({ stageMs: 900, onStep: null, keyTarget: svg }, options || {});
-    const length = Math.max(...Array.from(svg.querySelectorAll("g.row")).map((r) => Number(r.getAttribute("data-length"))));
-    let step = Number(svg.getAttribute("data-step")) || length;
+    const svgs = Array.isArray(svg) ? svg : [svg];
+    const opts = Object.assign({ stageMs: 900, onStep: null, keyTarget: svgs[0] }, options || {});
+    const length = Math.max(...Array.from(svgs[0].querySelectorAll("g.row")).map((r) => Number(r.getAttribute("data-length"))));
+    let step = Number(svgs[0].getAttribute("data-step")) || length;
     let stage = 0, timer = null;
     const reduced = typeof matchMedia === "function" && matchMedia("(prefers-reduced-motion: reduce)").matches;
     function show() {
-      update(svg, state.weights, state.traces, step);
-      setStage(svg, stage);
+      for (const one of svgs) {
+        update(one, state.weights, state.traces, step);
+        setStage(one, stage);
+      }
       if (opts.onStep) opts.onStep(step, stage);
     }
     function go(s) {
@@ -251,6 +255,7 @@ const LSTMDiagram = (function () {
       get step() { return step; },
       get stage() { return stage; },
       get playing() { return timer !== null; },
+      get length() { return length; },
       redraw: show,
       destroy: () => { pause(); opts.keyTarget.removeEventListener("keydown", onKey); },
     };

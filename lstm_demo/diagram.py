@@ -205,6 +205,13 @@ def step_values(model: LSTMModel, sequence: list[float]) -> list[dict[str, float
     model64 = copy.deepcopy(model).double()
     with torch.no_grad():
         rows = model64.trace(torch.tensor([float(v) for v in sequence], dtype=torch.float64)).rows()
+    return with_products(rows)
+
+
+def with_products(rows: list[dict[str, float]]) -> list[dict[str, float]]:
+    """Trace rows (Trace.rows()) with what the drawing adds: the memories each step started from,
+    F_t * C_t-1, I_t * C~_t and tanh(C_t). The rows are copied, not changed."""
+    rows = [dict(row) for row in rows]
     c_prev = h_prev = 0.0
     for row in rows:
         row["long_memory_prev"], row["short_memory_prev"] = c_prev, h_prev
@@ -213,6 +220,11 @@ def step_values(model: LSTMModel, sequence: list[float]) -> list[dict[str, float
         row["tanh_long"] = math.tanh(row["long_memory"])
         c_prev, h_prev = row["long_memory"], row["short_memory"]
     return rows
+
+
+def trace_arrays(rows: list[dict[str, float]]) -> dict[str, list[float]]:
+    """with_products rows as diagram.js's forward() returns them: one list per field."""
+    return {name: [row[name] for row in rows] for name in FIELDS}
 
 
 def window_start(length: int, step: int, window: int) -> int:
@@ -251,7 +263,7 @@ WIDE = Geometry(
     width=0,
 )  # fmt: skip
 NARROW = Geometry(
-    cell_w=372, compact_w=0, gap=0, margin=6, box_w=72, gate_x=(58, 140, 222, 302), mul_x=181, out_x=359,
+    cell_w=372, compact_w=0, gap=0, margin=6, box_w=72, gate_x=(58, 140, 222, 302), mul_x=181, out_x=352,
     tap=24, foot=12, r=11, regions=((16, 99), (101, 260), (262, 372)), short_stage_names=True, name_chars=11,
     width=384,
 )  # fmt: skip
@@ -533,6 +545,7 @@ def draw(
     layout: str = "unrolled",
     window: int = WINDOW,
     id_prefix: str = "lstm",
+    rows: list[list[dict[str, float]]] | None = None,
 ) -> str:
     """The SVG document of the cell for these sequences, with `step` (1-based; default the last) expanded.
 
@@ -540,7 +553,8 @@ def draw(
     names: "equations" (F_t, I_t, C~_t, O_t) or "statquest" ("% long-term to remember", ...).
     layout: "unrolled" (a window of steps side by side, ~1200 px wide) or "single" (one cell, 384 px wide,
     for phones; the page steps through the days). id_prefix keeps marker ids unique when a page holds
-    several drawings.
+    several drawings. rows: the trace the page already has (Trace.rows(), one list per sequence), drawn
+    instead of tracing again, so that the drawing and the page's table come from the same Trace.
     """
     if names not in ("equations", "statquest"):
         raise ValueError("names must be 'equations' or 'statquest'")
@@ -560,7 +574,12 @@ def draw(
     geo = WIDE if layout == "unrolled" else NARROW
     window = max(1, int(window)) if layout == "unrolled" else 1
     weights = craft_parameters(model)
-    values = {name: step_values(model, seq) for name, seq in seqs.items()}
+    if rows is not None:
+        if len(rows) != len(seqs) or any(len(r) != len(v) for r, v in zip(rows, seqs.values())):
+            raise ValueError("rows must hold one trace row per step of each sequence")
+        values = {name: with_products(r) for name, r in zip(seqs, rows)}
+    else:
+        values = {name: step_values(model, seq) for name, seq in seqs.items()}
     shown_source = SOURCE_WORDS.get(language, {}).get(source, source)
 
     b = _Builder(geo, words, names, language, id_prefix)
@@ -579,12 +598,12 @@ def draw(
     title = words["title"] if layout == "unrolled" else words["single_title"]
     b.add(f'<rect class="paper" x="0" y="0" width="{_n(width)}" height="{_n(height)}" rx="14"/>')
     b.add(_text(geo.margin, 24, title, "title", "start"))
-    source_line = words["weights"].format(source=shown_source)
-    if layout == "unrolled":
-        source_line += ("  ·  " + words["folded"]) if folded else ""
-        b.add(_text(geo.margin, 44, source_line, "subtitle", "start"))
-    else:
-        b.add(_text(geo.margin, 44, source_line, "subtitle", "start"))
+    # Which weights: its own tspan, so that a page can say "after epoch N" as it redraws snapshots.
+    source_line = f'<tspan data-role="source">{escape(words["weights"].format(source=shown_source))}</tspan>'
+    if layout == "unrolled" and folded:
+        source_line += escape("  ·  " + words["folded"])
+    b.add(f'<text x="{_n(geo.margin)}" y="44" class="subtitle" text-anchor="start">{source_line}</text>')
+    if layout == "single":
         if folded:
             for i, line in enumerate(_wrap_line(words["folded"], 60)):
                 b.add(_text(geo.margin, 62 + 16 * i, line, "subtitle", "start"))
@@ -641,10 +660,12 @@ def draw(
         b.add(_text(geo.margin, y, line, "legend", "start"))
 
     colon, semicolon = ("\uff1a", "\uff1b") if language == "zh" else (": ", "; ")
-    seq_desc = semicolon.join(
-        f"{n}{colon}{', '.join(f'{v:g}' for v in s)}" if n else ", ".join(f"{v:g}" for v in s)
-        for n, s in zip(names_drawn, seqs.values())
-    )
+
+    def listed(values: list[float]) -> str:  # a description need not list 10,000 numbers
+        shown = ", ".join(f"{v:g}" for v in values[:12])
+        return shown + (f", … ({len(values)})" if len(values) > 12 else "")
+
+    seq_desc = semicolon.join(f"{n}{colon}{listed(s)}" if n else listed(s) for n, s in zip(names_drawn, seqs.values()))
     desc = words["desc"].format(seqs=seq_desc, step=step, source=shown_source)
     if folded:
         desc += " " + words["folded"] + ("." if language == "en" else "。")
@@ -735,9 +756,9 @@ SVG_CSS = """
 .lstm-diagram .pred{font-size:14px;font-weight:700}
 .lstm-diagram .sym{font-size:14px;font-style:italic;font-weight:600}
 .lstm-diagram .sym.small{font-size:13px}
-.lstm-diagram .sub{font-size:11px;font-style:normal}
+.lstm-diagram .sub{font-size:12px;font-style:normal}
 .lstm-diagram .act{font-size:14px;font-weight:700;fill:#374151}
-.lstm-diagram .gname{font-size:11.5px;fill:#374151}
+.lstm-diagram .gname{font-size:12px;fill:#374151}
 .lstm-diagram .bias-name{font-size:12px;fill:#4B5563}
 .lstm-diagram .wt{font-size:12px;font-weight:600;font-variant-numeric:tabular-nums}
 .lstm-diagram .wt.pos{fill:#0072B2}.lstm-diagram .wt.neg{fill:#B34400}
@@ -779,7 +800,7 @@ SVG_CSS = """
 @keyframes lstm-flow{to{stroke-dashoffset:-12}}
 .lstm-diagram[data-layout="single"] .ellipsis{display:none}
 .lstm-diagram[data-layout="single"] .gate-val{font-size:14px}
-.lstm-diagram[data-layout="single"] .gate .wt,.lstm-diagram[data-layout="single"] .bias-name{font-size:11px}
+.lstm-diagram[data-layout="single"] .gate .wt,.lstm-diagram[data-layout="single"] .bias-name{font-size:12px}
 @media (prefers-reduced-motion:reduce){.lstm-diagram *{transition:none!important;animation:none!important}}
 """
 
@@ -841,11 +862,22 @@ def explain_step(model: LSTMModel, sequence: list[float], step: int, language: s
 
     Plain text with proper signs ("0.5 · (−0.19)", "− 0.32"), for the text beside the drawing.
     """
-    language = language if language in WORDS else "en"
     rows = step_values(model, sequence)
     if not 1 <= step <= len(rows):
         raise ValueError(f"step must be between 1 and {len(rows)}")
-    r, w = rows[step - 1], craft_parameters(model)
+    return _explain(rows[step - 1], craft_parameters(model), language)
+
+
+def explain_steps(
+    model: LSTMModel, rows: list[dict[str, float]], steps: range | None = None, language: str = "en"
+) -> list[list[dict]]:
+    """explain_step for many steps of one trace at once (rows: Trace.rows() of the sequence drawn)."""
+    full, w = with_products(rows), craft_parameters(model)
+    return [_explain(full[s - 1], w, language) for s in (steps or range(1, len(full) + 1))]
+
+
+def _explain(r: dict[str, float], w: dict[str, float], language: str) -> list[dict]:
+    language = language if language in WORDS else "en"
     x, h_prev = r["input"], r["short_memory_prev"]
 
     def gate(gate: str, head: str, fn: str) -> str:

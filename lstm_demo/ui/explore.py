@@ -21,7 +21,11 @@ from ..models import MODEL_KINDS, CraftLSTM, craft_parameters
 from ..recipes import DEVICES
 from ..weights import model_from_state
 from .common import MODEL_CHOICES, MODEL_NAMES, PALETTE, PRIVATE, PUBLIC, Served, T, WorkThreads, device_choices
+from .common import browser_language
 from .common import CHART_EVERY, STREAM_POINTS, Every, downsample, friendly
+from .cell import CSS as CELL_CSS
+from .cell import Picture, gate_event, gate_markdown, language_of, source_text
+from .cell import js_on_load as cell_js
 from .retrain import outcomes
 from .state import Visitor
 from .text import EN
@@ -68,6 +72,43 @@ class Explore:
         ]
         return pd.DataFrame(rows)
 
+    def _playground_picture(self, numbers, switches, language: str) -> Picture:
+        from ..explore import SWITCHES, playground_model
+
+        parameters = {
+            n: real_number(v, f"value of {n}", -100.0, 100.0) for n, v in zip(CraftLSTM.PARAMETER_NAMES, numbers)
+        }
+        switches = [choice(s, "switch", tuple(SWITCHES)) for s in (switches or [])]
+        if "forget=1" in switches and "forget=0" in switches:
+            raise InputError("The forget gate cannot be switched to 1 and 0 at once.")
+        sequences = {c.name: list(c.sequence) for c in COMPANIES}
+        model = playground_model(parameters, switches)
+        return Picture(model, sequences, 4, language, source_text("sliders", language), switches=tuple(switches))
+
+    # The drawing's events carry data (gr.EventData), which Gradio hands only to named parameters:
+    # hence the twelve names, in CraftLSTM.PARAMETER_NAMES order.
+    @friendly
+    def playground_gate(
+        self, w_xf, w_hf, b_f, w_xi, w_hi, b_i, w_xc, w_hc, b_c, w_xo, w_ho, b_o, switches, event: gr.EventData,
+        request: gr.Request = None,
+    ):  # fmt: skip
+        """A gate clicked in the playground's drawing: its equation and gradient with the sliders' weights."""
+        numbers = (w_xf, w_hf, b_f, w_xi, w_hi, b_i, w_xc, w_hc, b_c, w_xo, w_ho, b_o)
+        picture = self._playground_picture(numbers, switches, browser_language(request))
+        gate, seq, step = gate_event(getattr(event, "_data", None), picture.sequences)
+        return gr.Markdown(gate_markdown(picture, seq, gate, step), visible=True)
+
+    @friendly
+    def playground_relabel(
+        self, w_xf, w_hf, b_f, w_xi, w_hi, b_i, w_xc, w_hc, b_c, w_xo, w_ho, b_o, switches, event: gr.EventData,
+        request: gr.Request = None,
+    ):  # fmt: skip
+        """The page's language changed: the playground's drawing with its labels in that language."""
+        numbers = (w_xf, w_hf, b_f, w_xi, w_hi, b_i, w_xc, w_hc, b_c, w_xo, w_ho, b_o)
+        data = getattr(event, "_data", None)
+        language = language_of(data.get("language") if isinstance(data, dict) else None)
+        return self._playground_picture(numbers, switches, language).update("play", keep_step=True, explain=False)
+
     def playground_reset(self):
         """The pretrained hand-built weights for the 12 sliders, and no switches."""
         parameters = craft_parameters(self.served.pretrained.models["craft"])
@@ -101,13 +142,39 @@ class Explore:
 
     @friendly
     def time_travel_range(self, visitor, request: gr.Request = None):
-        """After a training: the epoch slider over its snapshots, at the last one, and its view."""
+        """After a training: the epoch slider over its snapshots, at the last one, its view, and the
+        drawn cell with every snapshot's 12 weights (the browser redraws as the slider moves)."""
         visitor = Visitor.of(visitor)
         if not visitor.snapshots:
-            return gr.Slider(minimum=0, maximum=1, value=0, interactive=False), NO_TRAINING_YET
+            return gr.Slider(minimum=0, maximum=1, value=0, interactive=False), NO_TRAINING_YET, gr.skip()
         last = visitor.snapshots[1][-1][0]
         slider = gr.Slider(minimum=0, maximum=max(last, 1), value=last, step=1, interactive=True)
-        return slider, self.time_travel(last, visitor, request)
+        return slider, self.time_travel(last, visitor, request), self._travel_cell(last, visitor, request)
+
+    def _travel_cell(self, epoch, visitor, request, language: str | None = None, keep_step: bool = False):
+        kind, trained, model = self._snapshot(epoch, visitor)
+        language = language or browser_language(request)
+        snapshots = [
+            [done, craft_parameters(model_from_state(kind, state))] for done, state in Visitor.of(visitor).snapshots[1]
+        ]
+        sequences = {c.name: list(c.sequence) for c in COMPANIES}
+        picture = Picture(model, sequences, 4, language, source_text(f"epoch {trained}", language))
+        return picture.update("travel", keep_step=keep_step, explain=False, snapshots=snapshots)
+
+    @friendly
+    def travel_gate(self, epoch, visitor, event: gr.EventData, request: gr.Request = None):
+        """A gate clicked in the time-travel drawing: its equation and gradient with that epoch's weights."""
+        kind, trained, model = self._snapshot(epoch, visitor)
+        language = browser_language(request)
+        picture = Picture(model, {c.name: list(c.sequence) for c in COMPANIES}, 4, language)
+        gate, seq, step = gate_event(getattr(event, "_data", None), picture.sequences)
+        return gr.Markdown(gate_markdown(picture, seq, gate, step), visible=True)
+
+    @friendly
+    def travel_relabel(self, epoch, visitor, event: gr.EventData, request: gr.Request = None):
+        data = getattr(event, "_data", None)
+        language = language_of(data.get("language") if isinstance(data, dict) else None)
+        return self._travel_cell(epoch, visitor, request, language, keep_step=True)
 
     def _snapshot(self, epoch, visitor):
         """(kind, epochs trained, model) of the kept snapshot nearest `epoch`."""
@@ -270,6 +337,7 @@ class ExploreTab:
     travel_epoch: gr.Slider
     travel_view: gr.Markdown
     travel_inside: gr.Button
+    travel_cell: gr.HTML
 
 
 def build_explore_tab(served: Served, visitor: gr.State) -> ExploreTab:
@@ -278,10 +346,10 @@ def build_explore_tab(served: Served, visitor: gr.State) -> ExploreTab:
     concurrency = dict(concurrency_limit=served.limits.max_concurrent_trainings, concurrency_id="training")
     playground = _playground(handlers)
     _decision_curves(handlers)
-    epoch, view, inside = _time_travel(handlers, visitor)
+    epoch, view, inside, cell = _time_travel(handlers, visitor)
     _race(handlers, concurrency)
     _lottery(handlers, concurrency)
-    return ExploreTab(handlers, playground, epoch, view, inside)
+    return ExploreTab(handlers, playground, epoch, view, inside, cell)
 
 
 def _heading(key: str) -> None:
@@ -291,9 +359,11 @@ def _heading(key: str) -> None:
 
 def _playground(handlers: Explore) -> dict:
     _heading("explore.playground")
-    # The drawn cell (lstm_demo.diagram) belongs here, above the sliders: redrawn in the browser
-    # from `sliders` and `switches`, as `playground` recomputes the table on the server.
+    # The drawn cell, above the sliders: redrawn in the browser from `sliders` and `switches` (cell.js,
+    # a JavaScript forward pass), with no server round trip; `playground` keeps the table on the server.
     pretrained = craft_parameters(handlers.served.pretrained.models["craft"])
+    cell = handlers._playground_picture(list(pretrained.values()), [], "en").component("play", explain=False)
+    gate_view = gr.Markdown(visible=False, elem_id="cell-play-gate")
     sliders = []
     with gr.Row(elem_id="playground-sliders"):
         for gate, title in GATES:
@@ -322,6 +392,14 @@ def _playground(handlers: Explore) -> dict:
     )
     gr.on([*(s.change for s in sliders), switches.change, sequence.submit], **playground)
     reset.click(handlers.playground_reset, None, [*sliders, switches], api_visibility=PRIVATE).then(**playground)
+    # In the browser only (fn=None): each move redraws the cell and both predictions at once.
+    for name, slider in zip(CraftLSTM.PARAMETER_NAMES, sliders):
+        js = f"(v) => {{ window.lstmCells?.play?.setWeight('{name}', v); return v; }}"
+        gr.on([slider.input, slider.change], None, [slider], None, js=js)
+    switches.change(None, [switches], None, js="(s) => { window.lstmCells?.play?.setSwitches(s); return s; }")
+    quiet = dict(api_visibility=PRIVATE, show_progress="hidden")
+    cell.cell_gate(handlers.playground_gate, [*sliders, switches], [gate_view], trigger_mode="always_last", **quiet)
+    cell.cell_language(handlers.playground_relabel, [*sliders, switches], [cell], **quiet)
     return playground
 
 
@@ -357,10 +435,17 @@ def _decision_curves(handlers: Explore) -> None:
     )
 
 
-def _time_travel(handlers: Explore, visitor: gr.State) -> tuple[gr.Slider, gr.Markdown, gr.Button]:
+def _time_travel(handlers: Explore, visitor: gr.State) -> tuple[gr.Slider, gr.Markdown, gr.Button, gr.HTML]:
     _heading("explore.travel")
     epoch = gr.Slider(0, 1, value=0, step=1, label=T("explore.epoch"), interactive=False, elem_id="travel-epoch")
     view = gr.Markdown(NO_TRAINING_YET, elem_id="travel-view")
+    # Empty until a training: then the last snapshot drawn, and every snapshot's weights in its props.
+    cell = gr.HTML(
+        "", elem_id="cell-travel", js_on_load=cell_js(), css_template=CELL_CSS, apply_default_css=False,
+        cell_id="travel", weights=None, sequences=[], names=[], traces=None, switches=[], explain=None, words={},
+        language="en", step=4, keep_step=False, snapshots=[],
+    )  # fmt: skip
+    gate_view = gr.Markdown(visible=False, elem_id="cell-travel-gate")
     inside = gr.Button(T("explore.travel.inside"), elem_id="travel-inside")
     epoch.change(
         handlers.time_travel,
@@ -370,8 +455,19 @@ def _time_travel(handlers: Explore, visitor: gr.State) -> tuple[gr.Slider, gr.Ma
         show_progress="hidden",
         trigger_mode="always_last",
     )
-    # layout.py wires the rest: a training's success fills the slider; `inside` opens Inside.
-    return epoch, view, inside
+    # The drawing follows the slider in the browser: the weights grow epoch by epoch, no round trip.
+    gr.on(
+        [epoch.input, epoch.change],
+        None,
+        [epoch],
+        None,
+        js="(e) => { window.lstmCells?.travel?.setEpoch(e); return e; }",
+    )
+    quiet = dict(api_visibility=PRIVATE, show_progress="hidden")
+    cell.cell_gate(handlers.travel_gate, [epoch, visitor], [gate_view], trigger_mode="always_last", **quiet)
+    cell.cell_language(handlers.travel_relabel, [epoch, visitor], [cell], **quiet)
+    # layout.py wires the rest: a training's success fills the slider and the drawing; `inside` opens Inside.
+    return epoch, view, inside, cell
 
 
 def _race(handlers: Explore, concurrency: dict) -> None:

@@ -1,7 +1,13 @@
 """The Inside the LSTM tab: the gates and memories of one sequence, step by step, and the parity panel.
 
 Public endpoints: /trace (sequence, model) -> table: step, input, forget_gate, input_gate, candidate,
-output_gate, long_memory, short_memory; /parity (sequence) -> number.
+output_gate, long_memory, short_memory; /parity (sequence) -> number; /diagram (sequence, model, step)
+-> the drawn cell as an SVG document (lstm_demo.diagram, the pretrained weights).
+
+The tab opens with the cell drawn (cell.py): the pretrained hand-built model on Company A above
+Company B at day 4, whose H is the prediction, so the first screen shows both answers and, in the
+compact days before it, how C got there. The drawing steps in the browser; the step slider, the
+chart's equations and sentence follow it through a light event (cell_step), and it follows them.
 
 Every view is computed on the server from the sequence, the model and the visitor's weights; no
 event takes a table from the browser (a table is as large as its sender likes; a sequence is bounded
@@ -17,9 +23,11 @@ import pandas as pd
 import torch
 
 from ..checks import whole_number
-from ..data import COMPANY_B, format_sequence, parse_sequence
+from ..data import COMPANIES, COMPANY_B, format_sequence, known_label, parse_sequence
+from ..diagram import draw
 from ..explain import equations_markdown, step_equations, step_sentence
 from ..models import LSTMModel, Trace, check_kind, craft_parameters
+from .cell import EXPLAIN_ALL, Picture, drawn_sequences, gate_event, gate_markdown, language_of, source_text
 from .common import CHART_POINTS, MODEL_CHOICES, PALETTE, PRIVATE, PUBLIC, Served, T, browser_language, downsample
 from .common import friendly
 from .state import Visitor
@@ -56,27 +64,91 @@ class Inside:
         _, trace = self.traced(sequence, model, visitor)
         return pd.DataFrame(trace.rows(), columns=TRACE_COLUMNS).round(6)  # 1e-6 is finer than any chart
 
+    def picture(
+        self, sequence: str, model: str, visitor: Visitor | None, language: str, step: int | None = None, trace=None
+    ) -> Picture:
+        """What the drawing shows: the sequence (with the other company when it is a company's) through
+        the model the visitor sees, drawn from the same kind of Trace as the table."""
+        values = parse_sequence(sequence, self.served.limits)
+        lstm, whose = Visitor.of(visitor).model(check_kind(model), self.served.pretrained.models)
+        sequences = drawn_sequences(values, language)
+        rows = []
+        for drawn in sequences.values():
+            if trace is not None and list(drawn) == values:
+                rows.append(trace.rows())  # the very Trace the chart is made from
+            else:
+                with torch.no_grad():
+                    rows.append(lstm.trace(torch.tensor(drawn)).rows())
+        longest = max(len(v) for v in sequences.values())
+        step = longest if step is None else min(step, longest)
+        return Picture(lstm, sequences, step, language, source_text(whose, language), rows)
+
     @friendly
     def views(self, sequence: str, model: str, visitor: Visitor | None, request: gr.Request = None):
         """The chart over time, a step slider at the last step, that step's equations and sentence,
-        and the inputs unchanged (so that a deep link saves them)."""
+        the inputs unchanged (so that a deep link saves them) and the drawn cell at that step."""
         lstm, trace = self.traced(sequence, model, visitor)
         rows = trace.rows()
+        cell = self.picture(sequence, model, visitor, browser_language(request), trace=trace).update("inside")
         table = pd.DataFrame(rows, columns=TRACE_COLUMNS)
         long = table.melt(id_vars="step", value_vars=list(SERIES), var_name="series", value_name="value")
         long["series"] = long["series"].map(SERIES)
         last = len(rows)
         equations, sentence = self._explain(rows, last, lstm, request)
         slider = gr.Slider(minimum=1, maximum=max(last, 2), value=last, step=1, interactive=last > 1)
-        return downsample(long, CHART_POINTS * len(SERIES)), slider, equations, sentence, sequence, model
+        return downsample(long, CHART_POINTS * len(SERIES)), slider, equations, sentence, sequence, model, cell
 
     @friendly
     def step(self, sequence: str, model: str, step, visitor: Visitor | None, request: gr.Request = None):
-        """The equations with this step's numbers, and one sentence on what the gates did."""
+        """The equations with this step's numbers, one sentence on what the gates did, and, for a
+        sequence too long to carry every day's explanation, the drawing's explanations around it."""
         step = whole_number(step, "step", 1, self.served.limits.max_sequence_length)
         lstm, trace = self.traced(sequence, model, visitor, steps=step)  # the steps after it change nothing
         rows = trace.rows()
-        return self._explain(rows, min(step, len(rows)), lstm, request)
+        explained = self._explain(rows, min(step, len(rows)), lstm, request)
+        values = parse_sequence(sequence, self.served.limits)
+        if len(values) <= EXPLAIN_ALL:
+            return *explained, gr.skip()
+        picture = self.picture(sequence, model, visitor, browser_language(request), step)
+        return *explained, gr.HTML(explain=picture.explain(around=step))
+
+    @staticmethod
+    @friendly
+    def follow(event: gr.EventData) -> int:
+        """The drawing stepped in the browser: the step slider follows (and with it the views below)."""
+        step = getattr(event, "_data", None) or {}
+        step = step.get("step") if isinstance(step, dict) else None
+        return whole_number(step, "step", 1, 10**9)
+
+    @friendly
+    def gate(self, sequence: str, model: str, visitor: Visitor | None, event: gr.EventData, request: gr.Request = None):
+        """A gate clicked in the drawing: its equation at that step and the loss's gradient."""
+        picture = self.picture(sequence, model, visitor, browser_language(request))
+        gate, seq, step = gate_event(getattr(event, "_data", None), picture.sequences)
+        return gr.Markdown(gate_markdown(picture, seq, gate, step), visible=True)
+
+    @friendly
+    def relabel(
+        self, sequence: str, model: str, visitor: Visitor | None, event: gr.EventData, request: gr.Request = None
+    ):
+        """The visitor switched the page's language: the same drawing, in that language, at the same day."""
+        data = getattr(event, "_data", None) or {}
+        language = language_of(data.get("language") if isinstance(data, dict) else None)
+        return self.picture(sequence, model, visitor, language).update("inside", keep_step=True)
+
+    @friendly
+    def diagram(self, sequence: str, model: str = "craft", step: int | None = None, request: gr.Request = None) -> str:
+        """The drawn cell as an SVG document: the sequence (both companies when it is one of theirs)
+        through the pretrained model, `step` expanded (default: the last). Labels in the language of
+        the request's Accept-Language (English or Chinese)."""
+        values = parse_sequence(sequence, self.served.limits)
+        lstm = self.served.pretrained.models[check_kind(model)]
+        sequences = drawn_sequences(values, browser_language(request))
+        if known_label(values) is None:
+            sequences = {"": values}
+        longest = max(len(v) for v in sequences.values())
+        step = longest if step is None or step == "" else whole_number(step, "step", 1, longest)
+        return draw(lstm, sequences, step, language=browser_language(request))
 
     @staticmethod
     def _explain(rows: list[dict], step: int, lstm: LSTMModel, request: gr.Request | None) -> tuple[str, str]:
@@ -122,6 +194,7 @@ class InsideTab:
     step: gr.Slider
     equations: gr.Markdown
     sentence: gr.Markdown
+    cell: gr.HTML
 
     def compute(self, dependency):
         """After `dependency`: trace the sequence in the inputs and show every view of it."""
@@ -133,15 +206,20 @@ class InsideTab:
         return dict(
             fn=self.handlers.views,
             inputs=[self.sequence, self.model, self.visitor],
-            outputs=[self.chart, self.step, self.equations, self.sentence, self.sequence, self.model],
+            outputs=[self.chart, self.step, self.equations, self.sentence, self.sequence, self.model, self.cell],
             api_visibility=PRIVATE,
         )
 
 
 def build_inside_tab(served: Served, visitor: gr.State) -> InsideTab:
     handlers = Inside(served)
-    # The drawn cell (lstm_demo.diagram) belongs here, first in the tab, above the inputs: it is
-    # made from the same `Inside.traced(...)` as the table, and follows `step` like the equations.
+    # The drawn cell first, already drawn (the pretrained hand-built model, both companies, day 4):
+    # the page load then redraws it in the visitor's language, from the same trace as the table.
+    pretrained = served.pretrained.models["craft"]
+    opening = {c.name: list(c.sequence) for c in COMPANIES}
+    cell = Picture(pretrained, opening, 4, rows=[Picture(pretrained, opening, 4)._rows(v) for v in opening.values()])
+    cell = cell.component("inside")
+    gate_view = gr.Markdown(visible=False, elem_id="cell-inside-gate")
     with gr.Row():
         sequence = gr.Textbox(
             value=format_sequence(COMPANY_B.sequence),
@@ -175,7 +253,7 @@ def build_inside_tab(served: Served, visitor: gr.State) -> InsideTab:
         parity_button = gr.Button(T("parity.button"))
         parity_report = gr.Markdown(elem_id="parity-report")
 
-    tab = InsideTab(handlers, visitor, sequence, model, table, chart, step, equations, sentence)
+    tab = InsideTab(handlers, visitor, sequence, model, table, chart, step, equations, sentence, cell)
     # The button, Enter in the sequence and a change of model all recompute; one public endpoint.
     gr.on(
         [button.click, sequence.submit, model.input],
@@ -189,11 +267,19 @@ def build_inside_tab(served: Served, visitor: gr.State) -> InsideTab:
     step.change(
         handlers.step,
         [sequence, model, step, visitor],
-        [equations, sentence],
+        [equations, sentence, cell],
         api_visibility=PRIVATE,
         trigger_mode="always_last",
         show_progress="hidden",
     )
+    # The drawing and the slider follow each other: the slider in the browser alone; the drawing's
+    # own steps through the server (a Gradio value is set by an event), which then moves the views.
+    step.change(None, [step], None, js="(s) => { window.lstmCells?.inside?.go(s); return s; }")
+    quiet = dict(api_visibility=PRIVATE, show_progress="hidden")
+    cell.cell_step(handlers.follow, None, [step], trigger_mode="always_last", **quiet)
+    cell.cell_gate(handlers.gate, [sequence, model, visitor], [gate_view], trigger_mode="always_last", **quiet)
+    cell.cell_language(handlers.relabel, [sequence, model, visitor], [cell], **quiet)
+    gr.api(handlers.diagram, api_name="diagram", api_visibility=PUBLIC)
     gr.api(handlers.parity, api_name="parity", api_visibility=PUBLIC)
     parity_button.click(handlers.parity_report, [sequence], [parity_report], api_visibility=PRIVATE)
     return tab

@@ -118,13 +118,16 @@ def build_demo(pretrained: Pretrained | None = None, limits: Limits | None = Non
             preprocess=False,
             api_visibility=PRIVATE,
         ).then(**predict.refresh())
-        retrain.use_own.change(
-            retrain.handlers.use_own, [retrain.use_own, visitor], [visitor], api_visibility=PRIVATE
-        ).then(**predict.refresh())
+        # ... and Inside (its table, chart and drawn cell), which says whose weights it shows.
+        inside.compute(
+            retrain.use_own.change(
+                retrain.handlers.use_own, [retrain.use_own, visitor], [visitor], api_visibility=PRIVATE
+            ).then(**predict.refresh())
+        )
         retrain.training.success(
             explore.handlers.time_travel_range,
             [visitor],
-            [explore.travel_epoch, explore.travel_view],
+            [explore.travel_epoch, explore.travel_view, explore.travel_cell],
             api_visibility=PRIVATE,
         )
         inside.compute(
