@@ -11,6 +11,7 @@ from lstm_demo.backward import (
     REDUCTIONS,
     CraftBPTT,
     CraftBPTTGates,
+    FlatCraft,
     FloatGradients,
     craft_predictions,
     loss_and_grads,
@@ -162,3 +163,24 @@ def test_float_steps_with_a_torch_optimizer_replay_the_statquest_trainer():
     for company in COMPANIES:
         got = model.predict(list(company.sequence))
         assert got == pytest.approx(TRAINER_AFTER_2000_EPOCHS[company.key], abs=1e-5)
+
+
+def test_flat_parameters_step_with_the_float_gradients_and_write_back_into_the_model():
+    """float64: one flat (12,) tensor, the hand-written gradients in its .grad, the values back in the model."""
+    model = random_cell(torch.Generator().manual_seed(3))
+    flat = FlatCraft(model)
+    assert flat.values() == [getattr(model, name).item() for name in NAMES]
+    x, labels = (
+        torch.tensor([[0.0, 0.5, 0.25, 1.0], [1.0, 0.5, 0.25, 1.0]], dtype=torch.float64),
+        torch.tensor([0.0, 1.0], dtype=torch.float64),
+    )
+    _, expected = autograd_gradients(model, x, labels, "mean")
+    _, grads, _ = loss_and_grads(flat.values(), x.tolist(), labels.tolist(), "mean")
+    flat.set_grads(grads)
+    torch.testing.assert_close(flat.flat.grad, torch.stack(expected), rtol=1e-9, atol=1e-9)
+    before = flat.values()
+    torch.optim.SGD([flat.flat], lr=0.1).step()
+    assert [getattr(model, name).item() for name in NAMES] == before  # the model's own copy, until written back
+    flat.write_back()
+    assert [getattr(model, name).item() for name in NAMES] == flat.values()
+    assert flat.values() == pytest.approx([b - 0.1 * g for b, g in zip(before, grads)], abs=1e-12)
