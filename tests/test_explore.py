@@ -7,7 +7,7 @@ from gradio_client.exceptions import AppError
 from lstm_demo.callbacks import Snapshots
 from lstm_demo.data import training_data
 from lstm_demo.explore import decision_curve, playground_model
-from lstm_demo.lottery import THRESHOLD, lottery, population
+from lstm_demo.lottery import THRESHOLD, lottery, population, population_predictions
 from lstm_demo.models import CraftLSTM, craft_parameters, new_model
 from lstm_demo.training import train
 from lstm_demo.weights import load_model
@@ -68,6 +68,24 @@ def test_the_lottery_matches_separate_trainings_of_each_start():
         with torch.no_grad():
             loss = ((cell(inputs) - labels) ** 2).sum().item()
         assert result.final_losses[member] == pytest.approx(loss, rel=1e-3, abs=1e-6)
+
+
+def test_population_predictions_are_the_hand_built_cells_equations():
+    cells = population(50, torch.Generator().manual_seed(1)).double()
+    rows = torch.stack([getattr(cells, name).detach().reshape(-1) for name in CraftLSTM.PARAMETER_NAMES])
+    x = torch.rand(3, 9, generator=torch.Generator().manual_seed(2), dtype=torch.float64) * 4 - 2
+    torch.testing.assert_close(population_predictions(rows, x), cells(x), rtol=1e-12, atol=1e-12)
+
+
+def test_the_lottery_in_blocks_gives_the_numbers_of_the_lottery_before_blocks():
+    now, before = (
+        lottery(200, 150, learning_rate=0.1, seed=3),
+        lottery(200, 150, learning_rate=0.1, seed=3, before=True),
+    )
+    # Fused against foreach Adam at lr 0.1: the same members end on the same plateaus, float32 rounding apart.
+    torch.testing.assert_close(now.final_losses, before.final_losses, rtol=0.05, atol=1e-3)
+    assert now.converged_share == before.converged_share
+    assert now.seed_42_loss == pytest.approx(before.seed_42_loss, abs=1e-6)
 
 
 def test_the_lottery_reports_the_share_that_converged():
