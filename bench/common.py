@@ -168,7 +168,7 @@ def _bare_statquest(kind: str):
 
     recipe = get_recipe("statquest", kind)
     model = new_model(kind, recipe.seed)
-    optimizer = torch.optim.Adam(model.parameters(), lr=recipe.learning_rate, foreach=True)
+    optimizer = torch.optim.Adam(model.parameters(), lr=recipe.learning_rate, fused=True)  # as the trainer's
     inputs, labels = training_data()
     batches = [(inputs[k : k + 1], labels[k : k + 1]) for k in range(2)]
 
@@ -233,6 +233,52 @@ def lightning_step_floor(steps: int = 4000) -> float:
     batch = (torch.zeros(1, 4), torch.zeros(1))
     with single_thread(), quiet_lightning():
         return fit(make_trainer("cpu"), Nothing(), RepeatedBatch(batch, steps)) / steps
+
+
+def float_floor_seconds(epochs: int) -> tuple[float, float, float]:
+    """The statquest recipe for the hand-built cell with no PyTorch at all: the forward and backward
+    pass in floats (lstm_demo.backward.loss_and_grads) and Adam in floats (torch's formula).
+    Returns (A, B, seconds): the floor of any trainer of this model in Python."""
+    import math
+
+    from lstm_demo.backward import loss_and_grads
+    from lstm_demo.data import COMPANIES
+    from lstm_demo.models import CraftLSTM, new_model
+
+    model = new_model("craft", 42)
+    values = [getattr(model, name).item() for name in CraftLSTM.PARAMETER_NAMES]
+    exp_avg, exp_avg_sq = [0.0] * 12, [0.0] * 12
+    beta1, beta2, eps, lr = 0.9, 0.999, 1e-8, 0.001
+    batches = [([list(c.sequence)], [c.label]) for c in COMPANIES]
+    count = 0
+    started = time.perf_counter()
+    for _ in range(epochs):
+        for sequences, labels in batches:
+            _, grads, _ = loss_and_grads(values, sequences, labels)
+            count += 1
+            step_size = lr / (1 - beta1**count)
+            root_correction = math.sqrt(1 - beta2**count)
+            for k, g in enumerate(grads):
+                exp_avg[k] = beta1 * exp_avg[k] + (1 - beta1) * g
+                exp_avg_sq[k] = beta2 * exp_avg_sq[k] + (1 - beta2) * g * g
+                values[k] -= step_size * exp_avg[k] / (math.sqrt(exp_avg_sq[k]) / root_correction + eps)
+    seconds = time.perf_counter() - started
+    _, _, (a,) = loss_and_grads(values, [list(COMPANIES[0].sequence)], [0.0])
+    _, _, (b,) = loss_and_grads(values, [list(COMPANIES[1].sequence)], [1.0])
+    return a, b, seconds
+
+
+def optimizer_call_floor(min_run_time: float = 1.0) -> float:
+    """Seconds for one step of the trainer's torch optimizer (Adam, fused, one flat (12,) tensor),
+    called as the blocks call it: PyTorch's cost per call, paid twice per statquest epoch."""
+    from torch.utils.benchmark import Timer
+
+    torch.set_num_threads(1)
+    flat = torch.nn.Parameter(torch.randn(12))
+    flat.grad = torch.randn(12) * 1e-3
+    optimizer = torch.optim.Adam([flat], lr=0.001, fused=True)
+    timer = Timer(stmt="optimizer.step()", globals={"optimizer": optimizer}, num_threads=1)
+    return timer.blocked_autorange(min_run_time=min_run_time).median
 
 
 def warm_up(kinds=KINDS) -> None:
