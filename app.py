@@ -13,7 +13,7 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
 import torch  # noqa: E402
 
-from lstm_demo import WeightsError  # noqa: E402
+from lstm_demo import LSTMDemoError  # noqa: E402
 from lstm_demo.ui import build_demo, launch_kwargs, warm_up  # noqa: E402
 
 # One thread per torch call, for the whole server: a 12-parameter model has no work to share out,
@@ -27,7 +27,7 @@ logging.getLogger("httpx").setLevel(logging.WARNING)
 
 try:
     demo = build_demo()
-except WeightsError as error:  # e.g. a pinned Hub revision that is not in the cache, offline
+except LSTMDemoError as error:  # a pinned Hub revision not in the cache (offline), a bad LSTM_DEMO_* setting
     raise SystemExit(f"error: {error}") from None
 
 if __name__ == "__main__":

@@ -3,9 +3,9 @@
 import gradio as gr
 import pytest
 import torch
-from lightning.pytorch.callbacks import Callback
 
 import lstm_demo.training as training
+from lstm_demo.callbacks import EpochCallback
 from lstm_demo.limits import Limits
 from lstm_demo.ui import state as ui_state
 from lstm_demo.ui.common import Served
@@ -14,14 +14,14 @@ from lstm_demo.ui.state import Visitor
 from lstm_demo.weights import load_pretrained
 
 
-class Fault(Callback):
-    """Does something bad at a chosen epoch of a training."""
+class Fault(EpochCallback):
+    """Does something bad at a chosen recipe epoch of a training (also in the middle of a block)."""
 
     def __init__(self, at: int, action):
         self.at, self.action = at, action
 
-    def on_train_batch_end(self, trainer, pl_module, outputs, batch, batch_idx):
-        if len(pl_module.history) == self.at:
+    def on_recipe_epoch_end(self, trainer, pl_module, record):
+        if record.epoch == self.at:
             self.action(pl_module)
 
 
@@ -50,8 +50,10 @@ def run(handlers, visitor=None, **overrides):
 
 
 def poison(module):
+    """NaN in a weight the training steps: the flat copy the hand-built cell trains, or the model's own."""
+    flat = getattr(module, "_flat", None)
     with torch.no_grad():
-        module.model.w_xf.fill_(float("nan"))
+        (flat.flat if flat is not None else module.model.w_xf).fill_(float("nan"))
 
 
 def raise_(error):
