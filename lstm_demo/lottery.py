@@ -50,19 +50,21 @@ def population_predictions(rows: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
 
     `rows` (12, N): the members' parameters in CraftLSTM.PARAMETER_NAMES order, that is gate by
     gate (f, i, c, o) the weight on X_t, the weight on H_{t-1} and the bias; x (B, T) -> H_T (N, B).
-    The same numbers as CraftLSTM on lottery.population (tests/test_explore.py), in about half its
-    PyTorch calls: one product, one sum and one sigmoid a step serve all four gates. On the CPU the
+    The same numbers as CraftLSTM on lottery.population (tests/test_explore.py), in under half its
+    PyTorch calls: one multiply-add and one sigmoid a step serve all four gates. On the CPU the
     lottery's step is its calls (~100 of a few µs each at N = 1000), so it is what trains there.
     """
     gates = rows.view(4, 3, -1)  # (gate, [W_x, W_h, b], member)
     W_x, W_h, b = gates[:, 0, :, None, None], gates[:, 1, :, None], gates[:, 2, :, None, None]
-    XZ = x * W_x + b  # X_t W_x + b, every gate, member and step: (4, N, B, T)
+    # addcmul(a, b, c) = a + b * c in one call (and one autograd node): calls are the cost here.
+    XZ = torch.addcmul(b, x, W_x)  # X_t W_x + b, every gate, member and step: (4, N, B, T)
     H = C = None  # H_0 = C_0 = 0
     for t in range(x.shape[-1]):
-        Z = XZ[..., t] if H is None else XZ[..., t] + H * W_h  # Z^f, Z^i, Z^c, Z^o: (4, N, B)
+        Z = XZ[..., t] if H is None else torch.addcmul(XZ[..., t], H, W_h)  # Z^f, Z^i, Z^c, Z^o: (4, N, B)
         S = torch.sigmoid(Z)  # F_t, I_t, (unused), O_t
         C_tilde = torch.tanh(Z[2])
-        C = S[1] * C_tilde if C is None else S[0] * C + S[1] * C_tilde  # C_t = F_t C_{t-1} + I_t C~_t
+        new = S[1] * C_tilde  # I_t C~_t
+        C = new if C is None else torch.addcmul(new, S[0], C)  # C_t = F_t C_{t-1} + I_t C~_t
         H = S[3] * torch.tanh(C)  # H_t = O_t tanh(C_t)
     return H
 
