@@ -3,7 +3,7 @@ through time written by hand (lstm_demo/backward.py), and where the time goes.
 
 a) The statquest recipe's step (batch of one, Adam lr 0.001, seed 42's init), in microseconds,
    with no Lightning around it (Lightning's own per-step cost is in bench/train_speed.py):
-     (a)  eager autograd through CraftLSTM + Adam(foreach): today's trainer's step
+     (a)  eager autograd through CraftLSTM + Adam(foreach): the trainer's step before blocks
      (b)  the autograd.Function CraftBPTT + Adam(foreach)
      (c)  the float forward and backward + gradients into .grad + a torch Adam step, in several
           forms: 12 scalar parameters or one flat (12,) parameter; Adam foreach, for-loop or fused
