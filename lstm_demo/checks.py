@@ -16,9 +16,9 @@ def whole_number(value: object, what: str, low: int, high: int) -> int:
     try:
         number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise InputError(f"The {what} must be a whole number, not {str(value)[:30]!r}.") from None
+        raise InputError(key="number.whole.not", params={"what": what, "shown": str(value)[:30]}) from None
     if not math.isfinite(number) or number != int(number) or not low <= number <= high:
-        raise InputError(f"The {what} must be a whole number from {low:,} to {high:,}.")
+        raise InputError(key="number.whole.range", params={"what": what, "low": low, "high": high})
     return int(number)
 
 
@@ -26,13 +26,15 @@ def real_number(value: object, what: str, low: float, high: float) -> float:
     try:
         number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise InputError(f"The {what} must be a number, not {str(value)[:30]!r}.") from None
+        raise InputError(key="number.real.not", params={"what": what, "shown": str(value)[:30]}) from None
     if not (math.isfinite(number) and low <= number <= high):  # NaN fails here too
-        raise InputError(f"The {what} must be a number from {low:g} to {high:g}.")
+        raise InputError(key="number.real.range", params={"what": what, "low": low, "high": high})
     return number
 
 
 def choice(value: object, what: str, options: tuple[str, ...]) -> str:
     if not isinstance(value, str) or value not in options:
-        raise InputError(f"Unknown {what} {str(value)[:30]!r}; choose {', '.join(options)}.")
+        raise InputError(
+            key="choice.unknown", params={"what": what, "shown": str(value)[:30], "options": ", ".join(options)}
+        )
     return value

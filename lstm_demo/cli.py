@@ -139,7 +139,7 @@ def cmd_diagram(args) -> None:
     sequences = companies if values is None or known_label(values) is not None else {"": values}
     longest = max(len(v) for v in sequences.values())
     if args.step is not None and not 1 <= args.step <= longest:
-        raise InputError(f"--step must be between 1 and {longest}.")
+        raise InputError(key="cli.step", params={"length": longest})
     model = load_model(args.model, args.weights, args.revision)
     source = DEFAULT_SOURCE if args.weights is None else args.weights
     svg = draw(model, sequences, args.step, language=args.language, names=args.names, layout=args.layout, source=source)
@@ -205,7 +205,7 @@ def cmd_parity(args) -> None:
     from .parity import parity_check
 
     if not 1 <= args.trials <= 100_000:
-        raise InputError("--trials must be between 1 and 100000.")
+        raise InputError(key="cli.trials")
     report = parity_check(trials=args.trials)
     if args.json:
         print(json.dumps(report))

@@ -68,22 +68,22 @@ def parse_sequence(text: object, limits: Limits | None = None) -> list[float]:
         # Brackets are accepted so that a pasted Python or JSON list works too.
         items = [t for t in _SEPARATORS.split(_ascii(text).strip().strip("[]()")) if t]
     else:
-        raise InputError(f"A sequence must be text such as '0, 0.5, 0.25, 1', not {type(text).__name__}.")
+        raise InputError(key="sequence.not_text", params={"type": type(text).__name__})
     if not items:
-        raise InputError("The sequence is empty: enter numbers separated by commas, e.g. '0, 0.5, 0.25, 1'.")
+        raise InputError(key="sequence.empty")
     if len(items) > limits.max_sequence_length:
-        raise InputError(f"The sequence has {len(items):,} numbers; the limit is {limits.max_sequence_length:,}.")
+        raise InputError(key="sequence.too_long", params={"count": len(items), "limit": limits.max_sequence_length})
     values = []
     for position, item in enumerate(items, start=1):
         try:
             value = float(item)
         except ValueError:
             shown = item if len(item) <= 20 else item[:20] + "..."
-            raise InputError(f"Item {position} ({shown!r}) is not a number.") from None
+            raise InputError(key="sequence.not_number", params={"position": position, "shown": shown}) from None
         if math.isnan(value):
-            raise InputError(f"Item {position} is NaN; every value must be a finite number.")
+            raise InputError(key="sequence.nan", params={"position": position})
         if math.isinf(value) or abs(value) > _FLOAT32_MAX:
-            raise InputError(f"Item {position} is infinite or too large; every value must be a finite number.")
+            raise InputError(key="sequence.infinite", params={"position": position})
         values.append(value)
     return values
 

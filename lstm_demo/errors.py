@@ -1,20 +1,32 @@
 """The errors a person or script can cause; each message is one sentence meant for them.
 
-Each error may also carry a `key` and `params`: a name for the kind of sentence and the values in
-it, so that a catalogue of translated sentences can be keyed on them later instead of parsing the
-English text. Both are optional: the English message stays the error's text.
+Each error names its sentence in the catalogue (lstm_demo.messages) by `key`, with the values it
+fills in as `params`: `InputError(key="sequence.nan", params={"position": 2})`. Its text (str) is
+the English sentence, for scripts and the command line; the Space writes `sentence(language)` in
+the visitor's language. An error made from a bare message (no key) stays English everywhere; a
+test keeps the package's own raise sites keyed.
 """
 
 from __future__ import annotations
+
+from .messages import say
 
 
 class LSTMDemoError(Exception):
     """Anything the command line and the Space report as a sentence instead of a traceback."""
 
-    def __init__(self, message: str, *, key: str | None = None, params: dict | None = None):
-        super().__init__(message)
-        self.key = key  # e.g. "limits.range": which sentence this is, whatever its language
+    def __init__(self, message: str | None = None, *, key: str | None = None, params: dict | None = None):
+        self.key = key  # e.g. "limits.range.whole": which sentence this is, whatever its language
         self.params = dict(params or {})  # the values the sentence names, e.g. {"name": ..., "low": ...}
+        if message is None:
+            if key is None:
+                raise TypeError("an error needs a message or a catalogue key")
+            message = say(key, "en", **self.params)
+        super().__init__(message)
+
+    def sentence(self, language: str = "en") -> str:
+        """The error in `language` ('en' or 'zh'): the catalogue's sentence, or the bare message."""
+        return say(self.key, language, **self.params) if self.key else str(self)
 
 
 class InputError(LSTMDemoError, ValueError):

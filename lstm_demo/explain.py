@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from .diagram import MINUS, _bias, _term, value_text
+from .messages import say
+
 # The six equations of the seed's section 1, in LaTeX, in the order the cell computes them.
 EQUATIONS = (
     r"F_t = \sigma(X_t W_{xf} + H_{t-1} W_{hf} + b_f)",
@@ -12,22 +15,12 @@ EQUATIONS = (
     r"H_t = O_t \odot \tanh(C_t)",
 )
 
-SENTENCES = {
-    "en": (
-        "Step {step} (input {x:g}): kept {forget:.0%} of the long-term memory, let in {input:.0%} of the "
-        "candidate {candidate:+.3f}, and passed {output:.0%} of tanh(C) on: C = {c:+.4f}, H = {h:+.4f}."
-    ),
-    "zh": (
-        "第 {step} 步(输入 {x:g}):保留了 {forget:.0%} 的长期记忆,让候选值 {candidate:+.3f} 的 {input:.0%} 进入,"
-        "并输出 tanh(C) 的 {output:.0%}:C = {c:+.4f},H = {h:+.4f}。"
-    ),
-}
-
 
 def step_sentence(row: dict, language: str = "en") -> str:
     """One sentence saying what the gates did at this step (row: a Trace.rows() entry)."""
-    template = SENTENCES.get(language, SENTENCES["en"])
-    return template.format(
+    return say(
+        "step.sentence",
+        language,
         step=int(row["step"]),
         x=row["input"],
         forget=row["forget_gate"],
@@ -39,11 +32,17 @@ def step_sentence(row: dict, language: str = "en") -> str:
     )
 
 
+def _latex(text: str) -> str:
+    """The drawing's plain-text numbers ("0.5 · (−0.19)", "− 0.32") as LaTeX: KaTeX sets '-' as a minus."""
+    return text.replace("·", r"\cdot").replace(MINUS, "-")
+
+
 def step_equations(row: dict, previous: dict | None, weights: dict[str, float]) -> str:
     """The six equations with this step's numbers filled in, as display LaTeX (one block each).
 
     `weights` maps the hand-built cell's parameter names (w_xf, w_hf, b_f, ...) to values; for the
-    built-in model they are its weights in that layout (its two biases summed).
+    built-in model they are its weights in that layout (its two biases summed). Signs are printed as
+    the drawing prints them (diagram.py's formatter): "1 · (−0.194)", "− 0.322", never "+ −0.322".
     """
     x = row["input"]
     h_prev = previous["short_memory"] if previous else 0.0
@@ -51,18 +50,19 @@ def step_equations(row: dict, previous: dict | None, weights: dict[str, float]) 
     w = weights
 
     def gate(name: str, symbol: str, fn: str, key: str) -> str:
-        return (
-            rf"{symbol} = {fn}({x:.3g} \cdot {w[f'w_x{key}']:.3f} + {h_prev:.3f} \cdot {w[f'w_h{key}']:.3f} "
-            rf"+ {w[f'b_{key}']:.3f}) = {row[name]:.4f}"
-        )
+        terms = f"{_term(x, w[f'w_x{key}'], True)} {_term(h_prev, w[f'w_h{key}'], False)} {_bias(w[f'b_{key}'])}"
+        return rf"{symbol} = {fn}({_latex(terms)}) = {_latex(value_text(row[name]))}"
 
+    kept = _term(row["forget_gate"], c_prev, True)
+    added = _term(row["input_gate"], row["candidate"], False)
+    output = _term(row["output_gate"], row["long_memory"], True).replace(" · ", r" · \tanh(", 1)
     lines = [
         gate("forget_gate", "F_t", r"\sigma", "f"),
         gate("input_gate", "I_t", r"\sigma", "i"),
         gate("candidate", r"\tilde{C}_t", r"\tanh", "c"),
         gate("output_gate", "O_t", r"\sigma", "o"),
-        rf"C_t = {row['forget_gate']:.4f} \cdot {c_prev:.4f} + {row['input_gate']:.4f} \cdot {row['candidate']:.4f} = {row['long_memory']:.4f}",
-        rf"H_t = {row['output_gate']:.4f} \cdot \tanh({row['long_memory']:.4f}) = {row['short_memory']:.4f}",
+        rf"C_t = {_latex(kept)} {_latex(added)} = {_latex(value_text(row['long_memory']))}",
+        rf"H_t = {_latex(output)}) = {_latex(value_text(row['short_memory']))}",
     ]
     return "\n\n".join(f"$${line}$$" for line in lines)
 

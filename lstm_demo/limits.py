@@ -61,10 +61,8 @@ class Limits:
         if self.min_learning_rate > self.max_learning_rate:
             low, high = env_name("min_learning_rate"), env_name("max_learning_rate")
             raise LimitsError(
-                f"{low} ({self.min_learning_rate:g}) is above {high} ({self.max_learning_rate:g}); "
-                "the smallest learning rate allowed cannot exceed the largest.",
                 key="limits.order",
-                params={"low_name": low, "high_name": high},
+                params={"low_name": low, "low": self.min_learning_rate, "high_name": high, "high": self.max_learning_rate},
             )
 
     @classmethod
@@ -84,10 +82,8 @@ def _checked(f, value: object) -> int | float:
     except InputError:
         shown = str(value).strip()
         shown = shown if len(shown) <= 30 else shown[:30] + "..."
-        kind, span = ("a whole number", f"{low:,} to {high:,}") if whole else ("a number", f"{low:,g} to {high:,g}")
         raise LimitsError(
-            f"{name} must be {kind} from {span}, not {shown!r}.",
-            key="limits.range",
+            key="limits.range.whole" if whole else "limits.range.real",
             params={"name": name, "low": low, "high": high, "value": shown},
         ) from None
 

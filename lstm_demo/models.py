@@ -242,7 +242,7 @@ MODEL_CLASSES: dict[str, type[LSTMModel]] = {"builtin": BuiltinLSTM, "craft": Cr
 
 def check_kind(kind: object) -> str:
     if kind not in MODEL_CLASSES:
-        raise InputError(f"Unknown model {kind!r}; choose 'builtin' or 'craft'.")
+        raise InputError(key="model.unknown", params={"shown": kind if isinstance(kind, str) else str(kind)[:30]})
     return kind  # type: ignore[return-value]
 
 

@@ -81,7 +81,7 @@ RECIPE_NAMES = tuple(RECIPES)
 
 def get_recipe(name: str, kind: str) -> Recipe:
     if name not in RECIPES:
-        raise InputError(f"Unknown recipe {name!r}; choose {' or '.join(map(repr, RECIPES))}.")
+        raise InputError(key="recipe.unknown", params={"shown": name, "options": " or ".join(map(repr, RECIPES))})
     return RECIPES[name][check_kind(kind)]
 
 
@@ -141,12 +141,10 @@ def available_devices() -> list[str]:
 def resolve_device(device: str) -> str:
     """'auto' | 'cpu' | 'gpu' -> 'cpu' or 'cuda'; 'gpu' without CUDA is refused with a sentence."""
     if device not in DEVICES:
-        raise InputError(f"Unknown device {device!r}; choose 'auto', 'cpu' or 'gpu'.")
+        raise InputError(key="device.unknown", params={"shown": device})
     has_cuda = torch.cuda.is_available()
     if device == "gpu" and not has_cuda:
-        raise TrainingError(
-            f"No GPU is available here; the devices this machine has are: {', '.join(available_devices())}."
-        )
+        raise TrainingError(key="device.no_gpu", params={"devices": ", ".join(available_devices())})
     return "cuda" if device in ("gpu", "auto") and has_cuda else "cpu"
 
 
@@ -161,7 +159,7 @@ def check_options(epochs, learning_rate, seed, max_seconds, limits: Limits) -> t
     if max_seconds is not None and not (
         isinstance(max_seconds, (int, float)) and 0 < max_seconds <= limits.max_train_seconds
     ):
-        raise InputError(f"The time limit must be more than 0 and at most {limits.max_train_seconds:g} seconds.")
+        raise InputError(key="training.time_limit", params={"limit": limits.max_train_seconds})
     return epochs, learning_rate, seed
 
 

@@ -150,15 +150,15 @@ def fit(trainer: L.Trainer, task: L.LightningModule, steps: Iterable) -> float:
         trainer.fit(task, train_dataloaders=steps)
     except (KeyboardInterrupt, SystemExit) as exc:
         # Lightning turns an interrupt into sys.exit(1); a server thread must survive it.
-        raise TrainingError(_INTERRUPTED) from exc
+        raise TrainingError(key="training.interrupted") from exc
     except torch.cuda.OutOfMemoryError as exc:
-        raise TrainingError("The GPU ran out of memory; train on the CPU instead.") from exc
+        raise TrainingError(key="training.gpu_memory") from exc
     except Exception as exc:
         if isinstance(exc.__context__, (KeyboardInterrupt, SystemExit)):
             # Off the main thread Lightning's interrupt handling fails to install its signal
             # handler, and that ValueError hides the interrupt.
-            raise TrainingError(_INTERRUPTED) from exc
-        raise TrainingError(f"Training failed inside a step ({type(exc).__name__}); nothing was saved.") from exc
+            raise TrainingError(key="training.interrupted") from exc
+        raise TrainingError(key="training.failed_step", params={"error": type(exc).__name__}) from exc
     return time.perf_counter() - started
 
 

@@ -14,6 +14,7 @@ Hub layout (one model repo, as `weights/` here):
 from __future__ import annotations
 
 import json
+import math
 import logging
 import os
 import queue
@@ -21,12 +22,13 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
 
 from .errors import WeightsError
+from .messages import say
 from .limits import Limits
 from .models import MODEL_CLASSES, MODEL_KINDS, LSTMModel, check_kind
 
@@ -46,30 +48,24 @@ def _expected_shapes(kind: str) -> dict[str, tuple[int, ...]]:
 EXPECTED = {kind: _expected_shapes(kind) for kind in MODEL_KINDS}
 
 
-# safetensors' own reasons for refusing a file, in words a person understands. A reason not listed
-# here is shown as safetensors words it.
+# safetensors' own reasons for refusing a file -> the catalogue's sentence for it, in words a person
+# understands. A reason not listed here is shown as safetensors words it.
 _SAFETENSORS_REASONS = {
-    "header too small": "The file is too short to be a .safetensors file: it is empty or truncated.",
-    "invalid header length": (
-        "The file's header claims more bytes than the file has: it is truncated or not a .safetensors file."
-    ),
-    "header too large": "The file's header is larger than safetensors allows: this is not a .safetensors file.",
-    "invalid JSON in header": "The file's header is not valid JSON: this is not a .safetensors file.",
-    "invalid shape, data type, or offset": (
-        "The file's tensors do not fit the bytes it holds: it is damaged or not a .safetensors file."
-    ),
-    "incomplete metadata": (
-        "The file holds bytes its header does not describe: it is damaged or not a .safetensors file."
-    ),
+    "header too small": "safetensors.too_small",
+    "invalid header length": "safetensors.header_length",
+    "header too large": "safetensors.header_large",
+    "invalid JSON in header": "safetensors.header_json",
+    "invalid shape, data type, or offset": "safetensors.offsets",
+    "incomplete metadata": "safetensors.metadata",
 }
 
 
-def _safetensors_sentence(error: Exception) -> str:
+def _safetensors_error(error: Exception) -> WeightsError:
     reason = str(error).removeprefix("Error while deserializing: ")
-    for start, sentence in _SAFETENSORS_REASONS.items():
+    for start, key in _SAFETENSORS_REASONS.items():
         if reason.startswith(start):
-            return sentence
-    return f"The file is not a valid .safetensors file ({reason[:100]})."
+            return WeightsError(key=key)
+    return WeightsError(key="safetensors.other", params={"reason": reason[:100]})
 
 
 def detect_kind(names: set[str]) -> str:
@@ -80,14 +76,12 @@ def detect_kind(names: set[str]) -> str:
     best = max(MODEL_KINDS, key=lambda k: len(names & set(EXPECTED[k])))
     missing = sorted(set(EXPECTED[best]) - names)
     extra = sorted(names - set(EXPECTED[best]))
-    parts = []
-    if missing:
-        parts.append(f"missing {', '.join(missing[:4])}{' ...' if len(missing) > 4 else ''}")
-    if extra:
-        shown = [n[:40] for n in extra[:4]]
-        parts.append(f"unexpected {', '.join(shown)}{' ...' if len(extra) > 4 else ''}")
-    return_msg = "; ".join(parts)
-    raise WeightsError(f"The tensors do not match either model's layout ({return_msg}).")
+    params = {
+        "missing": f"{', '.join(missing[:4])}{' ...' if len(missing) > 4 else ''}",
+        "extra": f"{', '.join(n[:40] for n in extra[:4])}{' ...' if len(extra) > 4 else ''}",
+    }
+    which = "both" if missing and extra else ("missing" if missing else "extra")
+    raise WeightsError(key=f"weights.layout.{which}", params=params)
 
 
 def read_weights(data: bytes, kind: str | None = None) -> tuple[str, dict[str, torch.Tensor]]:
@@ -101,23 +95,21 @@ def read_weights(data: bytes, kind: str | None = None) -> tuple[str, dict[str, t
     try:
         state = load_safetensors(data)
     except SafetensorError as exc:
-        raise WeightsError(_safetensors_sentence(exc)) from None
+        raise _safetensors_error(exc) from None
     except Exception as exc:  # the parser is native code; any other failure still means a bad file
-        raise WeightsError(f"The file could not be read as .safetensors ({type(exc).__name__}).") from None
+        raise WeightsError(key="safetensors.unreadable", params={"error": type(exc).__name__}) from None
     found = detect_kind(set(state))
     if kind is not None and found != check_kind(kind):
-        raise WeightsError(f"These are weights of the {found} model, not of the {kind} model.")
+        raise WeightsError(key="weights.wrong_kind", params={"found": found, "kind": kind})
     for name, tensor in state.items():
         if tuple(tensor.shape) != EXPECTED[found][name]:
-            raise WeightsError(
-                f"Tensor {name} has shape {list(tensor.shape)}; the {found} model needs {list(EXPECTED[found][name])}."
-            )
+            shapes = {"shape": list(tensor.shape), "needed": list(EXPECTED[found][name])}
+            raise WeightsError(key="weights.shape", params={"name": name, "kind": found, **shapes})
         if tensor.dtype != torch.float32:
-            raise WeightsError(
-                f"Tensor {name} is {str(tensor.dtype).removeprefix('torch.')}; save the weights as float32."
-            )
+            dtype = str(tensor.dtype).removeprefix("torch.")
+            raise WeightsError(key="weights.dtype", params={"name": name, "dtype": dtype})
         if not torch.isfinite(tensor).all():
-            raise WeightsError(f"Tensor {name} holds NaN or infinite values.")
+            raise WeightsError(key="weights.not_finite", params={"name": name})
     return found, state
 
 
@@ -134,12 +126,10 @@ def load_file(path: str | Path, kind: str | None = None, limits: Limits | None =
     try:
         size = path.stat().st_size
         if size > limits.max_upload_bytes:
-            raise WeightsError(
-                f"The file is {size:,} bytes; weights files for these models are under 1 KB (limit {limits.max_upload_bytes:,} bytes)."
-            )
+            raise WeightsError(key="weights.too_large", params={"size": size, "limit": limits.max_upload_bytes})
         data = path.read_bytes()
     except OSError as exc:
-        raise WeightsError(f"The weights file {path.name} could not be read ({exc.strerror}).") from None
+        raise WeightsError(key="weights.file_unreadable", params={"name": path.name, "reason": exc.strerror}) from None
     found, state = read_weights(data, kind)
     return model_from_state(found, state)
 
@@ -151,11 +141,9 @@ def _check_config(folder: Path) -> None:
     try:
         config = json.loads(config_path.read_text())
     except (OSError, ValueError):
-        raise WeightsError(f"{CONFIG_FILE} in {folder} is not valid JSON.") from None
+        raise WeightsError(key="weights.config_json", params={"file": CONFIG_FILE, "folder": folder}) from None
     if not isinstance(config, dict) or any(config.get(k, 1) != 1 for k in ("input_size", "hidden_size")):
-        raise WeightsError(
-            f"{CONFIG_FILE} in {folder} describes a different model (input_size and hidden_size must be 1)."
-        )
+        raise WeightsError(key="weights.config_model", params={"file": CONFIG_FILE, "folder": folder})
 
 
 def is_repo_id(text: str) -> bool:
@@ -200,11 +188,9 @@ def resolve_folder(kind: str, source: str | Path | None, revision: str | None = 
         for candidate in (path, path / kind):
             if (candidate / WEIGHTS_FILE).is_file():
                 return candidate
-        raise WeightsError(f"The folder {path} holds no {WEIGHTS_FILE} (nor {kind}/{WEIGHTS_FILE}).")
+        raise WeightsError(key="weights.folder_empty", params={"folder": path, "file": WEIGHTS_FILE, "kind": kind})
     if not is_repo_id(str(source)):
-        raise WeightsError(
-            f"{str(source)[:80]!r} is neither a folder, a .safetensors file nor a Hub repo id like 'user/name'."
-        )
+        raise WeightsError(key="weights.source_unknown", params={"source": str(source)[:80]})
     return Path(download(str(source), revision)) / kind
 
 
@@ -222,13 +208,13 @@ def download(repo_id: str, revision: str | None = None) -> str:
     try:
         return snapshot_download(repo_id, revision=revision, allow_patterns=[f"{k}/*" for k in MODEL_KINDS])
     except LocalEntryNotFoundError:
-        raise WeightsError(f"{at} is not in the local Hugging Face cache and the Hub cannot be reached.") from None
+        raise WeightsError(key="hub.offline", params={"at": at}) from None
     except RevisionNotFoundError:
-        raise WeightsError(f"The Hub repo {repo_id} has no revision {revision!r}.") from None
+        raise WeightsError(key="hub.no_revision", params={"repo": repo_id, "revision": revision}) from None
     except RepositoryNotFoundError:
-        raise WeightsError(f"The Hub has no model repo {repo_id} (or it is private).") from None
+        raise WeightsError(key="hub.no_repo", params={"repo": repo_id}) from None
     except (HfHubHTTPError, OSError) as exc:
-        raise WeightsError(f"{at} could not be downloaded ({type(exc).__name__}).") from None
+        raise WeightsError(key="hub.download", params={"at": at, "error": type(exc).__name__}) from None
 
 
 @dataclass
@@ -236,7 +222,13 @@ class Pretrained:
     """The models the Space serves, and a sentence saying where they came from."""
 
     models: dict[str, LSTMModel]
-    source: str
+    source: str  # English, for logs and scripts
+    source_key: str = "source.bundled"  # the same in the catalogue (lstm_demo.messages), for the page
+    source_params: dict = field(default_factory=dict)
+
+    def source_text(self, language: str = "en") -> str:
+        """Where the weights came from, in `language`."""
+        return say(self.source_key, language, **self.source_params)
 
 
 def _within(seconds: float, work: Callable[[], object], name: str) -> object:
@@ -282,7 +274,7 @@ def load_pretrained(environ: dict[str, str] | None = None, limits: Limits | None
     limits = limits or Limits.from_env(environ)
     repo, revision = environ.get(REPO_ENV, "").strip(), environ.get(REVISION_ENV, "").strip() or None
     if not repo:
-        return Pretrained({kind: load_model(kind) for kind in MODEL_KINDS}, "the bundled weights")
+        return Pretrained({kind: load_model(kind) for kind in MODEL_KINDS}, say("source.bundled"))
     at = f"{repo}@{revision}" if revision else repo
     try:
         models = _within(
@@ -290,19 +282,21 @@ def load_pretrained(environ: dict[str, str] | None = None, limits: Limits | None
             lambda: {kind: load_model(kind, repo, revision) for kind in MODEL_KINDS},
             name="hub-weights",
         )
-        return Pretrained(models, f"the Hub repo {at}")  # type: ignore[arg-type]
+        return Pretrained(models, say("source.hub", at=at), "source.hub", {"at": at})  # type: ignore[arg-type]
     except TimeoutError:
         reason = f"no answer from the Hub within {limits.hub_timeout_seconds:g} s"
     except WeightsError as exc:
-        reason = str(exc)
+        reason = exc  # written in the error's language with the rest
     except Exception as exc:  # a failure inside huggingface_hub it does not name: still no weights from the Hub
         reason = f"{type(exc).__name__} inside huggingface_hub"
     if revision:
-        raise WeightsError(f"The pinned weights {at} could not be loaded: {reason}")
+        raise WeightsError(key="weights.pinned", params={"at": at, "reason": reason})
     log.warning("Serving the bundled weights: the Hub repo %s could not be loaded (%s)", at, reason)
     return Pretrained(
         {kind: load_model(kind) for kind in MODEL_KINDS},
-        f"the bundled weights (the Hub repo {at} could not be loaded)",
+        say("source.fallback", at=at),
+        "source.fallback",
+        {"at": at},
     )
 
 
@@ -349,7 +343,7 @@ def publish(repo_id: str, dry_run: bool = False, folder: Path = BUNDLED) -> list
     folders (a save's leftovers, editor files) are neither listed nor uploaded.
     """
     if not is_repo_id(repo_id):
-        raise WeightsError(f"{repo_id[:80]!r} is not a Hub repo id like 'user/name'.")
+        raise WeightsError(key="hub.repo_id", params={"repo": repo_id[:80]})
     folder = Path(folder)
     files = sorted(
         path.relative_to(folder)
@@ -372,3 +366,35 @@ def publish(repo_id: str, dry_run: bool = False, folder: Path = BUNDLED) -> list
             commit_message="Upload the LSTM demo's weights",
         )
     return listing
+
+
+# -- weights in a link ------------------------------------------------------------------------------
+# A model's numbers fit in a URL (12 for the hand-built cell, 16 for nn.LSTM): "craft:1.63,2.7,...".
+# Nine significant digits give every float32 back exactly, so a link shows the same predictions.
+
+
+def weights_text(model: LSTMModel) -> str:
+    """'kind:n1,n2,...': every parameter in state_dict order, float32-exact."""
+    numbers = torch.cat([t.detach().reshape(-1).cpu() for t in model.state_dict().values()])
+    return f"{model.kind}:" + ",".join(f"{v:.9g}" for v in numbers.tolist())
+
+
+def model_from_text(text: str) -> LSTMModel:
+    """The inverse of weights_text, checked: a known kind, exactly its number of finite float32 values."""
+    from .checks import real_number
+
+    kind, _, numbers = str(text).strip().partition(":")
+    kind = check_kind(kind.strip())
+    shapes = EXPECTED[kind]
+    items = [item.strip() for item in numbers.split(",")] if numbers.strip() else []
+    needed = sum(math.prod(shape) for shape in shapes.values())
+    if len(items) != needed:
+        raise WeightsError(key="link.weights.count", params={"kind": kind, "count": len(items), "needed": needed})
+    limit = float(torch.finfo(torch.float32).max)
+    values = [real_number(item, "weight", -limit, limit) for item in items]
+    state, start = {}, 0
+    for name, shape in shapes.items():
+        size = math.prod(shape)
+        state[name] = torch.tensor(values[start : start + size], dtype=torch.float32).reshape(shape)
+        start += size
+    return model_from_state(kind, state)

@@ -1,37 +1,114 @@
-"""Both languages: every label has both, and the errors a visitor can cause have a Chinese sentence."""
+"""Both languages: every label and every sentence the server writes has both, and every error the
+package raises names a sentence of the catalogue (lstm_demo.messages)."""
+
+import ast
+import re
+from pathlib import Path
 
 import pytest
 
-from lstm_demo.ui.text import EN, ZH, translate_error
+from lstm_demo.checks import whole_number
+from lstm_demo.data import parse_sequence
+from lstm_demo.errors import InputError, LSTMDemoError
+from lstm_demo.messages import LANGUAGES, MESSAGES, WORDS, placeholders, say
+from lstm_demo.ui.text import EN, ZH
+
+PACKAGE = Path(__file__).resolve().parent.parent / "lstm_demo"
+CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def test_every_label_exists_in_both_languages():
     assert EN.keys() == ZH.keys()
-    assert sum(ZH[key] == EN[key] for key in EN) == 0
+    assert [key for key in EN if ZH[key] == EN[key]] == []
+
+
+@pytest.mark.parametrize("key", sorted(MESSAGES))
+def test_every_sentence_has_both_languages_with_the_same_placeholders(key):
+    english, chinese = MESSAGES[key]
+    assert english.strip() and chinese.strip()
+    assert len(MESSAGES[key]) == len(LANGUAGES)
+    assert placeholders(english) == placeholders(chinese), key
+    if re.search(r"[A-Za-z]{3,}", re.sub(r"\{[^}]*\}", "", english)):  # words, not only placeholders
+        assert CJK.search(chinese), f"{key}: the Chinese sentence has no Chinese in it"
+
+
+def test_chinese_text_uses_full_width_punctuation():
+    # ASCII , : ; ( ) right after a Chinese character is a half-width mark in Chinese text.
+    half_width = re.compile(r"[\u4e00-\u9fff][,:;()]")
+    offenders = [key for key, (_, zh) in MESSAGES.items() if half_width.search(zh)]
+    offenders += [key for key, zh in ZH.items() if half_width.search(zh)]
+    assert offenders == []
+
+
+def _raise_sites():
+    """Every `raise <Something>Error(...)` and `raise InputError(...)` in the package's source."""
+    for path in sorted(PACKAGE.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
+                name = getattr(node.exc.func, "id", None) or getattr(node.exc.func, "attr", "")
+                yield path.relative_to(PACKAGE.parent), node.lineno, name, node.exc
+
+
+# The package's own errors, and gr.Error: what a visitor or script reads as a sentence.
+SENTENCE_ERRORS = {"LSTMDemoError", "InputError", "WeightsError", "TrainingError", "LimitsError", "Error"}
+
+
+def test_every_sentence_the_package_raises_has_a_catalogue_key():
+    unkeyed = []
+    for path, line, name, call in _raise_sites():
+        if name not in SENTENCE_ERRORS:
+            continue  # ValueError and friends: programming errors, never shown as a sentence
+        keys = [k.value for k in call.keywords if k.arg == "key"]
+        if not keys:
+            unkeyed.append(f"{path}:{line} {name}")
+        elif isinstance(keys[0], ast.Constant):
+            assert keys[0].value in MESSAGES, f"{path}:{line}: {keys[0].value!r} is not in the catalogue"
+    assert unkeyed == [], "errors raised without a catalogue key:\n" + "\n".join(unkeyed)
+
+
+def test_every_name_a_check_fills_in_has_a_chinese_word():
+    checks = {"whole_number", "real_number", "choice"}
+    missing = set()
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) in checks and len(node.args) > 1:
+                what = node.args[1]
+                if isinstance(what, ast.Constant) and what.value not in WORDS:
+                    missing.add(f"{path.name}:{node.lineno} {what.value!r}")
+    assert missing == set()
 
 
 @pytest.mark.parametrize(
-    "message, chinese",
+    "raise_it, english, chinese",
     [
-        ("The sequence is empty: enter numbers separated by commas, e.g. '0, 0.5, 0.25, 1'.", "序列为空"),
-        ("Item 2 ('x') is not a number.", "第 2 项('x')不是数字。"),
-        ("Item 1 is NaN; every value must be a finite number.", "第 1 项是 NaN"),
-        ("The sequence has 10,001 numbers; the limit is 10,000.", "序列有 10,001 个数字;上限是 10,000 个。"),
-        ("Unknown model 'gru'; choose builtin, craft.", "未知的模型 'gru'"),
-        ("The number of epochs must be a whole number from 1 to 10,000.", "轮数必须是 1 到 10,000 之间的整数。"),
-        ("The learning rate must be a number from 1e-06 to 10.", "学习率必须是 1e-06 到 10 之间的数字。"),
-        ("The seed must be a whole number, not 'x'.", "随机种子必须是整数"),
-        ("Tensor w_xf is float64; save the weights as float32.", "请以 float32 保存权重"),
-        ("The file's header is not valid JSON: this is not a .safetensors file.", "不是一个有效的 .safetensors 文件"),
-        ("No GPU is available here; the devices this machine has are: cpu.", "这里没有可用的 GPU"),
-        ("Training failed inside a step (ValueError); nothing was saved.", "训练失败"),
+        (lambda: parse_sequence("1, x"), "Item 2 ('x') is not a number.", "第 2 项（'x'）不是数字。"),
+        (lambda: parse_sequence(""), "The sequence is empty", "序列为空："),
+        (lambda: parse_sequence("nan"), "Item 1 is NaN; every value must be a finite number.", "第 1 项是 NaN；"),
+        (
+            lambda: whole_number(0, "number of epochs", 1, 10_000),
+            "from 1 to 10,000.",
+            "轮数必须是 1 到 10,000 之间的整数。",
+        ),
+        (lambda: whole_number("x", "seed", 0, 9), "The seed must be a whole number, not 'x'.", "随机种子必须是整数"),
     ],
 )
-def test_errors_have_a_chinese_sentence(message, chinese):
-    translated = translate_error(message, "zh")
-    assert chinese in translated and not translated.startswith("出错了")
-    assert translate_error(message, "en") == message
+def test_an_error_reads_in_english_for_scripts_and_in_chinese_for_a_chinese_page(raise_it, english, chinese):
+    with pytest.raises(LSTMDemoError) as info:
+        raise_it()
+    assert english in str(info.value)
+    assert chinese in info.value.sentence("zh")
+    assert info.value.sentence("en") == str(info.value)
 
 
-def test_an_error_without_a_translation_still_says_something_in_chinese():
-    assert translate_error("Something new.", "zh") == "出错了:Something new."
+def test_a_reworded_english_sentence_keeps_its_chinese():
+    # The Chinese is found by key, not by matching the English text.
+    error = InputError(key="sequence.nan", params={"position": 3})
+    assert error.sentence("zh") == say("sequence.nan", "zh", position=3)
+    assert "NaN" in str(error) and "第 3 项" in error.sentence("zh")
+
+
+def test_an_error_needs_a_message_or_a_key():
+    with pytest.raises(TypeError):
+        InputError()
+    assert str(InputError("plain")) == "plain" and InputError("plain").sentence("zh") == "plain"

@@ -294,10 +294,10 @@ def gate_event(data: dict, sequences: dict[str, list[float]]) -> tuple[str, int,
     data = data if isinstance(data, dict) else {}
     gate, seq, step = data.get("gate"), data.get("seq"), data.get("step")
     if gate not in GATES or not isinstance(seq, int) or not 0 <= seq < len(sequences):
-        raise InputError("That is not a gate of this drawing.")
+        raise InputError(key="cell.not_gate")
     length = len(list(sequences.values())[seq])
     if not isinstance(step, int) or not 1 <= step <= length:
-        raise InputError(f"The step must be between 1 and {length}.")
+        raise InputError(key="cell.step_range", params={"length": length})
     return gate, seq, step
 
 

@@ -13,6 +13,7 @@ import logging
 import math
 import threading
 import time
+import typing
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -25,7 +26,8 @@ from ..limits import Limits
 from ..recipes import DEVICES
 from ..weights import Pretrained
 from .state import StopSignals
-from .text import EN, ZH, translate_error
+from ..messages import say
+from .text import EN, ZH
 
 log = logging.getLogger("lstm_demo.space")
 
@@ -98,12 +100,7 @@ def friendly(fn: Callable) -> Callable:
     def convert(exc: Exception, request) -> gr.Error:
         if isinstance(exc, gr.Error):
             return exc
-        language = browser_language(request)
-        if isinstance(exc, LSTMDemoError):
-            return gr.Error(translate_error(str(exc), language), print_exception=False)
-        log.exception("unexpected error in %s", fn.__qualname__)
-        sentence = "Something went wrong on the server; please try again."
-        return gr.Error(translate_error(sentence, language), print_exception=False)
+        return gr.Error(sentence_of(exc, browser_language(request), fn), print_exception=False)
 
     if inspect.isgeneratorfunction(fn):
 
@@ -123,7 +120,60 @@ def friendly(fn: Callable) -> Callable:
             except Exception as exc:
                 raise convert(exc, request_of(args, kwargs)) from None
 
+    # Annotations are strings here (`from __future__ import annotations`); Gradio reads a gr.api
+    # endpoint's return type from the signature, so it gets the resolved types ("float", not "Any").
+    try:
+        hints = typing.get_type_hints(fn)
+    except (NameError, TypeError):
+        return wrapper
+    parameters = [p.replace(annotation=hints.get(p.name, p.annotation)) for p in signature.parameters.values()]
+    wrapper.__signature__ = signature.replace(
+        parameters=parameters, return_annotation=hints.get("return", signature.return_annotation)
+    )
     return wrapper
+
+
+def inline_errors(outputs: int) -> Callable[[Callable], Callable]:
+    """For the page's own (private) events: an error becomes a sentence on a Markdown line (the
+    event's last output) and its other `outputs` outputs stay as they were (gr.skip()), so the
+    visitor's text stays visible and editable beside the sentence instead of turning into red
+    badges. A success hides the line. Public endpoints use `friendly` (gr.Error) instead.
+
+    The function returns a tuple of its `outputs` values; the language comes from `request`.
+    """
+
+    def decorate(fn: Callable) -> Callable:
+        signature = inspect.signature(fn)
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            try:
+                result = fn(*args, **kwargs)
+            except Exception as exc:
+                try:
+                    request = signature.bind_partial(*args, **kwargs).arguments.get("request")
+                except TypeError:
+                    request = None
+                sentence = sentence_of(exc, browser_language(request), fn)
+                return (*[gr.skip()] * outputs, gr.Markdown(f"⚠️ {sentence}", visible=True))
+            return (*result, gr.Markdown(visible=False))
+
+        return wrapper
+
+    return decorate
+
+
+def sentence_of(exc: Exception, language: str, fn: Callable | None = None) -> str:
+    """The one sentence a visitor reads for an error, in their language (the catalogue's, by key);
+    an error that is not the package's is logged and hidden behind a sentence of its own."""
+    if isinstance(exc, gr.Error):
+        return exc.message
+    if isinstance(exc, LSTMDemoError):
+        if exc.key is None:  # the catalogue test keeps the package's raise sites keyed
+            log.warning("an error without a catalogue key reached the page: %s", exc)
+        return exc.sentence(language)
+    log.exception("unexpected error in %s", getattr(fn, "__qualname__", fn), exc_info=exc)
+    return say("server.error", language)
 
 
 def file_path(value: object) -> str:
@@ -131,9 +181,9 @@ def file_path(value: object) -> str:
     if isinstance(value, dict):
         value = value.get("path")
     if not isinstance(value, str) or not value:
-        raise InputError("Upload a .safetensors file first.")
+        raise InputError(key="upload.missing")
     if not value.lower().endswith(".safetensors"):
-        raise InputError("Only .safetensors files are accepted.")
+        raise InputError(key="upload.not_safetensors")
     return value
 
 

@@ -49,13 +49,13 @@ class Explore:
 
         *numbers, switches, sequence = values
         if len(numbers) != len(CraftLSTM.PARAMETER_NAMES):
-            raise InputError(f"The playground needs {len(CraftLSTM.PARAMETER_NAMES)} parameter values.")
+            raise InputError(key="playground.count", params={"count": len(CraftLSTM.PARAMETER_NAMES)})
         parameters = {
             n: real_number(v, f"value of {n}", -100.0, 100.0) for n, v in zip(CraftLSTM.PARAMETER_NAMES, numbers)
         }
         switches = [choice(s, "switch", tuple(SWITCHES)) for s in (switches or [])]
         if "forget=1" in switches and "forget=0" in switches:
-            raise InputError("The forget gate cannot be switched to 1 and 0 at once.")
+            raise InputError(key="switches.forget_both")
         model = playground_model(parameters, switches)
         entries = [(c.name, list(c.sequence), c.label) for c in COMPANIES]
         if sequence is not None and str(sequence).strip():
@@ -80,7 +80,7 @@ class Explore:
         }
         switches = [choice(s, "switch", tuple(SWITCHES)) for s in (switches or [])]
         if "forget=1" in switches and "forget=0" in switches:
-            raise InputError("The forget gate cannot be switched to 1 and 0 at once.")
+            raise InputError(key="switches.forget_both")
         sequences = {c.name: list(c.sequence) for c in COMPANIES}
         model = playground_model(parameters, switches)
         return Picture(model, sequences, 4, language, source_text("sliders", language), switches=tuple(switches))
@@ -180,7 +180,7 @@ class Explore:
         """(kind, epochs trained, model) of the kept snapshot nearest `epoch`."""
         visitor = Visitor.of(visitor)
         if not visitor.snapshots:
-            raise InputError("Train a model in Retrain first; its epochs then appear here.")
+            raise InputError(key="travel.none")
         kind, kept = visitor.snapshots
         epoch = whole_number(epoch, "epoch", 0, kept[-1][0])
         trained, state = min(kept, key=lambda item: abs(item[0] - epoch))
@@ -292,8 +292,7 @@ class Explore:
         epochs = whole_number(epochs, "number of epochs", 1, limits.max_epochs)
         if inits * epochs > limits.max_lottery_model_steps:
             raise InputError(
-                f"Random starts x epochs may be at most {limits.max_lottery_model_steps:,} per draw; "
-                f"this asks for {inits * epochs:,}."
+                key="lottery.too_many", params={"limit": limits.max_lottery_model_steps, "asked": inits * epochs}
             )
         learning_rate = real_number(learning_rate, "learning rate", limits.min_learning_rate, limits.max_learning_rate)
         return inits, epochs, learning_rate, choice(device, "device", DEVICES)

@@ -29,7 +29,8 @@ from ..explain import equations_markdown, step_equations, step_sentence
 from ..models import LSTMModel, Trace, check_kind, craft_parameters
 from .cell import EXPLAIN_ALL, Picture, drawn_sequences, gate_event, gate_markdown, language_of, source_text
 from .common import CHART_POINTS, MODEL_CHOICES, PALETTE, PRIVATE, PUBLIC, Served, T, browser_language, downsample
-from .common import friendly
+from ..messages import say
+from .common import MODEL_NAMES, friendly
 from .state import Visitor
 
 TRACE_COLUMNS = ["step", *Trace.columns()]
@@ -165,19 +166,24 @@ class Inside:
 
     @friendly
     def parity_report(self, sequence: str, request: gr.Request = None) -> str:
+        """The parity table in the visitor's language: each model's weights moved into the other."""
         from ..parity import pretrained_parity
 
+        language = browser_language(request)
         values = parse_sequence(sequence, self.served.limits)
         report = pretrained_parity(self.served.pretrained.models, torch.tensor(values))
-        lines = [
-            f"| {name} | {r['prediction']:.2e} | {r['trace']:.2e} |"
-            for name, r in report.items()
-            if isinstance(r, dict)
-        ]
+        lines = []
+        for name, r in report.items():
+            if isinstance(r, dict):
+                source, target = (MODEL_NAMES[kind] for kind in name.split(" -> "))
+                moved = say("parity.row", language, source=source, target=target)
+                lines.append(f"| {moved} | {r['prediction']:.2e} | {r['trace']:.2e} |")
         return (
-            "| weights moved | prediction differs by | gates and memories differ by |\n|---|---|---|\n"
+            say("parity.header", language)
+            + "\n|---|---|---|\n"
             + "\n".join(lines)
-            + f"\n\n**Largest difference: {report['largest_difference']:.2e}** (float32 rounding; the same numbers)."
+            + "\n\n"
+            + say("parity.largest", language, largest=report["largest_difference"])
         )
 
 
@@ -251,6 +257,7 @@ def build_inside_tab(served: Served, visitor: gr.State) -> InsideTab:
     table = gr.Dataframe(label=T("inside.table"), interactive=False, max_height=320, elem_id="inside-table")
     with gr.Accordion(T("parity.title"), open=False):
         parity_button = gr.Button(T("parity.button"))
+        gr.Markdown(T("parity.mapping"), elem_id="parity-mapping")  # nn.LSTM's 16 numbers and the cell's 12, in words
         parity_report = gr.Markdown(elem_id="parity-report")
 
     tab = InsideTab(handlers, visitor, sequence, model, table, chart, step, equations, sentence, cell)

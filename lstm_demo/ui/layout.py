@@ -19,19 +19,29 @@ Every other event is private.
 
 from __future__ import annotations
 
+import ast
+import json
+
 import gradio as gr
 from gradio.utils import get_icon_path
+from starlette.middleware import Middleware
 
+from ..checks import whole_number
+from ..data import parse_sequence
+from ..errors import LSTMDemoError
 from ..limits import Limits
-from ..weights import Pretrained, load_pretrained
+from ..messages import LANGUAGES, say
+from ..weights import Pretrained, load_pretrained, model_from_text
 from .about import build_about_tab
-from .common import I18N, PRIVATE, Served, T, browser_language, session_of
+from .api import describe_api
+from .common import I18N, PRIVATE, Served, T, browser_language, sentence_of, session_of
 from .explore import build_explore_tab
+from .guard import RequestGuard
 from .inside import build_inside_tab
 from .predict import build_predict_tab
 from .retrain import build_retrain_tab
-from .state import start_janitor
-from .text import EN, ZH, translate_error
+from .state import Visitor, start_janitor
+from .text import EN, ZH
 
 TABS = ("predict", "inside", "retrain", "explore", "about")
 
@@ -47,6 +57,19 @@ pre, pre code {white-space: pre-wrap !important; word-break: break-word;}
   .row {flex-wrap: wrap !important;}
   .row > *, .form > * {min-width: 100% !important; flex-basis: 100% !important;}
 }
+/* Predict: a table on a laptop, one card per sequence on a phone (just under the button). */
+#predict-cards {display: none;}
+.predict-cards {display: grid; gap: 0.5em;}
+.predict-card {border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 0.5em 0.75em;}
+.predict-card .pc-name {font-weight: 600;}
+.predict-card .pc-values {color: var(--body-text-color-subdued); font-size: 0.9em; word-break: break-word;}
+.predict-card .pc-row {display: flex; justify-content: space-between; gap: 1em;}
+@media (max-width: 480px) {
+  #predict-cards {display: block;}
+  #predict-table {display: none !important;}
+  /* The numeric equations scale down to the screen (and still scroll inside their box if need be). */
+  #equations .katex-display > .katex {font-size: 0.78em;}
+}
 """
 
 # No web fonts: the page must load from this server alone.
@@ -57,25 +80,72 @@ THEME = gr.themes.Soft(
     font_mono=[gr.themes.Font("ui-monospace"), "monospace"],
 )
 
-SHARE_LABEL, SHARE_COPIED = "Share this state", "Link copied"
+SHARE_LABEL = say("share.label")  # the button's first label; the page's script puts it in the page's language
+SHARE_WORDS = {language: [say(k, language) for k in ("share.label", "share.copied")] for language in LANGUAGES}
+PAGE_LANGUAGE_JS = "(document.documentElement.lang || 'en').toLowerCase().startsWith('zh') ? 'zh' : 'en'"
 
 # The Share button runs in the browser only. gr.DeepLinkButton also registers a server function
 # outside the queue (a one-second sleep that puts its label back), which anyone can call by its
 # index and which holds one of Gradio's threads each time. Here the browser asks Gradio's own
-# deep-link route to save the session's values (as gr.DeepLinkButton's script does), copies the
-# link, and a second browser-only step puts the label back after a second.
+# deep-link route to save the session's values (as gr.DeepLinkButton's script does), adds what a
+# deep link does not hold (the tab shown, Inside's step, and the visitor's own weights in use, which
+# live in a gr.State), copies the link, and a second browser-only step puts the label back.
+# The link's own sequence and model give way to the deep link's (they may be out of date).
 SHARE_JS = f"""
 async () => {{
+    const words = {json.dumps(SHARE_WORDS, ensure_ascii=False)}[{PAGE_LANGUAGE_JS}];
     const url = new URL(window.location.href);
     const response = await fetch(`gradio_api/deep_link?session_hash=${{window.__gradio_session_hash__}}`);
-    if (!response.ok) return "{SHARE_LABEL}";
+    if (!response.ok) return words[0];
     const saved = (await response.text()).replace(/^"|"$/g, "");
+    for (const name of ["deep_link", "tab", "step", "weights", "sequence", "model"]) url.searchParams.delete(name);
     if (saved) url.searchParams.set("deep_link", saved);
+    const tabs = [...document.querySelectorAll("#main-tabs [role=tab]")].slice(0, {len(TABS)});
+    const shown = tabs.findIndex((tab) => tab.getAttribute("aria-selected") === "true");
+    const names = {json.dumps(list(TABS))};
+    if (shown >= 0) url.searchParams.set("tab", names[shown]);
+    const step = document.querySelector("#inside-step input[type=number]")?.value;
+    if (step) url.searchParams.set("step", step);
+    const weights = document.querySelector("#weights-link textarea, #weights-link input")?.value;
+    if (weights) url.searchParams.set("weights", weights);
     await navigator.clipboard.writeText(url.toString());
-    return "{SHARE_COPIED}";
+    return words[1];
 }}
 """
-SHARE_RESET_JS = f'async () => {{ await new Promise((done) => setTimeout(done, 1000)); return "{SHARE_LABEL}"; }}'
+SHARE_RESET_JS = f"""
+async () => {{
+    await new Promise((done) => setTimeout(done, 1000));
+    return {json.dumps(SHARE_WORDS, ensure_ascii=False)}[{PAGE_LANGUAGE_JS}][0];
+}}
+"""
+
+# Run once when the page loads. Gradio's error toast titles itself with its type ("Error"), which
+# no i18n key reaches: the title follows the page's language here. The Share button's label too.
+PAGE_JS = rf"""
+() => {{
+    const words = {{
+        zh: {{ error: {json.dumps(say("toast.error", "zh"), ensure_ascii=False)} }},
+        share: {json.dumps(SHARE_WORDS, ensure_ascii=False)},
+    }};
+    const language = () => {PAGE_LANGUAGE_JS};
+    const translate = () => {{
+        const zh = language() === "zh";
+        for (const title of document.querySelectorAll(".toast-title.error")) {{
+            const text = title.firstChild;
+            if (text && text.nodeType === 3 && /^\s*Error\s*$/.test(text.nodeValue) && zh)
+                text.nodeValue = words.zh.error + " ";
+        }}
+        const share = document.querySelector("#share-button");
+        const label = share && [...share.childNodes].find((n) => n.nodeType === 3 && n.nodeValue.trim());
+        const all = Object.values(words.share).map((w) => w[0]);
+        if (label && all.includes(label.nodeValue.trim()) && label.nodeValue.trim() !== words.share[language()][0])
+            label.nodeValue = words.share[language()][0];
+    }};
+    new MutationObserver(translate).observe(document.body, {{ childList: true, subtree: true }});
+    new MutationObserver(translate).observe(document.documentElement, {{ attributes: true, attributeFilter: ["lang"] }});
+    translate();
+}}
+"""
 
 
 def build_demo(pretrained: Pretrained | None = None, limits: Limits | None = None) -> gr.Blocks:
@@ -90,13 +160,17 @@ def build_demo(pretrained: Pretrained | None = None, limits: Limits | None = Non
         gr.Markdown(f"# {EN['title']} · {ZH['title']}")
         gr.Markdown(T("intro"))
         with gr.Row(equal_height=True):
-            gr.Markdown(f"*Serving {served.pretrained.source}.*", elem_id="weights-source")
+            key = f"weights.line.{served.pretrained.source_key}"  # the weights line, in the page's language
+            EN[key], ZH[key] = (
+                f"*{say('weights.line', lang, source=served.pretrained.source_text(lang))}*" for lang in LANGUAGES
+            )
+            gr.Markdown(T(key), elem_id="weights-source")
             share = gr.Button(
                 SHARE_LABEL, icon=get_icon_path("link.svg"), size="sm", scale=0, min_width=160, elem_id="share-button"
             )
         notice = gr.Markdown(visible=False, elem_id="link-notice")  # shown when a query link names no tab
 
-        with gr.Tabs(selected="predict", overflow_behavior="wrap") as tabs:
+        with gr.Tabs(selected="predict", overflow_behavior="wrap", elem_id="main-tabs") as tabs:
             with gr.Tab(T("tab.predict"), id="predict"):
                 predict = build_predict_tab(served, visitor)
             with gr.Tab(T("tab.inside"), id="inside"):
@@ -136,52 +210,108 @@ def build_demo(pretrained: Pretrained | None = None, limits: Limits | None = Non
                 [explore.travel_epoch, visitor],
                 [visitor, tabs, inside.model, retrain.use_own],
                 api_visibility=PRIVATE,
-            )
+            ).then(**predict.refresh())  # Predict shows that epoch's weights too (and a link carries them)
         )
 
         # The page opens computed: the link's state (or the defaults), then its predictions and trace.
+        link_step = gr.State(None)  # Inside's step a link names, set once Inside has computed
         opened = demo.load(
             open_link,
-            [predict.sequence, inside.sequence, inside.model, retrain.model],
-            [tabs, notice, predict.sequence, inside.sequence, inside.model, retrain.model],
+            [predict.sequence, inside.sequence, inside.model, retrain.model, visitor],
+            [tabs, notice, predict.sequence, inside.sequence, inside.model, retrain.model, visitor, link_step],
             api_visibility=PRIVATE,
         )
-        inside.compute(opened.then(**predict.refresh()))
+        inside.compute(opened.then(**predict.refresh())).then(
+            link_step_value, [link_step, inside.sequence], [inside.step], api_visibility=PRIVATE
+        )
         demo.load(**explore.playground)
+        # A deep link saves a gr.JSON's value as the text "root={...}" (Gradio writes its JSON model
+        # with str()); the page puts the dict back.
+        summaries = [block for block in demo.blocks.values() if isinstance(block, gr.JSON)]
+        if summaries:
+            demo.load(json_from_link, summaries, summaries, api_visibility=PRIVATE, show_progress="hidden")
+        demo.load(explore.handlers.open_part, None, [explore.parts], api_visibility=PRIVATE)  # ?part=race
 
         def session_ended(request: gr.Request) -> None:
             served.stops.forget(session_of(request))  # a training nobody watches stops
 
         demo.unload(session_ended)
 
+    describe_api(demo)  # names, types and descriptions on the API page and in view_api
     # api_open=False: the REST routes do not skip the queue (off a Space, Gradio's default opens them).
     demo.queue(default_concurrency_limit=8, max_size=limits.max_queue_size, api_open=False)
     return demo
 
 
-def open_link(p_sequence: str, i_sequence: str, i_model: str, r_model: str, request: gr.Request):
-    """Open the page in the state a link names: ?tab=inside&model=builtin&sequence=0,0.5,0.25,1.
+def open_link(
+    p_sequence: str, i_sequence: str, i_model: str, r_model: str, visitor: Visitor | None, request: gr.Request
+):
+    """Open the page in the state a link names: ?tab=inside&model=builtin&sequence=0,0.5,0.25,1&step=2
+    &weights=craft:1.63,2.70,... (what the Share button adds to a deep link).
 
     Values the link does not name are handed back as they are (a deep link may have restored
     them; an update without a value would drop them from what the next deep link saves). The tab
-    name may be in any letter case; a name that is no tab gets one sentence on the page.
+    name may be in any letter case; a name that is no tab, or weights that cannot be used, get one
+    sentence on the page. Weights are checked like an upload and kept for this visitor only.
     """
     query = dict(request.query_params) if request is not None else {}
+    language = browser_language(request)
     tab, model, sequence = query.get("tab", ""), query.get("model", ""), query.get("sequence", "")
-    notice = gr.Markdown(visible=False)
+    sentences = []
     if tab.strip().lower() in TABS:
         selected = gr.Tabs(selected=tab.strip().lower())
     else:
         selected = gr.Tabs()
         if tab:
             shown = tab if len(tab) <= 40 else tab[:40] + "..."
-            sentence = f"The link names no tab called {shown!r}; the tabs are {', '.join(TABS)}."
-            notice = gr.Markdown(translate_error(sentence, browser_language(request)), visible=True)
+            sentences.append(say("link.unknown_tab", language, tab=shown, tabs=", ".join(TABS)))
     if sequence and len(sequence) <= 200_000:
         p_sequence = i_sequence = sequence
     if model in ("builtin", "craft"):
         i_model = r_model = model
-    return selected, notice, p_sequence, i_sequence, i_model, r_model
+    visitor = Visitor.of(visitor)
+    if query.get("weights"):
+        try:
+            models = [model_from_text(part) for part in query["weights"][:4_000].split("|")[:2]]
+        except LSTMDemoError as exc:
+            sentences.append(say("link.weights", language, reason=sentence_of(exc, language).rstrip("。.")))
+        else:
+            for shared in models:
+                visitor.own[shared.kind], visitor.own_source[shared.kind] = shared, "from the link"
+            visitor.use_own = True
+    step = None
+    if query.get("step"):
+        try:
+            step = whole_number(query["step"], "step", 1, 10**6)
+        except LSTMDemoError as exc:
+            sentences.append(sentence_of(exc, language))
+    notice = gr.Markdown(" ".join(sentences), visible=True) if sentences else gr.Markdown(visible=False)
+    return selected, notice, p_sequence, i_sequence, i_model, r_model, visitor, step
+
+
+def json_from_link(*values):
+    """Each gr.JSON value a deep link restored as "root={...}" as its dict again; others untouched."""
+    fixed = []
+    for value in values:
+        if isinstance(value, str) and value.startswith("root=") and len(value) < 1_000_000:
+            try:
+                fixed.append(ast.literal_eval(value.removeprefix("root=")))
+                continue
+            except (ValueError, SyntaxError, MemoryError, RecursionError):
+                pass
+        fixed.append(gr.skip())
+    return fixed[0] if len(fixed) == 1 else fixed
+
+
+def link_step_value(step: int | None, sequence: str):
+    """Inside's step slider at the step a link names (within its sequence), once Inside has computed."""
+    if not step:
+        return gr.skip()
+    try:
+        length = len(parse_sequence(sequence))
+    except LSTMDemoError:
+        return gr.skip()  # Inside has said what is wrong with the sequence
+    return gr.Slider(value=min(step, length))
 
 
 def warm_up() -> None:
@@ -199,5 +329,8 @@ def launch_kwargs(limits: Limits | None = None) -> dict:
         i18n=I18N,
         theme=THEME,
         css=CSS,
+        js=PAGE_JS,
         footer_links=["api", "gradio", "settings"],  # settings: Gradio's language switch
+        # Request bodies and uploads bounded before Gradio reads them (guard.py).
+        app_kwargs={"middleware": [Middleware(RequestGuard, limits=limits)]},
     )

@@ -1,25 +1,34 @@
 """The Predict tab: both models on Company A, Company B and the visitor's sequence; uploaded weights.
 
 Public endpoints: /predict (sequence, model) -> number; /predict_upload (weights_file, sequence) -> number.
+
+The page's own events show a bad sequence's sentence on a line under the box and leave the box,
+the table and the chart as they were (`inline_errors`); the public endpoints raise gr.Error. On a
+phone (under 480 px) the table gives way to one card per sequence, just under the button, so the
+first screen holds a result.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html import escape
 
 import gradio as gr
 import pandas as pd
 
 from ..data import COMPANIES, COMPANY_A, COMPANY_B, format_sequence, known_label, parse_sequence
+from ..messages import say
 from ..models import MODEL_KINDS, check_kind
-from ..weights import load_file
-from .common import MODEL_NAMES, PALETTE, PRIVATE, PUBLIC, Served, T, downsample, file_path, friendly
+from ..weights import load_file, weights_text
+from .common import MODEL_NAMES, PALETTE, PRIVATE, PUBLIC, Served, T, browser_language, downsample, file_path
+from .common import friendly, inline_errors
 from .state import Visitor
 
 EXAMPLES = [format_sequence(COMPANY_A.sequence), format_sequence(COMPANY_B.sequence)] + [
     "1, 0.5, 0.25, 1, 1, 0.5, 0.25, 1",
     "0, 0, 0, 0",
 ]
+COMPANY_KEYS = {"company_a": "company.a", "company_b": "company.b"}
 
 
 @dataclass
@@ -27,40 +36,75 @@ class Predict:
     served: Served
 
     @friendly
-    def predict(self, sequence: str, model: str) -> float:
-        """The pretrained model's prediction for a sequence ("0, 0.5, 0.25, 1")."""
+    def predict(self, sequence: str, model: str = "craft") -> float:
+        """The pretrained model's prediction for one sequence: its last short-term memory H_T.
+
+        Args:
+            sequence: Numbers separated by commas, e.g. "1, 0.5, 0.25, 1" (Company B). Chinese punctuation works.
+            model: "craft" (the hand-built cell, StatQuest's weights) or "builtin" (torch.nn.LSTM).
+
+        Returns:
+            The prediction, between -1 and 1: about 0 for Company A, about 1 for Company B.
+        """
         values = parse_sequence(sequence, self.served.limits)
         return self.served.pretrained.models[check_kind(model)].predict(values)
 
-    @friendly
+    @inline_errors(outputs=5)
     def predict_both(self, sequence: str, visitor: Visitor | None, request: gr.Request = None):
-        """Both models on Company A, Company B and the visitor's sequence.
+        """Both models on Company A, Company B and the visitor's sequence, in the visitor's language.
 
-        Returns the table, the sequence's chart, and the sequence itself (for deep links)."""
+        Returns the table, the sequence's chart, the sequence itself (for deep links), the phone's cards,
+        and the visitor's own weights in use as text (what a shared link carries; '' for the pretrained)."""
+        language = browser_language(request)
         visitor = Visitor.of(visitor)
-        entries = [(c.name, list(c.sequence), c.label) for c in COMPANIES]
+        entries = [(say(COMPANY_KEYS[c.key], language), list(c.sequence), c.label) for c in COMPANIES]
         if sequence is not None and str(sequence).strip():
             values = parse_sequence(sequence, self.served.limits)
-            entries.append(("your sequence", values, known_label(values)))
+            entries.append((say("predict.yours", language), values, known_label(values)))
         else:
             values = list(COMPANY_B.sequence)
+        columns = [say(f"predict.col.{c}", language) for c in ("sequence", "values", "label")]
+        models, own = [], []
+        for kind in MODEL_KINDS:
+            model, whose = visitor.model(kind, self.served.pretrained.models)
+            models.append((say("predict.col.model", language, model=MODEL_NAMES[kind], whose=whose), model))
+            if whose != "pretrained":
+                own.append(weights_text(model))
         rows = []
         for name, seq, label in entries:
-            row = {"sequence": name, "values": format_sequence(seq[:12]) + (" ..." if len(seq) > 12 else "")}
-            row["label"] = "" if label is None else f"{label:g}"
-            for kind in MODEL_KINDS:
-                model, whose = visitor.model(kind, self.served.pretrained.models)
-                row[f"{MODEL_NAMES[kind]} ({whose})"] = round(model.predict(seq), 6)
+            shown = format_sequence(seq[:12]) + (" ..." if len(seq) > 12 else "")
+            row = dict(zip(columns, (name, shown, "" if label is None else f"{label:g}")))
+            for heading, model in models:
+                row[heading] = round(model.predict(seq), 6)
             rows.append(row)
-        chart = downsample(pd.DataFrame({"day": range(1, len(values) + 1), "value": values, "series": "value"}))
-        return pd.DataFrame(rows), chart, sequence
+        day, value = say("chart.day", language), say("chart.value", language)
+        frame = pd.DataFrame({day: range(1, len(values) + 1), value: values, "series": value})
+        chart = gr.LinePlot(
+            downsample(frame), x=day, y=value, x_title=day, y_title=value, color_map={value: PALETTE[0]}
+        )
+        return pd.DataFrame(rows), chart, sequence, cards(rows, columns), "|".join(own)
 
     @friendly
     def predict_upload(self, weights_file, sequence: str, request: gr.Request = None) -> float:
-        """The prediction of an uploaded .safetensors model (either layout) for a sequence."""
+        """The prediction of an uploaded model (either layout) for one sequence.
+
+        Args:
+            weights_file: A .safetensors file of the hand-built cell (12 tensors) or of torch.nn.LSTM (4 tensors), float32.
+            sequence: Numbers separated by commas, e.g. "0, 0.5, 0.25, 1".
+
+        Returns:
+            The uploaded model's prediction (its last short-term memory H_T, between -1 and 1).
+        """
         values = parse_sequence(sequence, self.served.limits)
         model = load_file(file_path(weights_file), limits=self.served.limits)
         return model.predict(values)
+
+    @inline_errors(outputs=0)
+    def predict_upload_page(self, weights_file, sequence: str, request: gr.Request = None):
+        """The page's button: the same prediction, a bad file or sequence said on a line of its own."""
+        values = parse_sequence(sequence, self.served.limits)
+        model = load_file(file_path(weights_file), limits=self.served.limits)
+        return (model.predict(values),)
 
     @friendly
     def use_upload(self, weights_file, visitor: Visitor | None, request: gr.Request = None):
@@ -70,11 +114,32 @@ class Predict:
         visitor = Visitor.of(visitor)
         if weights_file is None:
             return visitor, "", visitor.use_own
-        model = load_file(file_path(weights_file), limits=self.served.limits)
+        path = file_path(weights_file)
+        model = load_file(path, limits=self.served.limits)
         visitor.own[model.kind], visitor.own_source[model.kind] = model, "uploaded"
         visitor.use_own = True
-        status = f"Loaded your {MODEL_NAMES[model.kind]} weights; Predict and Inside now use them (only for you)."
+        name = path.replace("\\", "/").rsplit("/", 1)[-1]
+        status = say("upload.loaded", browser_language(request), model=MODEL_NAMES[model.kind], file=name)
         return visitor, status, True
+
+
+def cards(rows: list[dict], columns: list[str]) -> str:
+    """The table as one card per sequence (the phone's layout): its name, values and label, then
+    each model's prediction on a line of its own."""
+    name, values, label = columns
+    parts = []
+    for row in rows:
+        predictions = "".join(
+            f"<div class='pc-row'><span>{escape(k)}</span><b>{v:.6g}</b></div>"
+            for k, v in row.items()
+            if k not in columns
+        )
+        target = f" → {escape(row[label])}" if row[label] else ""
+        parts.append(
+            f"<div class='predict-card'><div class='pc-name'>{escape(row[name])}{target}</div>"
+            f"<div class='pc-values'>{escape(row[values])}</div>{predictions}</div>"
+        )
+    return "<div class='predict-cards'>" + "".join(parts) + "</div>"
 
 
 @dataclass
@@ -88,14 +153,19 @@ class PredictTab:
     chart: gr.LinePlot
     upload_file: gr.File
     upload_status: gr.Markdown
+    cards: gr.HTML
+    error: gr.Markdown
+    weights_link: gr.Textbox
 
     def refresh(self) -> dict:
         """The event that redraws the predictions (after new weights, a link, a click)."""
         return dict(
             fn=self.handlers.predict_both,
             inputs=[self.sequence, self.visitor],
-            outputs=[self.table, self.chart, self.sequence],  # the sequence too: a deep link saves it
+            # the sequence too: a deep link saves it
+            outputs=[self.table, self.chart, self.sequence, self.cards, self.weights_link, self.error],
             api_visibility=PRIVATE,
+            show_progress="minimal",
         )
 
 
@@ -110,32 +180,50 @@ def build_predict_tab(served: Served, visitor: gr.State) -> PredictTab:
                 max_lines=3,
                 elem_id="predict-sequence",
             )
+            error = gr.Markdown(visible=False, elem_id="predict-error")  # a bad sequence's sentence
             button = gr.Button(T("predict.button"), variant="primary", elem_id="predict-button")
-            gr.Examples([[e] for e in EXAMPLES], inputs=[sequence], label=T("examples"))
+            cards_view = gr.HTML(elem_id="predict-cards")  # the phone's result, under the button
+            examples = gr.Examples([[e] for e in EXAMPLES], inputs=[sequence], label=T("examples"))
+            gr.Markdown(T("predict.notes"), elem_id="predict-notes")
         with gr.Column(scale=2):
             chart = gr.LinePlot(
                 x="day",
                 y="value",
-                title="Your sequence",
                 x_title="day",
                 y_title="value",
-                height=280,
                 label=T("predict.chart"),
                 color_map={"value": PALETTE[0]},
+                elem_id="predict-chart",
             )
     table = gr.Dataframe(label=T("predict.results"), interactive=False, wrap=True, elem_id="predict-table")
     with gr.Accordion(T("upload.title"), open=False):
         upload_file = gr.File(label=T("upload.file"), file_types=[".safetensors"], elem_id="upload-file")
         upload_status = gr.Markdown()
         with gr.Row():
-            upload_button = gr.Button(T("upload.button"))
-            upload_prediction = gr.Number(label=T("upload.prediction"), interactive=False)
+            upload_button = gr.Button(T("upload.button"), elem_id="upload-button")
+            upload_prediction = gr.Number(
+                value=None, label=T("upload.prediction"), interactive=False, elem_id="upload-prediction"
+            )
+        upload_error = gr.Markdown(visible=False, elem_id="upload-error")
 
-    tab = PredictTab(handlers, visitor, sequence, table, chart, upload_file, upload_status)
+    # The visitor's own weights in use, as text: the Share button's script puts them in the link.
+    weights_link = gr.Textbox(visible="hidden", elem_id="weights-link")
+    tab = PredictTab(
+        handlers, visitor, sequence, table, chart, upload_file, upload_status, cards_view, error, weights_link
+    )
     gr.api(handlers.predict, api_name="predict", api_visibility=PUBLIC)
     gr.on([button.click, sequence.submit], **tab.refresh())
-    # Public endpoints take raw inputs (preprocess=False) and check them in the handlers.
+    examples.load_input_event.then(**tab.refresh())  # an example click predicts at once
     upload_button.click(
+        handlers.predict_upload_page,
+        [upload_file, sequence],
+        [upload_prediction, upload_error],
+        preprocess=False,
+        api_visibility=PRIVATE,
+    )
+    # The public endpoint for scripts: the same prediction, errors as gr.Error (AppError in gradio_client).
+    # It hangs on a button the page never shows, so that the page's button can say errors on a line.
+    gr.Button(visible=False).click(
         handlers.predict_upload,
         [upload_file, sequence],
         [upload_prediction],

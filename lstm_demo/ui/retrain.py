@@ -31,7 +31,7 @@ def outcomes(threads: WorkThreads) -> dict:
     except LSTMDemoError:
         raise
     except BaseException as error:  # a bug, or an interrupt inside Lightning: nothing is kept
-        raise TrainingError(f"Training failed ({type(error).__name__}); nothing was saved.") from error
+        raise TrainingError(key="training.failed", params={"error": type(error).__name__}) from error
 
 
 RECIPE_CHOICES = tuple(sorted(RECIPE_NAMES))  # fast (the default) first, on the page and in errors
