@@ -57,15 +57,17 @@ def population_predictions(rows: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
     gates = rows.view(4, 3, -1)  # (gate, [W_x, W_h, b], member)
     W_x, W_h, b = gates[:, 0, :, None, None], gates[:, 1, :, None], gates[:, 2, :, None, None]
     # addcmul(a, b, c) = a + b * c in one call (and one autograd node): calls are the cost here.
-    XZ = torch.addcmul(b, x, W_x)  # X_t W_x + b, every gate, member and step: (4, N, B, T)
+    # unbind rather than indexing: one autograd node that stacks the gradients, instead of one per
+    # index that writes into a tensor of zeros.
+    XZs = torch.addcmul(b, x, W_x).unbind(-1)  # X_t W_x + b for every step: T of (4, N, B)
     H = C = None  # H_0 = C_0 = 0
-    for t in range(x.shape[-1]):
-        Z = XZ[..., t] if H is None else torch.addcmul(XZ[..., t], H, W_h)  # Z^f, Z^i, Z^c, Z^o: (4, N, B)
-        S = torch.sigmoid(Z)  # F_t, I_t, (unused), O_t
-        C_tilde = torch.tanh(Z[2])
-        new = S[1] * C_tilde  # I_t C~_t
-        C = new if C is None else torch.addcmul(new, S[0], C)  # C_t = F_t C_{t-1} + I_t C~_t
-        H = S[3] * torch.tanh(C)  # H_t = O_t tanh(C_t)
+    for XZ in XZs:
+        Z = XZ if H is None else torch.addcmul(XZ, H, W_h)  # Z^f, Z^i, Z^c, Z^o: (4, N, B)
+        F, I, _, O = torch.sigmoid(Z).unbind(0)  # noqa: E741 (I is the input gate's name)
+        C_tilde = torch.tanh(Z.unbind(0)[2])
+        new = I * C_tilde  # I_t C~_t
+        C = new if C is None else torch.addcmul(new, F, C)  # C_t = F_t C_{t-1} + I_t C~_t
+        H = O * torch.tanh(C)  # H_t = O_t tanh(C_t)
     return H
 
 
