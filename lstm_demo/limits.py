@@ -41,6 +41,13 @@ class Limits:
     max_queue_size: int = _setting(64, 1, 100_000)
     # Largest weights file a visitor may upload, in bytes (a real one is under 1 KB).
     max_upload_bytes: int = _setting(64 * 1024, 1024, 16 * 2**20)
+    # Largest HTTP request body, in bytes, refused with 413 before it is read (guard.py). 10,000 numbers
+    # are ~100 KB of text; Gradio keeps every raw input in the session, so a body is memory kept.
+    max_request_bytes: int = _setting(2**20, 16 * 1024, 256 * 2**20)
+    # Uploads one client address may send per minute (Gradio's upload route), and the bytes Gradio's
+    # file cache may hold on disk (uploads and copies of trained files; the oldest go first).
+    max_uploads_per_minute: int = _setting(30, 1, 100_000)
+    max_upload_disk_bytes: int = _setting(64 * 2**20, 2**20, 64 * 2**30)
     # Seconds a trained weights file stays on the server for download.
     trained_file_ttl_seconds: float = _setting(3600.0, 1.0, 7 * 86_400.0)
     # Initialization lottery: inits x epochs per run (~250,000 model-steps/s on one CPU thread).
