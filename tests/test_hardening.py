@@ -71,3 +71,66 @@ def test_a_hundred_5_mb_requests_leave_memory_where_it_was(app_server):
     assert statuses == [413] * 100
     assert grown < 50 * 2**20, f"RSS grew {grown / 2**20:.1f} MiB for 100 refused 5 MB bodies"
     wait_for(lambda: post(url + "gradio_api/call/predict", b'{"data": ["1", "craft"]}')[0] == 200, 30, "a call")
+
+
+UPLOADS_PER_MINUTE = 25
+UPLOAD_DISK = 2**20  # the smallest cache allowed: 1 MiB
+
+
+@pytest.fixture(scope="module")
+def upload_app(tmp_path_factory):
+    """An app whose upload bounds a test can reach: 25 uploads a minute, 1 MiB of cache on disk."""
+    from server import running_app
+
+    folder = tmp_path_factory.mktemp("upload-app")
+    env = {
+        "LSTM_DEMO_MAX_UPLOADS_PER_MINUTE": str(UPLOADS_PER_MINUTE),
+        "LSTM_DEMO_MAX_UPLOAD_DISK_BYTES": str(UPLOAD_DISK),
+        "GRADIO_TEMP_DIR": str(folder / "cache"),
+    }
+    with running_app(env, log_path=folder / "log.txt") as (url, _):
+        yield url, folder / "cache"
+
+
+def upload(url: str, *files: tuple[str, bytes]) -> tuple[int, bytes]:
+    """POST files to Gradio's upload route as a browser does (multipart, field "files")."""
+    boundary = "----lstmdemoboundary"
+    body = b""
+    for name, data in files:
+        body += (
+            (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="{name}"\r\n'
+                "Content-Type: application/octet-stream\r\n\r\n"
+            ).encode()
+            + data
+            + b"\r\n"
+        )
+    body += f"--{boundary}--\r\n".encode()
+    return post(url + "gradio_api/upload", body, {"Content-Type": f"multipart/form-data; boundary={boundary}"})
+
+
+def cache_bytes(folder) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def test_uploads_are_one_file_each_bounded_per_minute_and_on_disk(upload_app):
+    import os
+
+    url, cache = upload_app
+    # Two files in one request: refused (it counts as one upload of this minute).
+    status, body = upload(url, ("a.safetensors", b"0" * 100), ("b.safetensors", b"1" * 100))
+    assert (status, body) == (413, b"Send one file per upload.")
+    # A body over one file's limit: refused from its length, before the rate is counted.
+    status, body = upload(url, ("big.safetensors", os.urandom(200 * 1024)))
+    assert status == 413 and b"larger than this server accepts" in body
+    # 60 KB each: the 1 MiB cache holds ~17 of them, the minute 24 more; the next is refused.
+    paths = []
+    for _ in range(UPLOADS_PER_MINUTE - 1):
+        status, body = upload(url, ("w.safetensors", os.urandom(60_000)))
+        assert status == 200, body
+        paths.extend(json.loads(body))
+    status, body = upload(url, ("w.safetensors", os.urandom(60_000)))
+    assert (status, body) == (429, b"Too many uploads from your address; try again in a minute.")
+    # The cache is trimmed after each upload, the oldest files first; the newest stays.
+    wait_for(lambda: cache_bytes(cache) <= UPLOAD_DISK, 30, "the cache to be trimmed to its bound")
+    assert not os.path.exists(paths[0]) and os.path.exists(paths[-1])
