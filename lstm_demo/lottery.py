@@ -82,8 +82,9 @@ class PopulationTask(L.LightningModule):
     (`rows`) with a fused Adam, one kernel a step instead of a dozen foreach kernels over 12
     tensors, through `population_predictions` and autograd; the values go back into the cell's
     parameters at the end. The hand-written backward (backward.py), vectorised over the
-    population, was measured here too and is not faster than autograd on this form (~4.7 against
-    ~4.6 ms a step, N = 1000, in one run on a busy machine), so autograd trains it.
+    population, was measured here too and is not faster than autograd on this form
+    (`python bench/backward_speed.py`, lottery rows: within the machine's noise of each other), so
+    autograd trains it.
     `before=True`: the task as it was before blocks (one Lightning step per epoch, automatic
     optimization, the cell's forward, foreach Adam over 12 tensors), the benchmarks' baseline.
     """
