@@ -6,11 +6,14 @@ weight 100 times as a slider would, and times with performance.now():
   - frame:  the same plus a forced style recalculation and layout (getBBox), the work before paint.
 Between moves the script waits one requestAnimationFrame, as a dragged slider does (that wait is vsync,
 not work, and is not timed).
-The baseline in the same run is Python: diagram.draw for the same change (what a server would do before
-sending the SVG back). `server_round_trip_ms()` is the place for the page's round trip once the drawing
-is wired into the Space.
+The same in the Space itself (the app started on 127.0.0.1 by tests/server.py, Explore's weight
+playground): window.lstmCells.play.setWeight, what a slider's client-side event calls (forward pass,
+both drawings, the numbers table).
+Baselines in the same run: Python's diagram.draw for the same change (what a server would do before
+sending the SVG back), and a server round trip for it: /diagram through the raw REST route (POST
+/gradio_api/call/diagram, then its event stream), from this process to the app on loopback.
 
-    python bench/diagram_speed.py           # prints median / p90 and PASS/FAIL against 16 ms
+    python bench/diagram_speed.py           # prints median / p90, PASS/FAIL against 16 ms, and the ratio
 """
 
 from __future__ import annotations
@@ -99,10 +102,59 @@ def python_times(model) -> list[float]:
     return out
 
 
-def server_round_trip_ms() -> list[float] | None:
-    """To add when the drawing is wired into the page: the same weight change sent to the Space and the
-    SVG returned (gradio_client or the raw REST route), timed 100 times in this run. None until then."""
-    return None
+WIRED = """async ([moves]) => {
+    const cell = window.lstmCells.play, w0 = Object.assign({}, cell.state.weights), times = [];
+    for (let k = 0; k < moves; k++) {
+        const t0 = performance.now();
+        cell.setWeight('w_xf', w0.w_xf + (k % 2 ? 1 : -1) * 0.01 * (k + 1));
+        document.querySelector('#cell-play svg [data-field]').getBBox();  // style and layout, as above
+        times.push(performance.now() - t0);
+        await new Promise(resolve => requestAnimationFrame(() => resolve()));
+    }
+    return times;
+}"""
+
+
+def wired_times(url: str) -> list[float]:
+    """The Space's playground in Chromium: a slider's client-side redraw, timed over MOVES moves."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=FLAGS
+        )
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(url + "?tab=explore")
+        page.wait_for_function("window.lstmCells?.play?.state.stepper != null", timeout=120_000)
+        page.evaluate(WIRED, [10])  # warm the JIT
+        times = page.evaluate(WIRED, [MOVES])
+        browser.close()
+    return times
+
+
+def server_round_trip_ms(url: str) -> list[float]:
+    """/diagram for the same drawing (Companies A and B, day 2) through the raw REST route, MOVES times."""
+    import json
+    import urllib.request
+
+    def call() -> str:
+        body = json.dumps({"data": ["1, 0.5, 0.25, 1", "craft", 2]}).encode()
+        request = urllib.request.Request(url + "gradio_api/call/diagram", body, {"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            event = json.loads(response.read())["event_id"]
+        with urllib.request.urlopen(f"{url}gradio_api/call/diagram/{event}", timeout=60) as response:
+            text = response.read().decode()
+        if "event: complete" not in text:
+            raise RuntimeError(f"/diagram did not complete: {text[:200]}")
+        return text
+
+    call()  # warm
+    out = []
+    for _ in range(MOVES):
+        started = time.perf_counter()
+        call()
+        out.append((time.perf_counter() - started) * 1000)
+    return out
 
 
 def main() -> int:
@@ -118,10 +170,17 @@ def main() -> int:
     print(line("browser: forward + update (JavaScript)", times["redraw"], FRAME_MS))
     print(line("browser: ... plus style and layout", times["frame"], FRAME_MS))
     print(line("baseline: diagram.draw in Python (server side)", python_times(model)))
-    round_trip = server_round_trip_ms()
-    if round_trip is not None:
-        print(line("baseline: server round trip", round_trip))
-    return 0 if statistics.median(times["redraw"]) <= FRAME_MS else 1
+    sys.path.insert(0, str(ROOT / "tests"))
+    from server import running_app
+
+    with running_app() as (url, _):
+        wired = wired_times(url)
+        round_trip = server_round_trip_ms(url)
+    print(line("the Space: playground slider, client-side redraw", wired, FRAME_MS))
+    print(line("baseline: server round trip (/diagram, REST)", round_trip))
+    ratio = statistics.median(round_trip) / statistics.median(wired)
+    print(f"server round trip / client-side redraw (medians): {ratio:.1f}x")
+    return 0 if max(statistics.median(times["redraw"]), statistics.median(wired)) <= FRAME_MS else 1
 
 
 if __name__ == "__main__":

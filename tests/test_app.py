@@ -35,6 +35,7 @@ def test_the_api_lists_exactly_the_public_endpoints(client):
         "/decision_curve",
         "/race",
         "/lottery",
+        "/diagram",
     }
     assert [p["parameter_name"] for p in endpoints["/train"]["parameters"]] == [
         "model",

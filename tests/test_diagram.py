@@ -319,3 +319,76 @@ def test_gate_gradients_are_none_without_a_label_and_leave_the_model_alone():
     assert gate_gradients(model, [0.3, 0.3], None) is None
     assert gate_gradients(model, list(COMPANY_A.sequence)) is not None
     assert craft_parameters(model) == before and model.w_xf.grad is None
+
+
+# -- outside the page: the /diagram endpoint and the command line ----------------------------------------
+
+
+def drawn_gate_values(root, seq: int) -> dict[str, float]:
+    return {k: parse_number(v) for k, v in gate_values(root, seq).items()}
+
+
+def test_diagram_endpoint_returns_the_pretrained_cell_as_svg(client):
+    svg = client.predict("1, 0.5, 0.25, 1", "builtin", 3, api_name="/diagram")
+    root = parse(svg)
+    # A company's sequence is drawn with the other company above it, at the step asked for.
+    model = load_model("builtin")
+    assert assert_numbers_match(root, model, list(COMPANIES.values())) > 0
+    assert root.get("data-step") == "3" and root.get("lang") == "en"
+    assert WORDS["en"]["folded"] in "".join(root.itertext())
+    # Any other sequence alone, the last step by default.
+    root = parse(client.predict("0.3, -1.5, 2", "craft", None, api_name="/diagram"))
+    assert root.get("data-step") == "3" and len([g for g in root.iter(f"{NS}g") if g.get("class") == "row"]) == 1
+    assert_numbers_match(root, load_model("craft"), [[0.3, -1.5, 2.0]])
+
+
+def test_diagram_endpoint_follows_accept_language(app_server):
+    from gradio_client import Client
+
+    chinese = Client(app_server[0], verbose=False, headers={"Accept-Language": "zh-CN,zh;q=0.9"})
+    root = parse(chinese.predict("0, 0.5, 0.25, 1", "craft", 2, api_name="/diagram"))
+    assert root.get("lang") == "zh-CN" and "公司 A" in "".join(root.itertext())
+
+
+@pytest.mark.parametrize(
+    "sequence, model, step, sentence",
+    [
+        ("1, x", "craft", 1, "not a number"),
+        ("1, 2", "lstm", 1, "lstm"),
+        ("1, 2", "craft", 3, "step must be a whole number from 1 to 2"),
+        ("1, 2", "craft", 1.5, "step must be a whole number"),
+    ],
+)
+def test_diagram_endpoint_refuses_bad_input_with_one_sentence(client, sequence, model, step, sentence):
+    from gradio_client.exceptions import AppError
+
+    with pytest.raises(AppError) as refused:
+        client.predict(sequence, model, step, api_name="/diagram")
+    message = str(refused.value)
+    assert sentence in message and "\n" not in message.strip() and "Traceback" not in message
+
+
+def test_cli_diagram_writes_the_svg(tmp_path, capsys):
+    from conftest import run_cli
+
+    from lstm_demo.cli import main
+
+    done = run_cli("diagram", "--model", "craft", "--step", "3", "1, 0.5, 0.25, 1")
+    assert done.returncode == 0, done.stderr
+    root = parse(done.stdout)
+    assert root.get("data-step") == "3"
+    assert assert_numbers_match(root, load_model("craft"), list(COMPANIES.values())) > 0
+    # The same command in this process (a fresh one costs seconds of imports): Chinese, StatQuest's
+    # names, and weights from a folder as save_model writes it.
+    model = lstm_demo.new_model("builtin", seed=3)
+    save_model(model, tmp_path / "mine")
+    argv = ["diagram", "--model", "builtin", "--weights", str(tmp_path / "mine"), "--language", "zh"]
+    assert main([*argv, "--names", "statquest", "0.2", "-0.4"]) == 0
+    root = parse(capsys.readouterr().out)
+    text = "".join(root.itertext())
+    assert root.get("lang") == "zh-CN" and WORDS["zh"]["names"]["forget"][0] in text
+    assert_numbers_match(root, load_file(tmp_path / "mine" / "model.safetensors"), [[0.2, -0.4]])
+    # A step past the end: one line on stderr, nothing on stdout, status 2.
+    assert main(["diagram", "--model", "craft", "--step", "5", "1, 2"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.strip() == "error: --step must be between 1 and 2."

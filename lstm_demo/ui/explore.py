@@ -395,7 +395,8 @@ def _playground(handlers: Explore) -> dict:
     for name, slider in zip(CraftLSTM.PARAMETER_NAMES, sliders):
         js = f"(v) => {{ window.lstmCells?.play?.setWeight('{name}', v); return v; }}"
         gr.on([slider.input, slider.change], None, [slider], None, js=js)
-    switches.change(None, [switches], None, js="(s) => { window.lstmCells?.play?.setSwitches(s); return s; }")
+    # (Gradio hands a list value to a js function spread out as arguments: gather them again.)
+    switches.change(None, [switches], None, js="(...s) => { window.lstmCells?.play?.setSwitches(s.flat()); }")
     quiet = dict(api_visibility=PRIVATE, show_progress="hidden")
     cell.cell_gate(handlers.playground_gate, [*sliders, switches], [gate_view], trigger_mode="always_last", **quiet)
     cell.cell_language(handlers.playground_relabel, [*sliders, switches], [cell], **quiet)

@@ -10,6 +10,7 @@ Public endpoints (a contract for gradio_client scripts; keep names and argument 
     /trace (sequence, model) -> table: step, input, forget_gate, input_gate,  inside.py
            candidate, output_gate, long_memory, short_memory
     /parity (sequence) -> number                                              inside.py
+    /diagram (sequence, model, step) -> the drawn cell as SVG text           inside.py
     /train (model, recipe, epochs, learning_rate, seed, device) -> streams    retrain.py
            (progress, loss chart, predictions chart, summary, .safetensors file)
     /decision_curve (day, base), /race (model, seed, learning_rate_a,         explore.py
