@@ -104,7 +104,7 @@ class Predict:
         """The page's button: the same prediction, a bad file or sequence said on a line of its own."""
         values = parse_sequence(sequence, self.served.limits)
         model = load_file(file_path(weights_file), limits=self.served.limits)
-        return (model.predict(values),)
+        return (f"{model.predict(values):.6f}",)
 
     @friendly
     def use_upload(self, weights_file, visitor: Visitor | None, request: gr.Request = None):
@@ -201,9 +201,9 @@ def build_predict_tab(served: Served, visitor: gr.State) -> PredictTab:
         upload_status = gr.Markdown()
         with gr.Row():
             upload_button = gr.Button(T("upload.button"), elem_id="upload-button")
-            upload_prediction = gr.Number(
-                value=None, label=T("upload.prediction"), interactive=False, elem_id="upload-prediction"
-            )
+            # Text, not gr.Number: a Number shows 0 before anything is predicted.
+            upload_shown = gr.Textbox(label=T("upload.prediction"), interactive=False, elem_id="upload-prediction")
+            upload_prediction = gr.Number(label=T("upload.prediction"), visible=False)  # the endpoint's output
         upload_error = gr.Markdown(visible=False, elem_id="upload-error")
 
     # The visitor's own weights in use, as text: the Share button's script puts them in the link.
@@ -217,7 +217,7 @@ def build_predict_tab(served: Served, visitor: gr.State) -> PredictTab:
     upload_button.click(
         handlers.predict_upload_page,
         [upload_file, sequence],
-        [upload_prediction, upload_error],
+        [upload_shown, upload_error],
         preprocess=False,
         api_visibility=PRIVATE,
     )

@@ -1,0 +1,231 @@
+"""Predict, About, links and the API page as a visitor (or a script) meets them: both languages,
+laptop and phone width, share links that reopen what was shared, an API page that names things.
+
+Every wait is for the event itself, with a deadline generous for a busy 2-core machine.
+Screenshots (English laptop, English phone, Chinese laptop) go to artifacts/ for people to look at.
+"""
+
+import re
+import shutil
+
+import pytest
+from playwright.sync_api import expect
+
+from conftest import ARTIFACTS, COMPANY_A, COMPANY_B, ROOT
+from test_browser import CHROMIUM, FLAGS, WAIT, open_page, text_of
+
+LAPTOP = {"viewport": {"width": 1280, "height": 900}}
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True}
+CHINESE = {**LAPTOP, "locale": "zh-CN", "extra_http_headers": {"Accept-Language": "zh-CN,zh;q=0.9"}}
+CLIPBOARD = {"permissions": ["clipboard-read", "clipboard-write"]}
+browser_only = pytest.mark.skipif(
+    not shutil.which("chromium"), reason="Debian's chromium is not installed (the README's test command installs it)"
+)
+
+
+# -- the API page (gradio_client's view_api reads what the API page shows) ---------------------------
+
+
+def test_every_public_endpoint_names_and_describes_its_parameters_and_outputs(client):
+    endpoints = client.view_api(return_format="dict", print_info=False)["named_endpoints"]
+    assert {"/predict", "/predict_upload", "/trace", "/parity", "/train"} <= set(endpoints)
+    for name, endpoint in endpoints.items():
+        for item in endpoint["parameters"] + endpoint["returns"]:
+            label = item["label"]
+            assert isinstance(label, str) and label, (name, item)
+            assert not re.fullmatch(r"value_\d+|\d+(st|nd|rd|th)", label), (name, label)
+            assert "object Object" not in str(item) and "translation_metadata" not in str(item), (name, item)
+        for parameter in endpoint["parameters"]:
+            assert parameter["python_type"]["description"], (name, parameter["parameter_name"])
+        for output in endpoint["returns"]:
+            assert output["python_type"]["type"] != "Any", (name, output)
+    predict = endpoints["/predict"]
+    assert [p["parameter_name"] for p in predict["parameters"]] == ["sequence", "model"]
+    assert predict["returns"][0]["python_type"]["type"] == "float"
+    assert "between -1 and 1" in predict["returns"][0]["python_type"]["description"]
+
+
+def test_the_about_tabs_script_example_runs_as_written(client):
+    from gradio_client import handle_file
+
+    from lstm_demo.ui.about import SCRIPT_EXAMPLE
+    from lstm_demo.weights import load_model
+
+    (path,) = re.findall(r'handle_file\("([^"]+)"\)', SCRIPT_EXAMPLE)
+    assert (ROOT / path).is_file()
+    prediction = client.predict(handle_file(str(ROOT / path)), COMPANY_A, api_name="/predict_upload")
+    assert prediction == pytest.approx(load_model("craft").predict([0, 0.5, 0.25, 1]), abs=1e-6)
+
+
+# -- the page ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def open_context(browser):
+    contexts = []
+
+    def open_(**options):
+        contexts.append(browser.new_context(**options))
+        return contexts[-1].new_page()
+
+    yield open_
+    for context in contexts:
+        context.close()
+
+
+def sentence_for(weights: str, sequence: str, step: int) -> str:
+    """Inside's sentence at `step` for the weights a link carries, computed by the package."""
+    import torch
+
+    from lstm_demo.data import parse_sequence
+    from lstm_demo.explain import step_sentence
+    from lstm_demo.weights import model_from_text
+
+    with torch.no_grad():
+        rows = model_from_text(weights).trace(torch.tensor(parse_sequence(sequence))).rows()
+    return step_sentence(rows[step - 1])
+
+
+def predictions(page) -> list[str]:
+    """The numbers of the predictions table, in order (what two pages must agree on)."""
+    return re.findall(r"-?\d+\.\d{3,}", page.locator("#predict-table").inner_text())
+
+
+@browser_only
+def test_predict_on_a_laptop_examples_predict_and_bad_input_stays_editable(open_context, app_server):
+    page = open_context(**LAPTOP)
+    open_page(page, app_server[0])
+    page.get_by_role("button", name=re.compile("Your own weights")).click()
+    expect(page.locator("#upload-prediction textarea, #upload-prediction input").first).to_have_value(
+        "", timeout=WAIT
+    )  # not 0
+    before = page.locator("#predict-table").inner_text()
+    # An example click predicts at once: its row appears without a click on Predict.
+    page.locator("#predict-sequence").locator("xpath=ancestor::div[contains(@class,'column')][1]").get_by_role(
+        "button", name="0, 0, 0, 0", exact=True
+    ).first.click()
+    page.wait_for_function(f"{text_of('#predict-table')}.includes('0, 0, 0, 0')", timeout=WAIT)
+    shown = page.locator("#predict-table").inner_text()
+    box = page.locator("#predict-sequence textarea")
+    box.fill("1, x, 3")
+    page.locator("#predict-button").click()
+    expect(page.locator("#predict-error")).to_contain_text("Item 2 ('x') is not a number.", timeout=WAIT)
+    assert box.input_value() == "1, x, 3" and box.is_editable()  # the visitor's text, as typed
+    assert page.locator("#predict-table").inner_text() == shown != before  # the last good result stays
+    assert page.locator("#predict-table .error, #predict-chart .error").count() == 0  # no red badges
+    box.fill("1, 3")
+    box.press("Enter")
+    page.wait_for_function(f"{text_of('#predict-table')}.includes('1, 3')", timeout=WAIT)
+    expect(page.locator("#predict-error")).to_be_hidden(timeout=WAIT)
+    notes = page.locator("#predict-notes").inner_text()
+    assert "between −1 and 1" in notes and "StatQuest's own" in notes
+    page.screenshot(path=ARTIFACTS / "visitor-predict-laptop.png", full_page=True)
+    page.get_by_role("tab", name="About").click()
+    about = page.locator("#about-card-craft")
+    expect(about).to_contain_text("StatQuest's own numbers", timeout=WAIT)
+    expect(page.get_by_text("weights/craft/model.safetensors")).to_be_visible(timeout=WAIT)
+    page.screenshot(path=ARTIFACTS / "visitor-about-laptop.png", full_page=True)
+
+
+@browser_only
+def test_a_phone_shows_a_result_on_its_first_screen_one_card_per_sequence(open_context, app_server):
+    page = open_context(**PHONE)
+    open_page(page, app_server[0])
+    cards = page.locator("#predict-cards .predict-card")
+    expect(cards).to_have_count(3, timeout=WAIT)  # Company A, Company B, your sequence
+    expect(page.locator("#predict-table")).to_be_hidden(timeout=WAIT)
+    first = cards.first.bounding_box()
+    assert first["y"] + first["height"] <= 844, "the first result is below the phone's first screen"
+    assert "Company A" in cards.first.inner_text() and "built-in (pretrained)" in cards.first.inner_text()
+    page.wait_for_function("document.documentElement.scrollWidth <= 390", timeout=WAIT)
+    page.screenshot(path=ARTIFACTS / "visitor-predict-phone.png", full_page=True)
+    page.get_by_role("tab", name="About").click()
+    expect(page.locator("#about-card-builtin")).to_be_visible(timeout=WAIT)
+    page.wait_for_function("document.documentElement.scrollWidth <= 390", timeout=WAIT)
+    page.screenshot(path=ARTIFACTS / "visitor-about-phone.png", full_page=True)
+
+
+@browser_only
+def test_a_chinese_page_says_everything_in_chinese(open_context, app_server):
+    page = open_context(**CHINESE)
+    page.goto(app_server[0])
+    page.wait_for_function(f"{text_of('#predict-table')}.includes('你的序列')", timeout=WAIT)
+    table = page.locator("#predict-table").inner_text()
+    assert all(word in table for word in ("序列", "标签", "公司 A", "你的序列", "内置（预训练）"))
+    expect(page.locator("#weights-source")).to_contain_text("当前使用", timeout=WAIT)
+    expect(page.locator("#share-button")).to_have_text("分享当前状态", timeout=WAIT)
+    page.locator("#predict-sequence textarea").fill("1，x")
+    page.locator("#predict-button").click()
+    expect(page.locator("#predict-error")).to_contain_text("第 2 项（'x'）不是数字。", timeout=WAIT)
+    page.screenshot(path=ARTIFACTS / "visitor-predict-zh.png", full_page=True)
+    page.get_by_role("tab", name="关于").click()
+    expect(page.locator("#about-what")).to_contain_text("这是什么", timeout=WAIT)
+    expect(page.locator("#about-card-craft")).to_contain_text("StatQuest 视频", timeout=WAIT)
+    expect(page.locator("#about-limits")).to_contain_text("限制", timeout=WAIT)
+    page.screenshot(path=ARTIFACTS / "visitor-about-zh.png", full_page=True)
+
+
+@browser_only
+def test_a_share_link_made_on_inside_at_step_2_after_training_reopens_there_with_the_trained_weights(
+    open_context, app_server
+):
+    sender = open_context(**LAPTOP, **CLIPBOARD)
+    open_page(sender, app_server[0], "?tab=retrain")
+    sender.locator("#retrain-model input[value=builtin]").check()
+    sender.locator("#train-button").click()
+    sender.wait_for_function(f"/Converged|converged/.test({text_of('#train-progress')})", timeout=WAIT)
+    sender.locator("#use-own input").check()
+    sender.get_by_role("tab", name="Predict").click()
+    sender.wait_for_function(f"{text_of('#predict-table')}.includes('built-in (trained)')", timeout=WAIT)
+    trained = predictions(sender)
+    shared = sender.locator("#weights-link textarea, #weights-link input").first.input_value()
+    assert shared.startswith("builtin:"), shared
+    # The oracle: the library's own sentences for these weights (the page must not show another step's).
+    expected = {step: sentence_for(shared, COMPANY_B, step) for step in (2, 4)}
+    sender.get_by_role("tab", name="Inside the LSTM").click()
+    sender.locator("#inside-model").get_by_text("built-in").click()
+    expect(sender.locator("#inside-sentence")).to_have_text(expected[4], timeout=WAIT)
+    number = sender.locator("#inside-step input[type=number]")
+    number.fill("2")
+    number.press("Enter")
+    expect(sender.locator("#inside-sentence")).to_have_text(expected[2], timeout=WAIT)
+    sentence = expected[2]
+    sender.get_by_role("button", name="Share this state").click()
+    link = sender.wait_for_function(
+        "navigator.clipboard.readText().then(t => { window.copied = t; }),"
+        " (window.copied || '').includes('deep_link=') && window.copied",
+        timeout=WAIT,
+    ).json_value()
+    assert "tab=inside" in link and "step=2" in link and "weights=builtin%3A" in link, link
+
+    recipient = open_context(**LAPTOP)
+    recipient.goto(link)
+    expect(recipient.get_by_role("tab", name="Inside the LSTM")).to_have_attribute(
+        "aria-selected", "true", timeout=WAIT
+    )
+    recipient.wait_for_function(f"{text_of('#inside-sentence')}.startsWith('Step 2')", timeout=WAIT)
+    assert recipient.locator("#inside-sentence").inner_text() == sentence  # the same numbers: the same weights
+    expect(recipient.locator("#inside-step input[type=number]")).to_have_value("2", timeout=WAIT)
+    recipient.screenshot(path=ARTIFACTS / "visitor-shared-inside.png", full_page=True)
+    recipient.get_by_role("tab", name="Predict").click()
+    recipient.wait_for_function(f"{text_of('#predict-table')}.includes('built-in (from the link)')", timeout=WAIT)
+    assert predictions(recipient) == trained
+
+
+@browser_only
+def test_a_link_with_bad_weights_says_so_and_shows_the_pretrained_ones(open_context, app_server):
+    page = open_context(**LAPTOP)
+    open_page(page, app_server[0], "?tab=Inside&weights=craft:1,2,nan")
+    expect(page.locator("#link-notice")).to_contain_text("12 numbers", timeout=WAIT)
+    assert page.get_by_role("tab", name="Inside the LSTM").get_attribute("aria-selected") == "true"
+    assert "hand-built (pretrained)" in page.locator("#predict-table").inner_text()
