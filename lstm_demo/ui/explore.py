@@ -3,6 +3,9 @@ race and the initialization lottery.
 
 Public endpoints: /decision_curve (day, base) -> chart; /race (model, seed, learning_rate_a,
 learning_rate_b, epochs) -> streams (text, chart); /lottery (inits, epochs, learning_rate, device) -> dict.
+
+The page groups the five parts in sub-tabs (PARTS), so a visitor sees at once what is there; a
+link opens one of them with `?tab=explore&part=race` (OPEN_PART_JS, run at page load).
 """
 
 from __future__ import annotations
@@ -22,15 +25,38 @@ from ..recipes import DEVICES
 from ..weights import model_from_state
 from .common import MODEL_CHOICES, MODEL_NAMES, PALETTE, PRIVATE, PUBLIC, Served, T, WorkThreads, device_choices
 from .common import browser_language
-from .common import CHART_EVERY, STREAM_POINTS, Every, downsample, friendly
+from .common import CHART, EPOCH_AXIS, Every, downsample, friendly
 from .cell import CSS as CELL_CSS
 from .cell import Picture, gate_event, gate_markdown, language_of, source_text
 from .cell import js_on_load as cell_js
-from .retrain import outcomes
+from .retrain import CHART_REDRAW, TRAINING_POINTS, outcomes
 from .state import Visitor
 from .text import EN
 
 GATES = (("f", "forget F"), ("i", "input I"), ("c", "candidate C~"), ("o", "output O"))
+PARTS = ("playground", "curves", "travel", "race", "lottery")  # the sub-tabs, by the name a link uses
+# The forget gate is one choice (computed, or forced to 1 or to 0); the other switches may go together.
+# The page joins them into one list of SWITCHES names, which the handlers and the drawing read.
+FORGET_CHOICES = ("computed", "forget=1", "forget=0")
+OTHER_SWITCHES = ("input=0", "output=1")
+SWITCH_NAMES = (*FORGET_CHOICES[1:], *OTHER_SWITCHES)  # = lstm_demo.explore.SWITCHES (a test checks)
+# A link's `part=` (any letter case) opens that part of Explore: in the browser, by clicking its
+# sub-tab once Explore shows it (within 30 s of loading). Not a server event with the Tabs as its
+# output: Gradio's page copies the properties of every component under an event's outputs at each
+# later streamed message, and under the Tabs lies all of Explore.
+OPEN_PART_JS = """() => {
+    const part = (new URLSearchParams(window.location.search).get('part') || '').trim().toLowerCase();
+    if (!/^[a-z]+$/.test(part)) return;
+    const started = performance.now();
+    const open = () => {
+        const tab = document.querySelector(`#explore-parts [role=tab][data-tab-id=${part}]`);
+        if (tab && tab.getAttribute('aria-selected') === 'true') return;
+        if (tab && tab.offsetParent !== null) tab.click();  // shown: Explore is the open tab
+        if (performance.now() - started < 30000) setTimeout(open, 200);
+    };
+    open();
+}"""
+JOIN_SWITCHES_JS = "(forget, others) => [...(forget && forget !== 'computed' ? [forget] : []), ...(others || [])]"
 NO_TRAINING_YET = "Train a model in Retrain first."
 
 
@@ -117,14 +143,16 @@ class Explore:
     # -- Decision curves ------------------------------------------------------------------------
 
     @friendly
-    def decision_curve(self, day, base, request: gr.Request = None):
-        """Both pretrained models' predictions as one day's value goes from 0 to 1."""
+    def decision_curve(self, day, base, visitor=None, request: gr.Request = None):
+        """Both models' predictions as one day's value goes from 0 to 1 (the pretrained weights, or
+        on the page the visitor's own where they use them)."""
         from ..explore import decision_curve
 
         day = whole_number(day, "day", 1, 4)
         base = choice(base, "company", tuple(c.name for c in COMPANIES))
         company = next(c for c in COMPANIES if c.name == base)
-        models = {MODEL_NAMES[k]: m for k, m in self.served.pretrained.models.items()}
+        pretrained = self.served.pretrained.models
+        models = {MODEL_NAMES[k]: Visitor.of(visitor).model(k, pretrained)[0] for k in pretrained}
         rows = [
             {"value": r["value"], "prediction": r["prediction"], "series": r["model"]}
             for r in decision_curve(models, day, company.sequence)
@@ -137,6 +165,12 @@ class Explore:
                     {"value": x, "prediction": 1.05, "series": f"{c.name} (label {c.label:g})"},
                 ]
         return pd.DataFrame(rows)
+
+    def curve_view(self, day, base, visitor, request: gr.Request = None):
+        """The page's decision curve and the line naming whose weights drew it."""
+        language = browser_language(request)
+        badge = "  \n".join(Visitor.of(visitor).badge(kind, language) for kind in ("craft", "builtin"))
+        return self.decision_curve(day, base, visitor, request), badge
 
     # -- Training time-travel -------------------------------------------------------------------
 
@@ -198,9 +232,13 @@ class Explore:
             f"**After {trained} epochs** ({MODEL_NAMES[kind]}): loss {mse(predictions):.4g}; "
             f"Company A {predictions['company_a']:.4f}, Company B {predictions['company_b']:.4f}.",
             "",
-            "| parameter | " + " | ".join(parameters) + " |",
-            "|---" * (len(parameters) + 1) + "|",
-            "| value | " + " | ".join(f"{v:.3f}" for v in parameters.values()) + " |",
+            # One row per gate (as the playground's sliders): four columns fit a phone's width.
+            "| gate | w_x | w_h | b |",
+            "|---|---:|---:|---:|",
+            *(
+                f"| {title} | {parameters[f'w_x{g}']:.3f} | {parameters[f'w_h{g}']:.3f} | {parameters[f'b_{g}']:.3f} |"
+                for g, title in GATES
+            ),
         ]
         return "\n".join(lines)
 
@@ -211,7 +249,7 @@ class Explore:
         Returns the visitor, the tabs, Inside's model and Retrain's "use my weights" box."""
         visitor = Visitor.of(visitor)
         kind, trained, model = self._snapshot(epoch, visitor)
-        visitor.own[kind], visitor.own_source[kind] = model, f"epoch {trained}"
+        visitor.keep(kind, model, f"epoch {trained}")
         visitor.use_own = True
         return visitor, gr.Tabs(selected="inside"), kind, True
 
@@ -249,7 +287,7 @@ class Explore:
             )
 
         history: dict[float, list] = {rate: [] for rate in rates}
-        redraw = Every(CHART_EVERY)
+        redraw = Every(CHART_REDRAW)
         with WorkThreads({f"race-{rate}": work(rate) for rate in rates}, stop) as threads:
             for _ in threads.ticks():
                 for rate, records_ in records.items():
@@ -273,9 +311,12 @@ class Explore:
 
     @staticmethod
     def _race_chart(history: dict) -> pd.DataFrame:
+        """One line per learning rate, each thinned to TRAINING_POINTS."""
         rows = [(r.epoch, r.loss, f"learning rate {rate:g}") for rate, records in history.items() for r in records]
-        frame = pd.DataFrame(rows, columns=["epoch", "loss", "series"])  # one line per learning rate
-        return pd.concat([downsample(g, STREAM_POINTS) for _, g in frame.groupby("series")]) if len(frame) else frame
+        frame = pd.DataFrame(rows, columns=["epoch", "loss", "series"])
+        if len(frame):
+            frame = pd.concat([downsample(g, TRAINING_POINTS) for _, g in frame.groupby("series")])
+        return frame
 
     # -- Initialization lottery -----------------------------------------------------------------
 
@@ -311,7 +352,7 @@ class Explore:
         seed_bin = int(np.clip(np.floor(np.log10(max(result.seed_42_loss, 1e-12))), -12, 2))
         frame = pd.DataFrame(
             {
-                "log10 of final loss": edges[:-1].astype(int),
+                "final loss": [LOSS_BINS[e] for e in edges[:-1]],  # one bar per power of ten, as text
                 "starts": counts,
                 "series": ["seed 42's bin" if e == seed_bin else "other starts" for e in edges[:-1]],
             }
@@ -327,6 +368,9 @@ class Explore:
         return summary, frame, text
 
 
+LOSS_BINS = {e: f"1e{e}" for e in range(-12, 3)}  # bar e holds final losses from 10^e to 10^(e+1)
+
+
 @dataclass
 class ExploreTab:
     """The Explore tab's components that other tabs' events read or write."""
@@ -337,18 +381,25 @@ class ExploreTab:
     travel_view: gr.Markdown
     travel_inside: gr.Button
     travel_cell: gr.HTML
+    parts: gr.Tabs  # the sub-tabs; layout.py opens the one a link names (OPEN_PART_JS)
 
 
 def build_explore_tab(served: Served, visitor: gr.State) -> ExploreTab:
     handlers = Explore(served)
     # The race and the lottery share the trainings' concurrency limit (one id: "training").
     concurrency = dict(concurrency_limit=served.limits.max_concurrent_trainings, concurrency_id="training")
-    playground = _playground(handlers)
-    _decision_curves(handlers)
-    epoch, view, inside, cell = _time_travel(handlers, visitor)
-    _race(handlers, concurrency)
-    _lottery(handlers, concurrency)
-    return ExploreTab(handlers, playground, epoch, view, inside, cell)
+    with gr.Tabs(selected="playground", elem_id="explore-parts", overflow_behavior="wrap") as parts:
+        with gr.Tab(T("explore.part.playground"), id="playground", elem_id="explore-playground"):
+            playground = _playground(handlers)
+        with gr.Tab(T("explore.part.curves"), id="curves", elem_id="explore-curves") as curves:
+            _decision_curves(handlers, visitor, curves)
+        with gr.Tab(T("explore.part.travel"), id="travel", elem_id="explore-travel"):
+            epoch, view, inside, cell = _time_travel(handlers, visitor)
+        with gr.Tab(T("explore.part.race"), id="race", elem_id="explore-race"):
+            _race(handlers, concurrency)
+        with gr.Tab(T("explore.part.lottery"), id="lottery", elem_id="explore-lottery"):
+            _lottery(handlers, concurrency)
+    return ExploreTab(handlers, playground, epoch, view, inside, cell, parts)
 
 
 def _heading(key: str) -> None:
@@ -374,10 +425,24 @@ def _playground(handlers: Explore) -> dict:
                     )
                     sliders.append(slider)
     with gr.Row():
-        switches = gr.CheckboxGroup(
-            ["forget=1", "forget=0", "input=0", "output=1"], label=T("explore.switches"), elem_id="switches", scale=3
+        forget = gr.Radio(
+            [(T(f"explore.forget.{word}"), c) for word, c in zip(("computed", "one", "zero"), FORGET_CHOICES)],
+            value="computed",
+            label=T("explore.forget"),
+            elem_id="forget-switch",
+            scale=2,
+        )
+        others = gr.CheckboxGroup(
+            [(T(f"explore.switch.{c.split('=')[0]}"), c) for c in OTHER_SWITCHES],
+            label=T("explore.switches"),
+            elem_id="switches",
+            scale=2,
         )
         reset = gr.Button(T("explore.reset"), scale=1)
+    # Every switch as one list of SWITCHES names, as the handlers and the drawing read them; joined
+    # in the browser, so the forget gate can never be forced to 1 and 0 at once.
+    switches = gr.CheckboxGroup(list(SWITCH_NAMES), value=[], visible="hidden", elem_id="switches-all")
+    gr.on([forget.change, others.change], None, [forget, others], [switches], js=JOIN_SWITCHES_JS)
     sequence = gr.Textbox(value="", label=T("sequence"), max_lines=2, elem_id="playground-sequence")
     table = gr.Dataframe(label=T("explore.predictions"), interactive=False, elem_id="playground-table")
 
@@ -391,6 +456,7 @@ def _playground(handlers: Explore) -> dict:
     )
     gr.on([*(s.change for s in sliders), switches.change, sequence.submit], **playground)
     reset.click(handlers.playground_reset, None, [*sliders, switches], api_visibility=PRIVATE).then(**playground)
+    reset.click(None, None, [forget, others], js="() => ['computed', []]")
     # In the browser only (fn=None): each move redraws the cell and both predictions at once.
     for name, slider in zip(CraftLSTM.PARAMETER_NAMES, sliders):
         js = f"(v) => {{ window.lstmCells?.play?.setWeight('{name}', v); return v; }}"
@@ -403,13 +469,15 @@ def _playground(handlers: Explore) -> dict:
     return playground
 
 
-def _decision_curves(handlers: Explore) -> None:
+def _decision_curves(handlers: Explore, visitor: gr.State, tab: gr.Tab) -> None:
     _heading("explore.curve")
     with gr.Row():
         day = gr.Radio([1, 2, 3, 4], value=1, label=T("explore.day"), elem_id="curve-day")
         base = gr.Radio([c.name for c in COMPANIES], value="Company B", label=T("explore.base"), elem_id="curve-base")
         button = gr.Button(T("explore.curve.button"), elem_id="curve-button")
+    badge = gr.Markdown("  \n".join(Visitor().badge(kind) for kind in ("craft", "builtin")), elem_id="curve-badge")
     plot = gr.LinePlot(
+        handlers.decision_curve(1, "Company B"),  # the page opens with a curve drawn
         x="value",
         y="prediction",
         color="series",
@@ -417,13 +485,14 @@ def _decision_curves(handlers: Explore) -> None:
         x_title="the day's value",
         y_title="prediction",
         y_lim=[-0.1, 1.1],
+        x_lim=[-0.1, 1.1],  # the companies' marks at 0 and 1 stand inside the frame, not on it
         color_map={
             MODEL_NAMES["builtin"]: PALETTE[0],
             MODEL_NAMES["craft"]: PALETTE[1],
             **{f"{c.name} (label {c.label:g})": colour for c, colour in zip(COMPANIES, (PALETTE[6], PALETTE[5]))},
         },
-        height=320,
         elem_id="curve-plot",
+        **CHART,
     )
     button.click(
         handlers.decision_curve,
@@ -432,6 +501,16 @@ def _decision_curves(handlers: Explore) -> None:
         api_name="decision_curve",
         preprocess=False,
         api_visibility=PUBLIC,
+    )
+    # On the page the curve follows its inputs (and the visitor's weights), with no click needed.
+    gr.on(
+        [day.change, base.change, button.click, tab.select],  # and on opening it: the weights may have changed
+        handlers.curve_view,
+        [day, base, visitor],
+        [plot, badge],
+        api_visibility=PRIVATE,
+        show_progress="hidden",
+        trigger_mode="always_last",
     )
 
 
@@ -475,9 +554,9 @@ def _race(handlers: Explore, concurrency: dict) -> None:
     with gr.Row():
         model = gr.Radio(MODEL_CHOICES, value="craft", label=T("model"))
         seed = gr.Number(42, label=T("retrain.seed"), precision=0)
-        rate_a = gr.Number(0.001, label="learning rate A")
-        rate_b = gr.Number(0.1, label="learning rate B")
-        epochs = gr.Number(500, label=T("retrain.epochs"), precision=0)
+        rate_a = gr.Number(0.001, label=T("explore.race.rate_a"))
+        rate_b = gr.Number(0.1, label=T("explore.race.rate_b"))
+        epochs = gr.Number(500, label=T("explore.race.epochs"), precision=0)
     button = gr.Button(T("explore.race.button"), elem_id="race-button")
     text = gr.Markdown(elem_id="race-text")
     plot = gr.LinePlot(
@@ -487,8 +566,9 @@ def _race(handlers: Explore, concurrency: dict) -> None:
         title="Loss per epoch, two learning rates",
         x_title="epoch",
         y_title="mean squared error",
-        height=320,
         elem_id="race-plot",
+        **CHART,
+        **EPOCH_AXIS,
     )
     button.click(
         handlers.race,
@@ -503,27 +583,32 @@ def _race(handlers: Explore, concurrency: dict) -> None:
 
 def _lottery(handlers: Explore, concurrency: dict) -> None:
     _heading("explore.lottery")
+    gr.Markdown(T("explore.lottery.why"), elem_id="lottery-why")
     with gr.Row():
         inits = gr.Number(1000, label=T("explore.inits"), precision=0, elem_id="lottery-inits")
-        epochs = gr.Number(500, label=T("retrain.epochs"), precision=0)
+        epochs = gr.Number(500, label=T("explore.lottery.epochs"), precision=0)
         learning_rate = gr.Number(0.1, label=T("retrain.lr"))
         device = gr.Radio(device_choices(), value="cpu", label=T("retrain.device"))
     button = gr.Button(T("explore.lottery.button"), elem_id="lottery-button")
     text = gr.Markdown(elem_id="lottery-text")
     with gr.Row():
         plot = gr.BarPlot(
-            x="log10 of final loss",
+            x="final loss",
             y="starts",
             color="series",
             title="Final loss of each random start",
-            x_title="log10 of the summed squared error",
+            x_title="final summed squared error, by power of ten",
             y_title="random starts",
             color_map={"seed 42's bin": PALETTE[5], "other starts": PALETTE[0]},
-            height=320,
+            sort=list(LOSS_BINS.values()),  # the bars in the order of the losses, not of their text
             label=T("explore.lottery.histogram"),
             elem_id="lottery-plot",
+            scale=3,
+            **CHART,
         )
-        summary = gr.JSON(label=T("retrain.summary"))
+        with gr.Column(scale=2):
+            with gr.Accordion(T("retrain.json"), open=False):
+                summary = gr.JSON(label=T("retrain.summary"))
     gr.api(handlers.lottery, api_name="lottery", api_visibility=PUBLIC, **concurrency)
     button.click(
         handlers.lottery_view,

@@ -4,6 +4,13 @@ Public endpoint: /train (model, recipe, epochs, learning_rate, seed, device) -> 
 loss chart, predictions chart, summary, .safetensors file); the last output holds the summary.
 Stop sets this session's stop signal (StopSignals): the training ends within one step and the
 stream reports the partial result. A script's job.cancel() closes the stream, which does the same.
+
+What the page shows beside /train's outputs (page-only events, so /train's outputs stay as they
+are): what each recipe is for, the summary as a readable table, and a badge naming the weights
+in use. The stream is light for the browser: a text update at most every TEXT_EVERY seconds,
+the charts at most every CHART_REDRAW seconds with at most TRAINING_POINTS points a line (a long
+statquest run once blocked the page's main thread for tens of seconds, redrawing 1,000-point
+charts five times a second).
 """
 
 from __future__ import annotations
@@ -19,9 +26,20 @@ from ..checks import choice
 from ..errors import LSTMDemoError, TrainingError
 from ..models import MODEL_KINDS
 from ..recipes import DEVICES, RECIPE_NAMES, RECIPES, check_options, resolve_device
-from .common import MODEL_CHOICES, PALETTE, PRIVATE, PUBLIC, Served, T, WorkThreads, device_choices
-from .common import CHART_EVERY, STREAM_POINTS, Every, downsample, friendly, log, session_of
+from .common import CHART, MODEL_CHOICES, PALETTE, PRIVATE, PUBLIC, Served, T, WorkThreads, device_choices
+from .common import EPOCH_AXIS, Every, browser_language, downsample, friendly, log, session_of
 from .state import Visitor, remove_expired, write_trained
+from .text import EN, ZH
+
+# Each streamed message costs the page more than its own outputs: Gradio's page (6.31) refreshes
+# the loading status of every component any event has written to, copying their properties (a
+# drawn cell's, a whole tab's), at every message. Measured in Chromium on a busy 2-core machine
+# (statquest, built-in model): with a message every 0.5 s plus a gr.Progress message as often,
+# the main thread was blocked for 1-2 s at a time. So: no gr.Progress (the text says it all), the
+# text at most once a second, the charts at most every two seconds.
+TEXT_EVERY = 1.0  # seconds between streamed updates of the progress text
+CHART_REDRAW = 2.0  # seconds between redraws of the two training charts while a training streams
+TRAINING_POINTS = 150  # points per line in a training chart (the first and the last are kept)
 
 
 def outcomes(threads: WorkThreads) -> dict:
@@ -32,6 +50,14 @@ def outcomes(threads: WorkThreads) -> dict:
         raise
     except BaseException as error:  # a bug, or an interrupt inside Lightning: nothing is kept
         raise TrainingError(key="training.failed", params={"error": type(error).__name__}) from error
+
+
+def page_language(request: gr.Request | None) -> str:
+    """The visitor's language; English for a request without headers (a handler called in-process)."""
+    try:
+        return browser_language(request)
+    except AttributeError:
+        return "en"
 
 
 RECIPE_CHOICES = tuple(sorted(RECIPE_NAMES))  # fast (the default) first, on the page and in errors
@@ -65,7 +91,7 @@ class Retrain:
         device,
         visitor: Visitor | None = None,
         request: gr.Request = None,
-        progress=gr.Progress(),
+        progress=gr.Progress(),  # kept in the signature (Gradio reads it); the text carries the progress
     ):
         """Train with Lightning, streaming (progress, loss chart, predictions chart, summary, file, visitor)."""
         from .. import training  # Lightning: imported at the first training (app.py warms it up)
@@ -98,42 +124,58 @@ class Retrain:
             )
 
         history: list = []
-        redraw = Every(CHART_EVERY)
+        words = ZH if page_language(request) == "zh" else EN
+        update, redraw = Every(TEXT_EVERY), Every(CHART_REDRAW)
+        shown = 0  # records already reported: a tick with nothing new sends nothing
         try:
             with WorkThreads({f"train-{kind}": work}, stop) as threads:
                 for _ in threads.ticks():
                     while not records.empty():
                         history.append(records.get())
-                    if history:
-                        last = history[-1]
-                        progress(min(last.epoch / epochs, 1.0), desc=f"epoch {last.epoch} of {epochs}")
-                        text = (
-                            f"Epoch {last.epoch} of {epochs}: loss {last.loss:.4g}, "
-                            f"Company A {last.company_a:.4f}, Company B {last.company_b:.4f}"
-                        )
+                    if len(history) > shown and update.due():
+                        shown, last = len(history), history[-1]
+                        text = self.progress_text(last, epochs, recipe, words)
                         charts = self.training_charts(history) if redraw.due() else (gr.skip(), gr.skip())
-                        yield text, *charts, None, None, visitor
+                        yield text, *charts, gr.skip(), gr.skip(), visitor
                 (result,) = outcomes(threads).values()
         finally:
             self.served.stops.finish(session, stop)
-        yield self._finished(kind, result, snapshots, history, visitor)
+        yield self._finished(kind, result, snapshots, history, visitor, epochs, words)
 
-    def _finished(self, kind: str, result, snapshots, history: list, visitor: Visitor) -> tuple:
+    @staticmethod
+    def progress_text(last, epochs: int, recipe: str, words: dict) -> str:
+        """Where a training is: the epoch, loss and predictions, epochs per second and the time left."""
+        rate = last.epoch / last.seconds if last.seconds > 0 else 0.0
+        left = (epochs - last.epoch) / rate if rate else None
+        text = words["retrain.running"].format(
+            epoch=last.epoch,
+            epochs=epochs,
+            loss=last.loss,
+            a=last.company_a,
+            b=last.company_b,
+            rate=rate,
+        )
+        if left is not None:
+            key = "retrain.left.most" if recipe == "fast" else "retrain.left"
+            text += words[key].format(seconds=left)
+        return text
+
+    def _finished(
+        self, kind: str, result, snapshots, history: list, visitor: Visitor, epochs: int, words: dict
+    ) -> tuple:
         """The last update of a training: what happened, the charts, the summary and the file."""
         summary = result.summary()
-        words = {
-            "completed": "Finished",
-            "converged": "Converged",
-            "stopped": "Stopped by you",
-            "time_limit": f"Stopped at the time limit ({self.served.limits.max_train_seconds:g} s): a partial result",
-            "diverged": "Training diverged (the loss became NaN or infinite): no weights are offered, "
-            "and your earlier weights are kept",
-        }
         before, after = result.predictions_before, result.predictions
-        text = (
-            f"**{words[result.stop_reason]}** after {result.epochs} epochs in {result.seconds:.2f} s on "
-            f"{result.device}. Loss {result.loss:.4g}; Company A {before['company_a']:.4f} → {after['company_a']:.4f}, "
-            f"Company B {before['company_b']:.4f} → {after['company_b']:.4f}."
+        text = words["retrain.done"].format(
+            how=words[f"retrain.end.{result.stop_reason}"].format(limit=self.served.limits.max_train_seconds),
+            epochs=result.epochs,
+            seconds=result.seconds,
+            device=result.device,
+            loss=result.loss,
+            a0=before["company_a"],
+            a1=after["company_a"],
+            b0=before["company_b"],
+            b1=after["company_b"],
         )
         path = None
         if result.stop_reason != "diverged":  # a diverged model is not offered; earlier weights stay
@@ -141,21 +183,23 @@ class Retrain:
                 path = str(write_trained(result.model, summary))
             except OSError as exc:
                 log.warning("could not write trained weights: %s", exc)
-                text += (
-                    " The weights file could not be written on the server (disk full or not writable); "
-                    "they are still yours in this session."
-                )
-            visitor.own[kind], visitor.own_source[kind] = result.model.cpu().eval(), "trained"
+                text += " " + words["retrain.unwritten"]
+            visitor.keep(
+                kind, result.model.cpu().eval(), "trained", recipe=result.recipe.name, seed=result.recipe.seed,
+                epochs=result.epochs,
+            )  # fmt: skip
             visitor.snapshots = (kind, snapshots.kept)
         return text, *self.training_charts(history), summary, path, visitor
 
     @staticmethod
     def training_charts(history: list) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The loss and the two predictions per epoch, thinned to TRAINING_POINTS a line (data
+        frames: /train's outputs are the charts' data, which scripts read)."""
         frame = pd.DataFrame(
             [(r.epoch, r.loss, r.company_a, r.company_b) for r in history],
             columns=["epoch", "loss", *PREDICTION_SERIES],
         )
-        frame = downsample(frame, STREAM_POINTS)
+        frame = downsample(frame, TRAINING_POINTS)
         loss = frame[["epoch", "loss"]].assign(series="loss")
         predictions = frame.melt(
             id_vars="epoch", value_vars=PREDICTION_SERIES, var_name="series", value_name="prediction"
@@ -171,11 +215,44 @@ class Retrain:
         visitor.use_own = bool(enabled)
         return visitor
 
+    def badge(self, enabled: bool, model: str, visitor: Visitor | None, request: gr.Request = None) -> str:
+        """Which weights Predict and Inside show for the chosen model (the box's value, which its
+        own event is putting into the visitor at the same time)."""
+        visitor = Visitor.of(visitor)
+        mine = Visitor(visitor.own, visitor.own_source, bool(enabled), None, visitor.own_detail)
+        return mine.badge(model if model in MODEL_KINDS else "craft", page_language(request))
+
+    def summary_table(self, summary, request: gr.Request = None) -> str:
+        """The training's summary as a readable table (4 significant digits, plain words)."""
+        if not isinstance(summary, dict) or "loss" not in summary:
+            return ""
+        words = ZH if page_language(request) == "zh" else EN
+        before, after = summary.get("predictions_before", {}), summary.get("predictions", {})
+        seconds = summary.get("seconds") or 0.0
+        rows = [
+            ("model", words[f"model.{summary['model']}"]),
+            ("recipe", f"{summary['recipe']}: {summary.get('recipe_text', '')}"),
+            ("epochs", f"{summary['epochs']:,}"),
+            ("lr", f"{summary['learning_rate']:.4g} ({summary.get('optimizer', '')})"),
+            ("seed", str(summary["seed"])),
+            ("loss", f"{summary['loss']:.4g}"),
+            ("a", f"{before.get('company_a', float('nan')):.4g} → {after.get('company_a', float('nan')):.4g}"),
+            ("b", f"{before.get('company_b', float('nan')):.4g} → {after.get('company_b', float('nan')):.4g}"),
+            ("time", words["retrain.table.time.value"].format(
+                seconds=seconds, rate=summary["epochs"] / seconds if seconds else 0.0, device=summary["device"]
+            )),
+            ("end", words[f"retrain.end.{summary['stop_reason']}"].format(limit=self.served.limits.max_train_seconds)),
+        ]  # fmt: skip
+        lines = [f"| {words['retrain.table.what']} | {words['retrain.table.value']} |", "|---|---|"]
+        lines += [f"| {words['retrain.table.' + key]} | {value} |" for key, value in rows]
+        return "\n".join(lines)
+
     @staticmethod
     def recipe_defaults(recipe: str, model: str):
-        """The recipe's own epochs and learning rate, for the inputs."""
+        """The recipe's own epochs and learning rate, for the inputs, and what the recipe is for."""
         chosen = RECIPES.get(recipe, RECIPES["fast"]).get(model, RECIPES["fast"]["craft"])
-        return gr.Number(value=chosen.epochs), gr.Number(value=chosen.learning_rate)
+        about = T(f"retrain.about.{chosen.name}")
+        return gr.Number(value=chosen.epochs), gr.Number(value=chosen.learning_rate), gr.Markdown(about)
 
 
 @dataclass
@@ -186,6 +263,7 @@ class RetrainTab:
     model: gr.Radio
     use_own: gr.Checkbox
     training: gr.events.Dependency  # the Train click: other tabs follow its success
+    badge: gr.Markdown  # which weights are in use (layout.py refreshes it after an upload)
 
 
 def build_retrain_tab(served: Served, visitor: gr.State) -> RetrainTab:
@@ -195,9 +273,10 @@ def build_retrain_tab(served: Served, visitor: gr.State) -> RetrainTab:
         model = gr.Radio(MODEL_CHOICES, value="craft", label=T("model"), elem_id="retrain-model")
         recipe = gr.Radio(list(RECIPE_CHOICES), value="fast", label=T("retrain.recipe"), elem_id="retrain-recipe")
         device = gr.Radio(device_choices(), value="cpu", label=T("retrain.device"), info=T("retrain.device.info"))
+    about = gr.Markdown(T("retrain.about.fast"), elem_id="retrain-recipe-about")
     with gr.Row():
         epochs = gr.Number(
-            1000,
+            RECIPES["fast"]["craft"].epochs,
             label=T("retrain.epochs"),
             precision=0,
             minimum=1,
@@ -205,7 +284,7 @@ def build_retrain_tab(served: Served, visitor: gr.State) -> RetrainTab:
             elem_id="retrain-epochs",
         )
         learning_rate = gr.Number(
-            0.01,
+            RECIPES["fast"]["craft"].learning_rate,
             label=T("retrain.lr"),
             minimum=limits.min_learning_rate,
             maximum=limits.max_learning_rate,
@@ -225,9 +304,10 @@ def build_retrain_tab(served: Served, visitor: gr.State) -> RetrainTab:
             x_title="epoch",
             y_title="mean squared error",
             color_map={"loss": PALETTE[5]},
-            height=320,
             label=T("retrain.loss"),
             elem_id="loss-plot",
+            **CHART,
+            **EPOCH_AXIS,
         )
         predictions_plot = gr.LinePlot(
             x="epoch",
@@ -238,19 +318,27 @@ def build_retrain_tab(served: Served, visitor: gr.State) -> RetrainTab:
             y_title="prediction",
             y_lim=[-0.1, 1.1],
             color_map=dict(zip(PREDICTION_SERIES, PALETTE)),
-            height=320,
             label=T("retrain.predictions"),
+            elem_id="predictions-plot",
+            **CHART,
+            **EPOCH_AXIS,
         )
-    with gr.Row():
-        summary = gr.JSON(label=T("retrain.summary"), elem_id="train-summary")
-        weights_file = gr.File(label=T("retrain.file"), interactive=False)
-    use_own = gr.Checkbox(False, label=T("retrain.use"), elem_id="use-own")
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=3):
+            table = gr.Markdown(elem_id="train-table")
+            with gr.Row():
+                use_own = gr.Checkbox(False, label=T("retrain.use"), elem_id="use-own", scale=1)
+                badge = gr.Markdown(Visitor().badge("craft"), elem_id="retrain-badge")
+        with gr.Column(scale=2):
+            weights_file = gr.File(label=T("retrain.file"), interactive=False)
+            with gr.Accordion(T("retrain.json"), open=False):
+                summary = gr.JSON(label=T("retrain.summary"), elem_id="train-summary")
 
     gr.on(
         [recipe.change, model.change],
         handlers.recipe_defaults,
         [recipe, model],
-        [epochs, learning_rate],
+        [epochs, learning_rate, about],
         api_visibility=PRIVATE,
     )
     train = handlers.train
@@ -267,9 +355,20 @@ def build_retrain_tab(served: Served, visitor: gr.State) -> RetrainTab:
         api_visibility=PUBLIC,
         concurrency_limit=limits.max_concurrent_trainings,
         concurrency_id="training",
+        show_progress="minimal",
     )
+    # Page-only: the readable table from the summary (so /train's outputs stay as scripts know them).
+    training.then(handlers.summary_table, [summary], [table], api_visibility=PRIVATE, show_progress="hidden")
     training.success(lambda: gr.Checkbox(value=False), None, [use_own], api_visibility=PRIVATE)
+    gr.on(
+        [use_own.change, model.change],
+        handlers.badge,
+        [use_own, model, visitor],
+        [badge],
+        api_visibility=PRIVATE,
+        show_progress="hidden",
+    )
     # Outside the queue, so that Stop is heard while the queue is busy; it only sets an Event.
     # Gradio hands a queue=False event the same session hash as the page's queued events.
     stop_button.click(handlers.stop, None, None, api_visibility=PRIVATE, queue=False)
-    return RetrainTab(handlers, model, use_own, training)
+    return RetrainTab(handlers, model, use_own, training, badge)

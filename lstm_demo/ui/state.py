@@ -30,10 +30,39 @@ class Visitor:
     use_own: bool = False  # Predict and Inside use `own` where it has the model
     # The last training's weights over time: (kind, [(epochs trained, state_dict), ...]), bounded.
     snapshots: tuple[str, list] | None = None
+    # kind -> what the badge names beside `own_source`: {"recipe", "seed", "epochs"} after a
+    # training, {"file"} after an upload; absent keys are left out of the badge.
+    own_detail: dict[str, dict] = field(default_factory=dict)
 
     @classmethod
     def of(cls, value: object) -> Visitor:
         return value if isinstance(value, Visitor) else cls()
+
+    def keep(self, kind: str, model: LSTMModel, source: str, **detail) -> None:
+        """This visitor's own weights for `kind`: "trained" (recipe, seed, epochs), "uploaded"
+        (file), or "epoch N" (a time-travel snapshot); the badge names them."""
+        self.own[kind], self.own_source[kind], self.own_detail[kind] = model, source, detail
+
+    def badge(self, kind: str, language: str = "en") -> str:
+        """One line naming the weights Predict, Inside and Explore show for `kind`: pretrained
+        (StatQuest's), trained (recipe, seed, epochs), uploaded (file name), or epoch N."""
+        from .text import EN, ZH
+
+        words = ZH if language == "zh" else EN
+        source = self.own_source.get(kind, "pretrained") if self.use_own and kind in self.own else "pretrained"
+        detail = self.own_detail.get(kind, {}) if source != "pretrained" else {}
+        if source == "pretrained":
+            key = f"badge.pretrained.{kind}"
+        elif source == "trained" and {"recipe", "seed", "epochs"} <= detail.keys():
+            key = "badge.trained"
+        elif source == "uploaded":
+            key = "badge.uploaded" if "file" in detail else "badge.uploaded.nameless"
+        elif source.startswith("epoch "):
+            key, detail = "badge.epoch", {"epoch": source.removeprefix("epoch ")}
+        else:  # trained without its details (an older session's visitor)
+            key = "badge.own"
+        model = words[f"model.{kind}"]
+        return words["badge"].format(model=model, weights=words[key].format(**detail))
 
     def model(self, kind: str, pretrained: dict[str, LSTMModel]) -> tuple[LSTMModel, str]:
         """The model this visitor sees for `kind`, and whose it is ("pretrained", "trained", ...)."""

@@ -1,0 +1,222 @@
+"""Retrain and Explore as a visitor meets them, in Chromium: whole legends, a training that never
+freezes the page, Stop within a second, Explore's parts and their links, the phone's tables.
+
+Every wait is for the event itself, with a deadline generous for a busy 2-core machine. Times that
+matter (Stop's answer, the main thread's long tasks) are measured inside the page; the statquest
+reproduction's wall time is recorded in artifacts/, not asserted. Screenshots (English laptop,
+English phone, Chinese laptop) go to artifacts/ for people to look at.
+"""
+
+import json
+import re
+import shutil
+
+import pytest
+from playwright.sync_api import expect
+
+from conftest import ARTIFACTS
+from test_browser import CHROMIUM, FLAGS, WAIT, text_of
+
+pytestmark = pytest.mark.skipif(
+    not shutil.which("chromium"), reason="Debian's chromium is not installed (the README's test command installs it)"
+)
+
+LAPTOP = {"viewport": {"width": 1280, "height": 900}}
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True}
+CHINESE = {**LAPTOP, "locale": "zh-CN", "extra_http_headers": {"Accept-Language": "zh-CN,zh;q=0.9"}}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def open_context(browser):
+    contexts = []
+
+    def open_(**options):
+        contexts.append(browser.new_context(**options))
+        return contexts[-1].new_page()
+
+    yield open_
+    for context in contexts:
+        context.close()
+
+
+# For every chart under `root`: its legend's box, its block's box and how many entries the legend
+# has. A legend is clipped when it reaches outside its block (Gradio's block hides the overflow).
+LEGENDS_JS = """(root) => [...document.querySelectorAll(root + ' .vega-embed')].map((chart) => {
+    const block = chart.closest('.block').getBoundingClientRect();
+    const legend = chart.querySelector('.role-legend')?.getBoundingClientRect();
+    return {
+        id: chart.closest('.block').id,
+        legend: legend ? [legend.left, legend.top, legend.right, legend.bottom] : null,
+        block: [block.left, block.top, block.right, block.bottom],
+        entries: chart.querySelectorAll('.role-legend-label').length,
+        title: chart.querySelector('.role-legend-title')?.textContent ?? null,
+    };
+})"""
+
+
+def assert_legends_whole(page, root: str, expected: int) -> None:
+    """`expected` charts under `root`, each with a titled-less legend inside its block."""
+    page.wait_for_function(
+        f"document.querySelectorAll('{root} .vega-embed .role-legend-label').length > 0", timeout=WAIT
+    )
+    charts = page.evaluate(LEGENDS_JS, root)
+    assert len(charts) == expected, charts
+    for chart in charts:
+        assert chart["legend"] and chart["entries"] >= 1, chart
+        (left, top, right, bottom), (b_left, b_top, b_right, b_bottom) = chart["legend"], chart["block"]
+        assert b_left <= left and right <= b_right and b_top <= top and bottom <= b_bottom, chart
+        assert chart["title"] in (None, ""), chart  # no bare "series" title
+
+
+def open_page(page, url: str, query: str, ready: str = "#train-button") -> None:
+    """Load the page on a tab and wait until `ready` shows and the page's first predictions are in."""
+    page.goto(url + query)
+    expect(page.locator(ready)).to_be_visible(timeout=WAIT)
+    page.wait_for_function(f"{text_of('#predict-table')}.includes('0.002169')", timeout=WAIT)
+
+
+def show_part(page, name: str) -> None:
+    page.locator("#explore-parts").get_by_role("tab", name=name).click()
+    expect(page.locator("#explore-parts").get_by_role("tab", name=name)).to_have_attribute(
+        "aria-selected", "true", timeout=WAIT
+    )
+
+
+def test_stop_answers_within_a_second_and_a_streaming_training_never_blocks_the_page(open_context, app_server):
+    page = open_context(**LAPTOP)
+    open_page(page, app_server[0], "?tab=retrain")
+    page.locator("#retrain-model input[value=builtin]").check()
+    page.locator("#retrain-recipe input[value=statquest]").check()
+    expect(page.locator("#retrain-recipe-about")).to_contain_text("reproduce the video", timeout=WAIT)
+    expect(page.locator("#retrain-epochs input")).to_have_value("300", timeout=WAIT)
+    page.locator("#retrain-epochs input").fill("10000")  # the built-in model's statquest run: long
+    # In the page: every long task from now on, and when "Stopped" first shows after a Stop click.
+    page.evaluate(
+        """() => {
+        window.longTasks = [];
+        new PerformanceObserver((list) => window.longTasks.push(
+            ...list.getEntries().map((e) => ({start: e.startTime, duration: e.duration})))
+        ).observe({type: 'longtask'});
+        document.querySelector('#stop-button').addEventListener('click', () => {
+            window.stopClicked = performance.now();
+        }, {capture: true});
+    }"""
+    )
+    page.locator("#train-button").click()
+    # The page says how fast it goes and how long is left while it streams, charts and all.
+    expect(page.locator("#train-progress")).to_contain_text("epochs per second", timeout=WAIT)
+    expect(page.locator("#train-progress")).to_contain_text("s left", timeout=WAIT)
+    page.wait_for_function(
+        "document.querySelectorAll('#loss-plot .vega-embed path').length > 0"
+        " && document.querySelectorAll('#predictions-plot .vega-embed path').length > 0",
+        timeout=WAIT,
+    )
+    first = int(re.search(r"Epoch ([\d,]+) of", page.locator("#train-progress").inner_text()).group(1).replace(",", ""))
+    page.wait_for_function(  # a few more updates stream in before Stop
+        f"Number(({text_of('#train-progress')}.match(/Epoch ([\\d,]+) of/) || [0, '0'])[1].replace(/,/g, ''))"
+        f" > {first}",
+        timeout=WAIT,
+    )
+    page.locator("#stop-button").click()
+    # Polled at every animation frame: the first frame that shows "Stopped by you" is when it answered.
+    page.wait_for_function(
+        f"/Stopped by you|time limit/.test({text_of('#train-progress')})"
+        " && (window.stopShown = window.stopShown ?? performance.now())",
+        timeout=WAIT,
+    )
+    assert "Stopped by you" in page.locator("#train-progress").inner_text()
+    answered = page.evaluate("window.stopShown - window.stopClicked")
+    # The stream's long tasks: those that began before the final text showed (what follows it, other
+    # tabs catching up with the new weights, is recorded too, but is not the stream).
+    tasks = page.evaluate("window.longTasks")
+    shown = page.evaluate("window.stopShown")
+    streaming = [t["duration"] for t in tasks if t["start"] < shown]
+    after = [t["duration"] for t in tasks if t["start"] >= shown]
+    (ARTIFACTS / "visitor-stream.json").write_text(
+        json.dumps({"stop_answer_ms": answered, "long_tasks_ms": streaming, "after_final_ms": after}, indent=1)
+    )
+    assert answered < 1000, f"Stop answered after {answered:.0f} ms"
+    assert max(streaming, default=0) <= 200, f"the main thread was blocked for {max(streaming):.0f} ms"
+    epochs = int(
+        re.search(r"after ([\d,]+) epochs", page.locator("#train-progress").inner_text()).group(1).replace(",", "")
+    )
+    assert first <= epochs < 10_000
+
+
+@pytest.mark.parametrize("name, options", [("laptop", LAPTOP), ("phone", PHONE), ("zh", CHINESE)])
+def test_retrain_reproduces_statquest_with_a_readable_result(open_context, app_server, name, options):
+    """The hand-built statquest run (5,000 epochs) to its final text: its time is recorded, the
+    summary reads as a table, the badge names the trained weights, the charts' legends are whole."""
+    page = open_context(**options)
+    open_page(page, app_server[0], "?tab=retrain")
+    page.locator("#retrain-recipe input[value=statquest]").check()
+    expect(page.locator("#retrain-epochs input")).to_have_value("5000", timeout=WAIT)
+    started = page.evaluate("performance.now()")
+    page.locator("#train-button").click()
+    final = "训练完成|到达时间上限" if name == "zh" else "Finished|Stopped at the time limit"
+    page.wait_for_function(f"/{final}/.test({text_of('#train-progress')})", timeout=WAIT)
+    seconds = (page.evaluate("performance.now()") - started) / 1000
+    record = ARTIFACTS / "visitor-timings.json"
+    timings = json.loads(record.read_text()) if record.exists() else {}
+    timings[f"statquest craft 5000 epochs, Train to final text ({name})"] = round(seconds, 2)
+    record.write_text(json.dumps(timings, indent=1))
+    progress = page.locator("#train-progress").inner_text()
+    if "Finished" in progress or "训练完成" in progress:  # the video's numbers, as the summary's table says
+        expect(page.locator("#train-table")).to_contain_text("0.9693", timeout=WAIT)
+    expect(page.locator("#train-table table")).to_be_visible(timeout=WAIT)
+    page.locator("#use-own input").check()
+    expect(page.locator("#retrain-badge")).to_contain_text("statquest", timeout=WAIT)
+    if name == "laptop":
+        assert "trained (statquest recipe, seed 42, 5,000 epochs)" in page.locator("#retrain-badge").inner_text()
+    if name != "phone":
+        assert_legends_whole(page, "#loss-plot, #predictions-plot", 2)
+    page.screenshot(path=ARTIFACTS / f"visitor-retrain-{name}.png", full_page=True)
+
+    # Explore with these weights: the decision curves say whose they are, time-travel shows the
+    # weights as a table that fits the screen.
+    page.get_by_role("tab", name=re.compile("^(Explore|探索)$")).click()
+    show_part(page, "决策曲线" if name == "zh" else "Decision curves")
+    expect(page.locator("#curve-badge")).to_contain_text("statquest", timeout=WAIT)
+    show_part(page, "训练时光机" if name == "zh" else "Time-travel")
+    expect(page.locator("#travel-view table")).to_be_visible(timeout=WAIT)
+    width = options["viewport"]["width"]
+    page.wait_for_function(f"document.documentElement.scrollWidth <= {width}", timeout=WAIT)
+    cells = page.evaluate(
+        "[...document.querySelectorAll('#travel-view td')].map((c) => c.getBoundingClientRect().width)"
+    )
+    assert len(cells) == 16 and min(cells) >= 40, cells  # four gates x (name, w_x, w_h, b), none crushed
+    page.screenshot(path=ARTIFACTS / f"visitor-explore-travel-{name}.png", full_page=True)
+
+
+def test_inside_and_the_lottery_show_their_legends_whole(open_context, app_server):
+    page = open_context(**LAPTOP)
+    open_page(page, app_server[0], "?tab=inside", "#inside-chart")
+    assert_legends_whole(page, "#inside-chart", 1)
+    page.screenshot(path=ARTIFACTS / "visitor-inside-laptop.png", full_page=True)
+    page.goto(app_server[0] + "?tab=explore&part=lottery")
+    expect(page.locator("#explore-parts").get_by_role("tab", name="Initialization lottery")).to_have_attribute(
+        "aria-selected", "true", timeout=WAIT
+    )
+    page.locator("#lottery-inits input").fill("200")
+    page.locator("#lottery-button").click()
+    expect(page.locator("#lottery-text")).to_contain_text("random starts converged", timeout=WAIT)
+    assert_legends_whole(page, "#lottery-plot", 1)
+    bars = page.evaluate(
+        "[...document.querySelectorAll('#lottery-plot .role-mark path')].map((b) => b.getBoundingClientRect().width)"
+    )
+    assert bars and min(bars) >= 8, bars  # bars wide enough to see
+    labels = page.evaluate(
+        "[...document.querySelectorAll('#lottery-plot .role-axis-label text')].map((t) => t.textContent)"
+    )
+    assert "1e-3" in labels or "1e-4" in labels, labels
+    page.screenshot(path=ARTIFACTS / "visitor-explore-lottery-laptop.png", full_page=True)
