@@ -198,6 +198,34 @@ def downsample(frame: pd.DataFrame, points: int = CHART_POINTS) -> pd.DataFrame:
     return frame.iloc[keep]
 
 
+# Charts (gr.LinePlot / gr.BarPlot draw with Vega-Lite in the browser). Gradio sizes the plot to
+# 100% of its block: a fixed `height` plus the block's label pushes the bottom of the chart (the
+# x-axis title and the legend below it) out of the block, where it is clipped. So charts take no
+# fixed height and draw to their own size; and the legend needs no title (Vega-Lite would print
+# the colour column's name, "series").
+CHART = dict(color_title="")
+# Epochs run to the thousands: short labels ("4.5k", "5k"), which full numbers at the axis's end
+# ran into each other ("4,5005,000"). (Public endpoints return plain data frames, so the axis is
+# set here, once, rather than by an update with each frame.)
+EPOCH_AXIS = dict(x_axis_format="~s")
+FEW_WHOLE_NUMBERS = 24  # up to this many steps, days or epochs, each gets its own labelled place
+
+
+def whole_axis(frame: pd.DataFrame, column: str, last: int, first: int = 1) -> tuple[pd.DataFrame, dict]:
+    """A chart's x axis of whole numbers (steps, days, epochs) from `first` to `last`.
+
+    Vega-Lite puts a quantitative axis's ticks at 1.2, 1.4, ... over a short range. A few values
+    become ordered categories (text, sorted as numbers), one tick each; a long range stays
+    numeric, spanning first..last, whose ticks are whole, labelled short. Returns the frame and the LinePlot
+    arguments to return with it (gr.LinePlot(value=frame, **arguments)): changing `sort` makes
+    the browser rebuild the chart with the new kind of axis.
+    """
+    if last - first + 1 <= FEW_WHOLE_NUMBERS:
+        frame = frame.assign(**{column: frame[column].astype(int).astype(str)})
+        return frame, dict(sort=[str(i) for i in range(first, last + 1)], x_lim=None, x_axis_format=None)
+    return frame, dict(sort=None, x_lim=[first, last], **EPOCH_AXIS)
+
+
 class Every:
     """`due()` is True at the first call and then at most once per `seconds` (throttles redraws)."""
 

@@ -36,7 +36,7 @@ from ..weights import Pretrained, load_pretrained, model_from_text
 from .about import build_about_tab
 from .api import describe_api
 from .common import I18N, PRIVATE, Served, T, browser_language, sentence_of, session_of
-from .explore import build_explore_tab
+from .explore import OPEN_PART_JS, build_explore_tab
 from .guard import RequestGuard
 from .inside import build_inside_tab
 from .predict import build_predict_tab
@@ -231,7 +231,7 @@ def build_demo(pretrained: Pretrained | None = None, limits: Limits | None = Non
         summaries = [block for block in demo.blocks.values() if isinstance(block, gr.JSON)]
         if summaries:
             demo.load(json_from_link, summaries, summaries, api_visibility=PRIVATE, show_progress="hidden")
-        demo.load(explore.handlers.open_part, None, [explore.parts], api_visibility=PRIVATE)  # ?part=race
+        demo.load(None, js=OPEN_PART_JS)  # ?tab=explore&part=race opens that part of Explore
 
         def session_ended(request: gr.Request) -> None:
             served.stops.forget(session_of(request))  # a training nobody watches stops
