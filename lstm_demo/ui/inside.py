@@ -244,8 +244,9 @@ def build_inside_tab(served: Served, visitor: gr.State) -> InsideTab:
         x_title="time step t",
         y_title="value",
         color_map=SERIES_COLOURS,
-        height=360,
         label=T("inside.chart"),
+        elem_id="inside-chart",
+        color_title="",  # no legend title (Vega-Lite would print the column name, "series")
     )
     step = gr.Slider(1, 4, value=4, step=1, label=T("inside.step"), elem_id="inside-step")
     sentence = gr.Markdown(elem_id="inside-sentence")
