@@ -39,7 +39,7 @@ PARTS = ("playground", "curves", "travel", "race", "lottery")  # the sub-tabs, b
 # The page joins them into one list of SWITCHES names, which the handlers and the drawing read.
 FORGET_CHOICES = ("computed", "forget=1", "forget=0")
 OTHER_SWITCHES = ("input=0", "output=1")
-SWITCH_NAMES = (*FORGET_CHOICES[1:], *OTHER_SWITCHES)  # = lstm_demo.explore.SWITCHES (a test checks)
+SWITCH_NAMES = (*FORGET_CHOICES[1:], *OTHER_SWITCHES)  # the names of lstm_demo.explore.SWITCHES
 # A link's `part=` (any letter case) opens that part of Explore: in the browser, by clicking its
 # sub-tab once Explore shows it (within 30 s of loading). Not a server event with the Tabs as its
 # output: Gradio's page copies the properties of every component under an event's outputs at each
