@@ -125,11 +125,6 @@ def test_limits_made_in_code_are_checked_too():
         Limits(max_snapshots=0)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app.py turns only WeightsError into one line; catching LSTMDemoError there (app.py is the UI's) "
-    "makes this pass, and strict=True then asks for this marker to go",
-)
 def test_the_space_does_not_start_with_a_bad_setting_and_says_why_in_one_line():
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("LSTM_DEMO_")},
