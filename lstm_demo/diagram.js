@@ -206,13 +206,15 @@ const LSTMDiagram = (function () {
    * `svg` may be several SVGs of the same sequences (a page's laptop and phone drawings): they move as one. */
   function stepper(svg, state, options) {
     const svgs = Array.isArray(svg) ? svg : [svg];
-    const opts = Object.assign({ stageMs: 900, onStep: null, keyTarget: svgs[0] }, options || {});
+    // shown(svg): whether an SVG is on screen now; hidden ones are redrawn when the page calls redraw().
+    const opts = Object.assign({ stageMs: 900, onStep: null, keyTarget: svgs[0], shown: () => true }, options || {});
     const length = Math.max(...Array.from(svgs[0].querySelectorAll("g.row")).map((r) => Number(r.getAttribute("data-length"))));
     let step = Number(svgs[0].getAttribute("data-step")) || length;
     let stage = 0, timer = null;
     const reduced = typeof matchMedia === "function" && matchMedia("(prefers-reduced-motion: reduce)").matches;
     function show() {
       for (const one of svgs) {
+        if (!opts.shown(one)) continue;
         update(one, state.weights, state.traces, step);
         setStage(one, stage);
       }

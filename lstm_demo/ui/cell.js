@@ -30,6 +30,8 @@ const LSTMCell = (function () {
     const cells = (window.lstmCells = window.lstmCells || {});
     const state = { weights: {}, sequences: [], switches: [], traces: [], local: false, stepper: null, step: 0 };
     let fromSlider = false;
+    const phone = matchMedia("(max-width: 720px)");
+    phone.addEventListener("change", () => state.stepper && state.stepper.redraw());
     let asked = null;  // the language last asked of the server, so a slow answer is not asked twice
 
     const words = () => props.words || {};
@@ -78,9 +80,28 @@ const LSTMCell = (function () {
         }
         html += "</section>";
       });
-      // Every number the drawing shows, as a table (screen readers; and to copy).
+      const details = panel.querySelector("details.cell-numbers");
+      if (!details) {
+        panel.innerHTML = html + `<details class="cell-numbers"><summary></summary><div></div></details>`;
+        panel.querySelector("details").addEventListener("toggle", () => renderNumbers(state.step));
+      } else {
+        // Keep the numbers' <details> (and whether it is open) and replace the explanations before it.
+        while (panel.firstChild !== details) panel.removeChild(panel.firstChild);
+        details.insertAdjacentHTML("beforebegin", html);
+      }
+      renderNumbers(step);
+    }
+
+    /* Every number the drawing shows, as a table (screen readers; and to copy); built only while open. */
+    function renderNumbers(step) {
+      const details = element.querySelector(".cell-explain details.cell-numbers");
+      if (!details) return;
+      const w = words();
+      const names = props.names || [];
+      details.querySelector("summary").textContent = (w.numbers || "Numbers of day {step}").replace("{step}", step);
+      if (!details.open) return;
       const fields = w.fields || {};
-      let table = `<details class="cell-numbers"><summary>${escapeHtml((w.numbers || "Numbers of day {step}").replace("{step}", step))}</summary><table><thead><tr><th scope="col"></th>`;
+      let table = `<table><thead><tr><th scope="col"></th>`;
       state.sequences.forEach((_, seq) => { table += `<th scope="col">${escapeHtml(names[seq] || "")}</th>`; });
       table += "</tr></thead><tbody>";
       for (const field of FIELDS) {
@@ -97,10 +118,8 @@ const LSTMCell = (function () {
       for (const name of LSTMDiagram.PARAMETERS) {
         table += `<tr><th scope="row">${name}</th><td>${LSTMDiagram.fmt(state.weights[name], LSTMDiagram.WEIGHT_DIGITS)}</td></tr>`;
       }
-      table += "</tbody></table></details>";
-      const open = panel.querySelector("details.cell-numbers")?.open;
-      panel.innerHTML = html + table;
-      if (open) panel.querySelector("details.cell-numbers").open = true;
+      table += "</tbody></table>";
+      details.querySelector("div").innerHTML = table;
     }
 
     function onStep(step, stage) {
@@ -124,6 +143,8 @@ const LSTMCell = (function () {
       for (const svg of svgs()) delete svg.__lstm;  // Gradio patched or replaced its nodes: index again
       state.stepper = LSTMDiagram.stepper(svgs(), state, {
         keyTarget: element.querySelector(".cell-frame") || element, onStep,
+        // Only the drawing the viewport shows is redrawn (cell.py's CSS: the phone's at <= 720 px).
+        shown: (svg) => svg.closest(".cell-narrow") ? phone.matches : !phone.matches,
       });
       const lengthKept = keep !== null && keep <= state.stepper.length && props.keep_step;
       fromSlider = true;
