@@ -15,6 +15,7 @@ charts five times a second).
 
 from __future__ import annotations
 
+import inspect
 import os
 import queue
 from dataclasses import dataclass
@@ -346,6 +347,9 @@ def build_retrain_tab(served: Served, visitor: gr.State) -> RetrainTab:
         import spaces
 
         train = spaces.GPU(train)
+        # Its wrapper of a bound method would show Gradio the unbound function (with `self`) as the
+        # endpoint's parameters; scripts must see the same /train either way.
+        train.__signature__ = inspect.signature(handlers.train)
     training = train_button.click(
         train,
         [model, recipe, epochs, learning_rate, seed, device, visitor],
