@@ -58,7 +58,7 @@ WAIT = 60_000  # ms: a busy 2-core machine runs the server, Chromium and other p
 def open_page(page, url, query=""):
     """Load the page and wait until it has computed its predictions (and, on Inside, its trace)."""
     page.goto(url + query)
-    page.wait_for_function(f"{text_of('#predict-table')}.includes('your sequence')", timeout=WAIT)
+    page.wait_for_function(f"/your sequence|你的序列/.test({text_of('#predict-table')})", timeout=WAIT)  # either language
     if "tab=inside" in query.lower():  # a tab that has not been shown is not on the page yet
         page.wait_for_function(f"/(Step|第) \\d+/.test({text_of('#inside-sentence')})", timeout=WAIT)
 
@@ -84,7 +84,7 @@ TABS = {  # tab name -> an element that only that tab shows
     "Predict": "#predict-button",
     "Inside the LSTM": "#inside-button",
     "Retrain": "#train-button",
-    "Explore": "#curve-button",
+    "Explore": "#playground-table",
     "About": "text=Call it from a script",
 }
 
@@ -267,6 +267,7 @@ def test_explore_a_slider_moves_the_predictions_and_a_curve_is_drawn(page, app_s
     page.wait_for_function(
         f"/Company B\\s+1, 0.5, 0.25, 1\\s+1\\s+0(\\s|$)/.test({text_of('#playground-table')})", timeout=WAIT
     )
+    page.locator("#explore-parts").get_by_role("tab", name="Decision curves").click()
     page.locator("#curve-button").click()
     expect(page.locator("#curve-plot canvas, #curve-plot svg").first).to_be_visible(timeout=WAIT)
     page.screenshot(path=ARTIFACTS / "explore-laptop.png", full_page=True, timeout=WAIT)
@@ -301,7 +302,7 @@ def test_errors_reach_a_chinese_browser_in_chinese(chinese_page, app_server):
     open_page(chinese_page, app_server[0])
     chinese_page.locator("#predict-sequence textarea").fill("1, x")
     chinese_page.locator("#predict-button").click()
-    chinese_page.get_by_text("第 2 项('x')不是数字。").first.wait_for(timeout=WAIT)
+    chinese_page.get_by_text("第 2 项（'x'）不是数字。").first.wait_for(timeout=WAIT)
     chinese_page.screenshot(path=ARTIFACTS / "error-zh.png")
 
 

@@ -143,7 +143,8 @@ def test_time_travel_walks_the_last_training_and_hands_an_epoch_to_inside():
     *_, summary, _, visitor = list(Retrain(served).train("craft", "statquest", 100, 0.05, 42, "cpu", visitor))[-1]
     kind, kept = visitor.snapshots
     assert kind == "craft" and [e for e, _ in kept] == [0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100]
-    slider, text = explore.time_travel_range(visitor)
+    slider, text, cell = explore.time_travel_range(visitor)
+    assert "<svg" in cell.value  # the drawn cell of that epoch's weights
     assert "After 100 epochs" in text and f"{summary['predictions']['company_b']:.4f}" in text
     start = explore.time_travel(0, visitor)
     assert "After 0 epochs" in start and f"{summary['predictions_before']['company_b']:.4f}" in start

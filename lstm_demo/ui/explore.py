@@ -56,7 +56,8 @@ OPEN_PART_JS = """() => {
     };
     open();
 }"""
-JOIN_SWITCHES_JS = "(forget, others) => [...(forget && forget !== 'computed' ? [forget] : []), ...(others || [])]"
+# One output: Gradio spreads a returned array over the outputs, so the list of names is wrapped once.
+JOIN_SWITCHES_JS = "(forget, others) => [[...(forget && forget !== 'computed' ? [forget] : []), ...(others || [])]]"
 NO_TRAINING_YET = "Train a model in Retrain first."
 
 
