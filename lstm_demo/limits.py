@@ -69,7 +69,12 @@ class Limits:
             low, high = env_name("min_learning_rate"), env_name("max_learning_rate")
             raise LimitsError(
                 key="limits.order",
-                params={"low_name": low, "low": self.min_learning_rate, "high_name": high, "high": self.max_learning_rate},
+                params={
+                    "low_name": low,
+                    "low": self.min_learning_rate,
+                    "high_name": high,
+                    "high": self.max_learning_rate,
+                },
             )
 
     @classmethod
