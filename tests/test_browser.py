@@ -58,7 +58,9 @@ WAIT = 60_000  # ms: a busy 2-core machine runs the server, Chromium and other p
 def open_page(page, url, query=""):
     """Load the page and wait until it has computed its predictions (and, on Inside, its trace)."""
     page.goto(url + query)
-    page.wait_for_function(f"/your sequence|你的序列/.test({text_of('#predict-table')})", timeout=WAIT)  # either language
+    page.wait_for_function(
+        f"/your sequence|你的序列/.test({text_of('#predict-table')})", timeout=WAIT
+    )  # either language
     if "tab=inside" in query.lower():  # a tab that has not been shown is not on the page yet
         page.wait_for_function(f"/(Step|第) \\d+/.test({text_of('#inside-sentence')})", timeout=WAIT)
 
