@@ -25,24 +25,17 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+for path in (ROOT, ROOT / "tests"):  # the package, and how the tests start Chromium
+    if str(path) not in sys.path:
+        sys.path.insert(0, str(path))
 
+from browsing import launch  # noqa: E402
 from lstm_demo import COMPANY_A, COMPANY_B, load_model  # noqa: E402
 from lstm_demo.diagram import draw_companies, script  # noqa: E402
 from lstm_demo.models import craft_parameters  # noqa: E402
 
 FRAME_MS = 16.0
 MOVES = 100
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 MEASURE = """async ([w, seqs, moves]) => {
     const svg = document.querySelector('svg');
@@ -80,9 +73,7 @@ def browser_times(svg: str, weights: dict, sequences: list[list[float]]) -> dict
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=FLAGS
-        )
+        browser = launch(playwright)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.set_content(f"<!doctype html><html><body>{svg}<script>{script()}</script></body></html>")
         page.wait_for_function("typeof window.LSTMDiagram === 'object'", timeout=30_000)
@@ -120,9 +111,7 @@ def wired_times(url: str) -> list[float]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=FLAGS
-        )
+        browser = launch(playwright)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.goto(url + "?tab=explore")
         page.wait_for_function("window.lstmCells?.play?.state.stepper != null", timeout=120_000)
@@ -170,7 +159,6 @@ def main() -> int:
     print(line("browser: forward + update (JavaScript)", times["redraw"], FRAME_MS))
     print(line("browser: ... plus style and layout", times["frame"], FRAME_MS))
     print(line("baseline: diagram.draw in Python (server side)", python_times(model)))
-    sys.path.insert(0, str(ROOT / "tests"))
     from server import running_app
 
     with running_app() as (url, _):

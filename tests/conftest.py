@@ -124,3 +124,29 @@ def client(app_server):
     from gradio_client import Client
 
     return Client(app_server[0], verbose=False)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium for every browser test of the run (started on first use); tests open contexts."""
+    from browsing import launch
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def open_context(browser):
+    """open_context(**options) -> a page in a fresh context (a new visitor); all closed after the test."""
+    contexts = []
+
+    def open_(**options):
+        contexts.append(browser.new_context(**options))
+        return contexts[-1].new_page()
+
+    yield open_
+    for context in contexts:
+        context.close()

@@ -6,68 +6,23 @@ saved in artifacts/ for people to look at.
 """
 
 import re
-import shutil
 
 import pytest
 from playwright.sync_api import expect
 
+from browsing import WAIT, needs_chromium, open_page, record_foreign_requests, text_of
 from conftest import ARTIFACTS
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-pytestmark = pytest.mark.skipif(
-    not shutil.which("chromium"), reason="Debian's chromium is not installed (the README's test command installs it)"
-)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser
-        browser.close()
+pytestmark = needs_chromium
 
 
 @pytest.fixture
 def page(browser, app_server):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.foreign_requests = []
-    page.on(
-        "request",
-        lambda r: None if r.url.startswith((app_server[0], "data:", "blob:")) else page.foreign_requests.append(r.url),
-    )
+    record_foreign_requests(page, app_server[0], "foreign_requests")
     yield page
     context.close()
-
-
-WAIT = 60_000  # ms: a busy 2-core machine runs the server, Chromium and other people's tests
-
-
-def open_page(page, url, query=""):
-    """Load the page and wait until it has computed its predictions (and, on Inside, its trace)."""
-    page.goto(url + query)
-    # The phone's cards hold every row in either language, shown or not (a table in a hidden tab
-    # renders only its first rows).
-    page.wait_for_function(f"/your sequence|你的序列/.test({text_of('#predict-cards')})", timeout=WAIT)
-    if "tab=inside" in query.lower():  # a tab that has not been shown is not on the page yet
-        page.wait_for_function(f"/(Step|第) \\d+/.test({text_of('#inside-sentence')})", timeout=WAIT)
-
-
-def text_of(selector: str) -> str:
-    """A JavaScript expression: the inner text of `selector` ('' while it is not on the page)."""
-    return f"(document.querySelector({selector!r})?.innerText ?? '')"
 
 
 def test_predict_company_b_and_the_page_needs_no_other_server(page, app_server):

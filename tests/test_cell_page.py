@@ -7,46 +7,21 @@ Every wait is for the event itself with a generous deadline; screenshots go to a
 
 import random
 import re
-import shutil
 
-import pytest
 import torch
 from playwright.sync_api import expect
 
+from browsing import WAIT, needs_chromium, record_foreign_requests
 from conftest import ARTIFACTS, COMPANY_A, COMPANY_B
 from lstm_demo import load_model
 from lstm_demo.diagram import gate_gradients, parse_number, value_text, weight_text
 from lstm_demo.explore import playground_model
 from lstm_demo.models import CraftLSTM, craft_parameters
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-WAIT = 60_000  # ms: a busy 2-core machine runs the server, Chromium and other people's tests
-
-pytestmark = pytest.mark.skipif(
-    not shutil.which("chromium"), reason="Debian's chromium is not installed (the README's test command installs it)"
-)
+pytestmark = needs_chromium
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser
-        browser.close()
-
-
-def open_context(browser, app_server, width=1280, height=900, language="en", **kw):
+def open_visitor(browser, app_server, width=1280, height=900, language="en", **kw):
     """A fresh visitor; every request that does not go to our server is recorded in page.foreign."""
     phone = width < 480
     locale = "zh-CN" if language == "zh" else "en-US"
@@ -59,11 +34,7 @@ def open_context(browser, app_server, width=1280, height=900, language="en", **k
         **kw,
     )
     page = context.new_page()
-    page.foreign = []
-    page.on(
-        "request",
-        lambda r: None if r.url.startswith((app_server[0], "data:", "blob:")) else page.foreign.append(r.url),
-    )
+    record_foreign_requests(page, app_server[0])
     return context, page
 
 
@@ -100,7 +71,7 @@ def wait_day(page, step: int, variant="wide"):
 
 
 def test_inside_opens_drawn_steps_with_buttons_keys_and_slider_and_explains_a_gate(browser, app_server):
-    context, page = open_context(browser, app_server)
+    context, page = open_visitor(browser, app_server)
     try:
         open_inside(page, app_server[0])
         assert page.locator("#cell-inside .cell-wide svg").is_visible()
@@ -172,7 +143,7 @@ def test_inside_opens_drawn_steps_with_buttons_keys_and_slider_and_explains_a_ga
 
 
 def test_phone_shows_one_cell_at_a_time_readable_without_sideways_scroll(browser, app_server):
-    context, page = open_context(browser, app_server, width=390, height=844, reduced_motion="reduce")
+    context, page = open_visitor(browser, app_server, width=390, height=844, reduced_motion="reduce")
     try:
         open_inside(page, app_server[0])
         svg = page.locator("#cell-inside .cell-narrow svg")
@@ -220,7 +191,7 @@ def test_phone_shows_one_cell_at_a_time_readable_without_sideways_scroll(browser
 
 
 def test_chinese_page_draws_and_explains_in_chinese(browser, app_server):
-    context, page = open_context(browser, app_server, language="zh")
+    context, page = open_visitor(browser, app_server, language="zh")
     try:
         open_inside(page, app_server[0])
         svg = page.locator("#cell-inside .cell-wide svg")
@@ -247,7 +218,7 @@ def set_slider(page, name: str, value: float) -> None:
 
 
 def test_playground_redraws_in_the_browser_and_equals_pytorch(browser, app_server):
-    context, page = open_context(browser, app_server)
+    context, page = open_visitor(browser, app_server)
     try:
         page.goto(app_server[0] + "?tab=explore")
         page.wait_for_function("window.lstmCells?.play?.state.stepper != null", timeout=WAIT)
@@ -298,7 +269,7 @@ def test_playground_redraws_in_the_browser_and_equals_pytorch(browser, app_serve
 def test_time_travel_redraws_the_weights_epoch_by_epoch(browser, app_server):
     from lstm_demo.models import new_model
 
-    context, page = open_context(browser, app_server)
+    context, page = open_visitor(browser, app_server)
     try:
         page.goto(app_server[0] + "?tab=retrain")
         page.locator("#train-button").click()  # the hand-built cell, the fast recipe, seed 42

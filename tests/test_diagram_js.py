@@ -5,40 +5,17 @@ The page is a static document set with page.set_content: diagram.js inline and a
 
 import json
 import random
-import shutil
 
 import pytest
 import torch
 
+from browsing import needs_chromium
 from lstm_demo import COMPANY_A, COMPANY_B, load_model, new_model
 from lstm_demo.diagram import draw, draw_companies, script
 from lstm_demo.explore import SWITCHES, playground_model
 from lstm_demo.models import CraftLSTM, craft_parameters
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-pytestmark = pytest.mark.skipif(
-    not shutil.which("chromium"), reason="Debian's chromium is not installed (the README's test command installs it)"
-)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser
-        browser.close()
+pytestmark = needs_chromium
 
 
 @pytest.fixture

@@ -6,21 +6,14 @@ Screenshots (English laptop, English phone, Chinese laptop) go to artifacts/ for
 """
 
 import re
-import shutil
 
 import pytest
 from playwright.sync_api import expect
 
+from browsing import CHINESE, LAPTOP, PHONE, WAIT, needs_chromium, open_page, text_of
 from conftest import ARTIFACTS, COMPANY_A, COMPANY_B, ROOT
-from test_browser import CHROMIUM, FLAGS, WAIT, open_page, text_of
 
-LAPTOP = {"viewport": {"width": 1280, "height": 900}}
-PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True}
-CHINESE = {**LAPTOP, "locale": "zh-CN", "extra_http_headers": {"Accept-Language": "zh-CN,zh;q=0.9"}}
 CLIPBOARD = {"permissions": ["clipboard-read", "clipboard-write"]}
-browser_only = pytest.mark.skipif(
-    not shutil.which("chromium"), reason="Debian's chromium is not installed (the README's test command installs it)"
-)
 
 
 # -- the API page (gradio_client's view_api reads what the API page shows) ---------------------------
@@ -60,29 +53,6 @@ def test_the_about_tabs_script_example_runs_as_written(client):
 # -- the page ---------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def open_context(browser):
-    contexts = []
-
-    def open_(**options):
-        contexts.append(browser.new_context(**options))
-        return contexts[-1].new_page()
-
-    yield open_
-    for context in contexts:
-        context.close()
-
-
 def sentence_for(weights: str, sequence: str, step: int) -> str:
     """Inside's sentence at `step` for the weights a link carries, computed by the package."""
     import torch
@@ -101,7 +71,7 @@ def predictions(page) -> list[str]:
     return re.findall(r"-?\d+\.\d{3,}", page.locator("#predict-table").inner_text())
 
 
-@browser_only
+@needs_chromium
 def test_predict_on_a_laptop_examples_predict_and_bad_input_stays_editable(open_context, app_server):
     page = open_context(**LAPTOP)
     open_page(page, app_server[0])
@@ -137,7 +107,7 @@ def test_predict_on_a_laptop_examples_predict_and_bad_input_stays_editable(open_
     page.screenshot(path=ARTIFACTS / "visitor-about-laptop.png", full_page=True)
 
 
-@browser_only
+@needs_chromium
 def test_a_phone_shows_a_result_on_its_first_screen_one_card_per_sequence(open_context, app_server):
     page = open_context(**PHONE)
     open_page(page, app_server[0])
@@ -155,7 +125,7 @@ def test_a_phone_shows_a_result_on_its_first_screen_one_card_per_sequence(open_c
     page.screenshot(path=ARTIFACTS / "visitor-about-phone.png", full_page=True)
 
 
-@browser_only
+@needs_chromium
 def test_a_chinese_page_says_everything_in_chinese(open_context, app_server):
     page = open_context(**CHINESE)
     page.goto(app_server[0])
@@ -175,7 +145,7 @@ def test_a_chinese_page_says_everything_in_chinese(open_context, app_server):
     page.screenshot(path=ARTIFACTS / "visitor-about-zh.png", full_page=True)
 
 
-@browser_only
+@needs_chromium
 def test_a_share_link_made_on_inside_at_step_2_after_training_reopens_there_with_the_trained_weights(
     open_context, app_server
 ):
@@ -222,7 +192,7 @@ def test_a_share_link_made_on_inside_at_step_2_after_training_reopens_there_with
     assert predictions(recipient) == trained
 
 
-@browser_only
+@needs_chromium
 def test_a_link_with_bad_weights_says_so_and_shows_the_pretrained_ones(open_context, app_server):
     page = open_context(**LAPTOP)
     open_page(page, app_server[0], "?tab=Inside&weights=craft:1,2,nan")

@@ -9,44 +9,14 @@ English phone, Chinese laptop) go to artifacts/ for people to look at.
 
 import json
 import re
-import shutil
 
 import pytest
 from playwright.sync_api import expect
 
+from browsing import CHINESE, LAPTOP, PHONE, WAIT, needs_chromium, text_of
 from conftest import ARTIFACTS
-from test_browser import CHROMIUM, FLAGS, WAIT, text_of
 
-pytestmark = pytest.mark.skipif(
-    not shutil.which("chromium"), reason="Debian's chromium is not installed (the README's test command installs it)"
-)
-
-LAPTOP = {"viewport": {"width": 1280, "height": 900}}
-PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True}
-CHINESE = {**LAPTOP, "locale": "zh-CN", "extra_http_headers": {"Accept-Language": "zh-CN,zh;q=0.9"}}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def open_context(browser):
-    contexts = []
-
-    def open_(**options):
-        contexts.append(browser.new_context(**options))
-        return contexts[-1].new_page()
-
-    yield open_
-    for context in contexts:
-        context.close()
+pytestmark = needs_chromium
 
 
 # For every chart under `root`: its legend's box, its block's box and how many entries the legend
