@@ -36,7 +36,8 @@ def __getattr__(name):
 
 
 __all__ = [
-    "COMPANIES", "COMPANY_A", "COMPANY_B", "InputError", "LSTMDemoError", "TrainingError", "format_sequence", "parse_sequence",
+    "COMPANIES", "COMPANY_A", "COMPANY_B", "InputError", "LSTMDemoError", "TrainingError",
+    "format_sequence", "parse_sequence",
     "Limits", "MODEL_KINDS", "BuiltinLSTM", "CraftLSTM", "LSTMModel", "Trace", "new_model",
     "to_builtin", "to_craft", "transplant", "WeightsError", "load_file", "load_model",
     "load_pretrained", "save_model", "EpochRecord", "RECIPES", "Recipe", "TrainResult", "get_recipe", "train",

@@ -195,8 +195,9 @@ def cmd_train(args) -> None:
     else:
         p = summary["predictions"]
         print(
-            f"{args.model} ({args.recipe}): {summary['epochs']} epochs in {summary['seconds']:.3f} s on {summary['device']}, "
-            f"{summary['stop_reason']}; loss {summary['loss']:.3g}; Company A -> {p['company_a']:.4f}, Company B -> {p['company_b']:.4f}"
+            f"{args.model} ({args.recipe}): {summary['epochs']} epochs in {summary['seconds']:.3f} s "
+            f"on {summary['device']}, {summary['stop_reason']}; loss {summary['loss']:.3g}; "
+            f"Company A -> {p['company_a']:.4f}, Company B -> {p['company_b']:.4f}"
             + (f"; saved to {args.out}" if args.out else "")
         )
 
@@ -213,7 +214,8 @@ def cmd_parity(args) -> None:
         worst = report["largest_difference"]
         print(
             f"{report['trials']} random weight sets, lengths 1-{report['max_length']}, transplanted both ways; "
-            f"largest difference: prediction {worst['prediction']:.2e}, trace {worst['trace']:.2e}, gradient {worst['gradient']:.2e}"
+            f"largest difference: prediction {worst['prediction']:.2e}, trace {worst['trace']:.2e}, "
+            f"gradient {worst['gradient']:.2e}"
         )
 
 

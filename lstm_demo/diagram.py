@@ -105,14 +105,17 @@ WORDS = {
         },
         "aria_gate": "{name} {symbol} = {{value}}. Press Enter for its equation and gradient.",
         "legend_lines": "Lines: blue = positive weight, vermillion = negative, thicker = larger |weight|.",
-        "legend_numbers": "Numbers on lines are weights (b = bias); numbers in boxes and circles are this day's values.",
+        "legend_numbers": (
+            "Numbers on lines are weights (b = bias); numbers in boxes and circles are this day's values."
+        ),
         "legend_stages": "Stages: 1 what to forget · 2 what to remember · 3 what to output.",
     },
     "zh": {
         "title": "LSTM 单元按天展开",
         "single_title": "LSTM 单元,一次一天",
         "desc": (
-            "{seqs}。第 {step} 天完整画出:长期记忆 C 沿顶部经过遗忘乘法和加法;短期记忆 H 沿底部;输入 X 从下方进入四个门。"
+            "{seqs}。第 {step} 天完整画出:长期记忆 C 沿顶部经过遗忘乘法和加法;"
+            "短期记忆 H 沿底部;输入 X 从下方进入四个门。"
             "阶段 1,忘记什么:遗忘门。阶段 2,记住什么:输入门和候选记忆。阶段 3,输出什么:输出门。"
             "每条线标出权重,每个方框和圆圈标出数值。权重:{source}。"
         ),
@@ -469,8 +472,12 @@ class _Builder:
         symbol = SYMBOLS[gate]
         aria = w["aria_gate"].format(name=w["gate_names"][gate], symbol=f"{symbol}_t")
         left = x - g.box_w / 2
+        attributes = _attrs(
+            class_=f"gate s{stage}", data_gate=gate, data_seq=seq, data_step=step, tabindex=0, role="button",
+            data_aria=aria, aria_label=aria.replace("{value}", ""),
+        )  # fmt: skip
         self.add(
-            f"<g {_attrs(class_=f'gate s{stage}', data_gate=gate, data_seq=seq, data_step=step, tabindex=0, role='button', data_aria=aria, aria_label=aria.replace('{value}', ''))}>"
+            f"<g {attributes}>"
             f"<title>{escape(w['gate_names'][gate])}</title>"
             f"<rect {_attrs(x=_n(left), y=BOX_TOP, width=_n(g.box_w), height=_n(self.box_h), rx=10)}/>"
         )
@@ -680,7 +687,8 @@ def draw(
     defs = (
         f'<title id="{id_prefix}-title">{escape(title)}</title><desc id="{id_prefix}-desc">{escape(desc)}</desc>'
         f'<defs><marker id="{id_prefix}-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="11" '
-        f'markerHeight="11" markerUnits="userSpaceOnUse" orient="auto-start-reverse"><path d="M0 0 L10 5 L0 10 z" class="arrowhead"/></marker>'
+        f'markerHeight="11" markerUnits="userSpaceOnUse" orient="auto-start-reverse">'
+        '<path d="M0 0 L10 5 L0 10 z" class="arrowhead"/></marker>'
         f"</defs><style>{SVG_CSS}</style>"
     )
     svg = svg_open + defs + "".join(b.out) + "</svg>"
@@ -889,7 +897,10 @@ def _explain(r: dict[str, float], w: dict[str, float], language: str) -> list[di
 
     v = {key: value_text(r[key]) for key in FIELDS}
     equations = (
-        [gate("forget", "F_t", "σ"), f"F_t · C_t−1 = {_term(r['forget_gate'], r['long_memory_prev'], True)} = {v['kept']}"],
+        [
+            gate("forget", "F_t", "σ"),
+            f"F_t · C_t−1 = {_term(r['forget_gate'], r['long_memory_prev'], True)} = {v['kept']}",
+        ],
         [
             gate("input", "I_t", "σ"),
             gate("candidate", "C̃_t", "tanh"),
@@ -897,7 +908,8 @@ def _explain(r: dict[str, float], w: dict[str, float], language: str) -> list[di
         ],
         [
             gate("output", "O_t", "σ"),
-            f"H_t = O_t · tanh(C_t) = {_term(r['output_gate'], math.tanh(r['long_memory']), True)} = {v['short_memory']}",
+            f"H_t = O_t · tanh(C_t) = {_term(r['output_gate'], math.tanh(r['long_memory']), True)} "
+            f"= {v['short_memory']}",
         ],
     )  # fmt: skip
     sentences = STAGE_SENTENCES[language]

@@ -244,8 +244,8 @@ def test_hub_revision_not_in_the_cache_is_a_clear_error(hub_cache):
     )
     assert done.returncode == 2
     assert (
-        done.stderr.strip()
-        == f"error: lstm-demo/lstm-weights@{'f' * 40} is not in the local Hugging Face cache and the Hub cannot be reached."
+        done.stderr.strip() == f"error: lstm-demo/lstm-weights@{'f' * 40} is not in the local Hugging Face cache "
+        "and the Hub cannot be reached."
     )
 
 
