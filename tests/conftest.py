@@ -60,6 +60,19 @@ def wait_for(condition, timeout: float, what: str, every: float = 0.1):
 
 COMPANY_A = "0, 0.5, 0.25, 1"
 COMPANY_B = "1, 0.5, 0.25, 1"
+# The contracts that scripts read, spelled once for the tests (written out, not imported from the
+# package, so that a change in the package fails them).
+TRACE_COLUMNS = ["input", "forget_gate", "input_gate", "candidate", "output_gate", "long_memory", "short_memory"]
+TRACE_HEADERS = ["step", *TRACE_COLUMNS]
+REPO_FILES = [
+    "README.md",
+    "builtin/README.md",
+    "builtin/config.json",
+    "builtin/model.safetensors",
+    "craft/README.md",
+    "craft/config.json",
+    "craft/model.safetensors",
+]
 
 
 def run_cli(*args: str, env: dict | None = None, timeout: float = 120) -> subprocess.CompletedProcess:

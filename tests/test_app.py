@@ -7,21 +7,10 @@ import torch
 from gradio_client import Client, handle_file
 from gradio_client.exceptions import AppError
 
-from conftest import COMPANY_A, COMPANY_B, ROOT, wait_for
+from conftest import COMPANY_A, COMPANY_B, ROOT, TRACE_HEADERS, wait_for
 from lstm_demo.data import parse_sequence
 from lstm_demo.parity import pretrained_parity
 from lstm_demo.weights import load_file, load_model
-
-TRACE_HEADERS = [
-    "step",
-    "input",
-    "forget_gate",
-    "input_gate",
-    "candidate",
-    "output_gate",
-    "long_memory",
-    "short_memory",
-]
 
 
 def test_the_api_lists_exactly_the_public_endpoints(client):

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from conftest import COMPANY_B, ROOT, run_cli
+from conftest import COMPANY_B, REPO_FILES, ROOT, TRACE_HEADERS, run_cli
 from lstm_demo.cli import main
 from lstm_demo.data import parse_sequence
 from lstm_demo.parity import parity_check
@@ -94,28 +94,10 @@ def test_trace_gives_every_gate_at_every_step():
     assert done.returncode == 0, done.stderr
     steps = json.loads(done.stdout)["steps"]
     assert [s["step"] for s in steps] == [1, 2, 3, 4]
-    assert set(steps[0]) == {
-        "step",
-        "input",
-        "forget_gate",
-        "input_gate",
-        "candidate",
-        "output_gate",
-        "long_memory",
-        "short_memory",
-    }
+    assert set(steps[0]) == set(TRACE_HEADERS)
     assert steps[-1]["short_memory"] == pytest.approx(load_model("builtin").predict([1.0, 0.5, 0.25, 1.0]), abs=1e-7)
     table = run_cli("trace", "--model", "craft", COMPANY_B).stdout.splitlines()
-    assert table[0].split() == [
-        "step",
-        "input",
-        "forget_gate",
-        "input_gate",
-        "candidate",
-        "output_gate",
-        "long_memory",
-        "short_memory",
-    ]
+    assert table[0].split() == TRACE_HEADERS
     assert len(table) == 5
 
 
@@ -216,15 +198,7 @@ def test_publish_creates_the_repo_and_uploads_exactly_the_listed_files(monkeypat
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "uploaded to https://huggingface.co/someone/lstm-weights:"
     listed = [line.split()[0] for line in out[1:]]
-    assert listed == [
-        "README.md",
-        "builtin/README.md",
-        "builtin/config.json",
-        "builtin/model.safetensors",
-        "craft/README.md",
-        "craft/config.json",
-        "craft/model.safetensors",
-    ]
+    assert listed == REPO_FILES
     (create, create_args, create_kwargs), (upload, upload_args, upload_kwargs) = calls
     assert (create, upload) == ("create", "upload") and upload_args == ()
     assert create_args == ("someone/lstm-weights",) and create_kwargs == {"repo_type": "model", "exist_ok": True}

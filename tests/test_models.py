@@ -12,6 +12,7 @@ from lstm_demo.models import (
     to_craft,
     transplant,
 )
+from conftest import TRACE_COLUMNS
 from lstm_demo.data import training_data
 from lstm_demo.parity import gradient_difference, largest_difference, parity_check, random_model
 
@@ -129,15 +130,7 @@ def test_sequences_from_one_step_to_the_limit(kind, length):
         trace = model.trace(x)
         prediction = model(x)
     assert trace.input.shape == (length,)
-    assert set(Trace.columns()) == {
-        "input",
-        "forget_gate",
-        "input_gate",
-        "candidate",
-        "output_gate",
-        "long_memory",
-        "short_memory",
-    }
+    assert list(Trace.columns()) == TRACE_COLUMNS
     assert prediction.item() == pytest.approx(trace.short_memory[-1].item(), abs=1e-6)
     rows = trace.rows()
     assert len(rows) == length and rows[0]["step"] == 1

@@ -10,7 +10,7 @@ import pytest
 import torch
 from safetensors.torch import save_file
 
-from conftest import ROOT, make_hub_cache, run_cli
+from conftest import REPO_FILES, ROOT, make_hub_cache, run_cli
 from lstm_demo.errors import WeightsError
 from lstm_demo.models import CraftLSTM, new_model
 from lstm_demo.weights import (
@@ -348,15 +348,7 @@ def test_what_is_not_a_repo_id_is_refused_with_a_sentence(text):
 def test_publish_dry_run_lists_the_repo_layout():
     listing = publish("lstm-demo/lstm-weights", dry_run=True)
     names = [line.split(" ")[0] for line in listing]
-    assert names == [
-        "README.md",
-        "builtin/README.md",
-        "builtin/config.json",
-        "builtin/model.safetensors",
-        "craft/README.md",
-        "craft/config.json",
-        "craft/model.safetensors",
-    ]
+    assert names == REPO_FILES
 
 
 def test_publish_leaves_out_hidden_leftovers(tmp_path, monkeypatch):
