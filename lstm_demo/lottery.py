@@ -172,11 +172,14 @@ def lottery(
     *,
     block_ms: float = BLOCK_MS,
     before: bool = False,
+    callbacks: list | tuple = (),
 ) -> LotteryResult:
     """Train `inits` random hand-built cells at once (full batch, Adam), with Lightning.
 
     `block_ms` and `before` choose how (PopulationTask); the defaults are the fastest
     measured, and `before=True` is the lottery as it was before blocks (the benchmarks' baseline).
+    `callbacks`: more Lightning callbacks (the Space's Stop and time limit, checked between
+    blocks); a callback that stops the run early leaves `epochs` at the epochs that ran.
     """
     torch_device = resolve_device(device)
     cell = population(inits, torch.Generator().manual_seed(seed)).to(torch_device)
@@ -185,7 +188,9 @@ def lottery(
     steps = RepeatedBatch((inputs, labels), epochs)
     with single_thread(), quiet_lightning():
         # On a GPU, fit ends by copying the module to the CPU, which waits for the last kernel.
-        seconds = fit(make_trainer(torch_device), task, steps)
+        trainer = make_trainer(torch_device, callbacks)
+        seconds = fit(trainer, task, steps)
+    epochs = trainer.global_step if before else task.epochs_done  # fewer than asked when stopped early
     with torch.no_grad():  # Lightning hands the module back on the CPU after fit
         cell = cell.to(torch_device)
         losses = ((cell(inputs) - labels) ** 2).sum(dim=1).nan_to_num(nan=math.inf).cpu()  # (inits,)

@@ -196,6 +196,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "训练在某一步中失败（{error}）；没有保存任何内容。",
     ),
     "training.failed": ("Training failed ({error}); nothing was saved.", "训练失败（{error}）；没有保存任何内容。"),
+    "training.ended_time_limit": (
+        "The work ran past its time limit ({limit:g} s) and was ended; nothing was saved.",
+        "这项工作超过了时间上限（{limit:g} 秒），已被终止；没有保存任何内容。",
+    ),
+    "training.worker_lost": (
+        "The process running this work stopped unexpectedly; nothing was saved. Please try again.",
+        "运行这项工作的进程意外停止；没有保存任何内容。请再试一次。",
+    ),
     # -- Explore and the drawn cell (ui/explore.py, ui/cell.py) --
     "playground.count": (
         "The playground needs {count} parameter values.",
