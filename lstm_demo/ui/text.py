@@ -255,6 +255,7 @@ EN.update(
             "Epoch {epoch:,} of {epochs:,}: loss {loss:.4g}, Company A {a:.4f}, Company B {b:.4f} · "
             "{rate:,.0f} epochs per second"
         ),
+        "retrain.waiting": "Waiting for a free training process (the Space runs a few trainings at once)…",
         "retrain.left": " · about {seconds:.1f} s left",
         "retrain.left.most": " · at most {seconds:.1f} s left (it stops once converged)",
         "retrain.done": (
@@ -311,6 +312,7 @@ ZH.update(
         "retrain.running": (
             "第 {epoch:,} 轮，共 {epochs:,} 轮：损失 {loss:.4g}，公司 A {a:.4f}，公司 B {b:.4f} · 每秒 {rate:,.0f} 轮"
         ),
+        "retrain.waiting": "正在等待空闲的训练进程（本空间同时只运行少量训练）……",
         "retrain.left": " · 约剩 {seconds:.1f} 秒",
         "retrain.left.most": " · 最多剩 {seconds:.1f} 秒（收敛即停）",
         "retrain.done": (
