@@ -18,6 +18,7 @@ import torch
 from lightning.pytorch.callbacks import Callback, Timer
 
 from .recipes import EpochRecord
+from .workers import flat_weights
 
 
 class EpochCallback(Callback):
@@ -65,8 +66,26 @@ class Snapshots(EpochCallback):
             self._keep(pl_module)
 
 
+class FlatSnapshots(Snapshots):
+    """Snapshots kept compactly: (epochs trained, the model's parameters as a list of floats), 12
+    for the hand-built cell, 16 for the built-in model (`flat_weights`; `model_from_flat` rebuilds).
+
+    A state dict of tensors costs ~7 KB a snapshot in Python objects; 12 floats cost ~50 bytes
+    once packed (ui/state.TimeTravel). The Space keeps these for time travel; workers.model_from_flat
+    rebuilds a model.
+    """
+
+    def _keep(self, pl_module) -> None:
+        self.kept.append((pl_module.epochs_done, flat_weights(pl_module.model)))
+
+
 class StopOnSignal(EpochCallback):
-    """Ends training at the end of the recipe epoch in which `event` is set (the Space's Stop)."""
+    """Ends training at the end of the recipe epoch in which `event` is set (the Space's Stop).
+
+    `event` is a threading.Event, or a multiprocessing.Event when the training runs in a worker
+    process (workers.py). A task without recipe epochs (the lottery's) stops at the end of the
+    Lightning step (a block of ~tasks.BLOCK_MS) in which it is set.
+    """
 
     def __init__(self, event: threading.Event):
         self.event = event
@@ -74,6 +93,10 @@ class StopOnSignal(EpochCallback):
     def on_recipe_epoch_end(self, trainer, pl_module, record):
         if self.event.is_set():
             pl_module.request_stop("stopped")
+
+    def on_train_batch_end(self, trainer, pl_module, outputs, batch, batch_idx):
+        if self.event.is_set():
+            trainer.should_stop = True
 
 
 class TimeLimit(Timer, EpochCallback):

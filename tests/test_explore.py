@@ -141,8 +141,9 @@ def test_time_travel_walks_the_last_training_and_hands_an_epoch_to_inside():
     with pytest.raises(gr.Error, match="Train a model in Retrain first"):
         explore.time_travel(3, visitor)
     *_, summary, _, visitor = list(Retrain(served).train("craft", "statquest", 100, 0.05, 42, "cpu", visitor))[-1]
-    kind, kept = visitor.snapshots
-    assert kind == "craft" and [e for e, _ in kept] == [0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100]
+    kept = visitor.snapshots
+    assert kept.kind == "craft" and [e for e, _ in kept] == [0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100]
+    assert all(len(values) == 12 for _, values in kept)  # the hand-built cell's 12 floats a snapshot
     slider, text, cell = explore.time_travel_range(visitor)
     assert "<svg" in cell.value  # the drawn cell of that epoch's weights
     assert "After 100 epochs" in text and f"{summary['predictions']['company_b']:.4f}" in text

@@ -12,6 +12,7 @@ from lstm_demo.ui.common import Served
 from lstm_demo.ui.retrain import Retrain
 from lstm_demo.ui.state import Visitor
 from lstm_demo.weights import load_pretrained
+from lstm_demo.workers import WorkerPool
 
 
 class Fault(EpochCallback):
@@ -25,9 +26,14 @@ class Fault(EpochCallback):
             self.action(pl_module)
 
 
+# The trainings run in a thread of this process (the workers' "thread" start method: the same
+# worker loop and messages as the Space's processes), so that the faults patched in here reach them.
+IN_PROCESS = WorkerPool(1, start_method="thread")
+
+
 @pytest.fixture
 def handlers():
-    return Retrain(Served(load_pretrained(), Limits(max_train_seconds=20)))
+    return Retrain(Served(load_pretrained(), Limits(max_train_seconds=20)), IN_PROCESS)
 
 
 @pytest.fixture
@@ -95,7 +101,7 @@ def test_errors_inside_training_become_one_sentence_and_the_next_training_works(
 
 
 def test_the_time_limit_reports_a_partial_result():
-    h = Retrain(Served(load_pretrained(), Limits(max_train_seconds=0.5)))
+    h = Retrain(Served(load_pretrained(), Limits(max_train_seconds=0.5)), IN_PROCESS)
     progress, *_, summary, path, _ = run(h, recipe="statquest", epochs=10_000, learning_rate=0.001)[-1]
     assert summary["stop_reason"] == "time_limit" and 0 < summary["epochs"] < 10_000
     assert "Stopped at the time limit (0.5 s): a partial result" in progress

@@ -10,8 +10,9 @@ link opens one of them with `?tab=explore&part=race` (OPEN_PART_JS, run at page 
 
 from __future__ import annotations
 
-import queue
 import threading
+from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass
 
 import gradio as gr
@@ -22,14 +23,14 @@ from ..data import COMPANIES, format_sequence, known_label, parse_sequence
 from ..errors import InputError
 from ..models import MODEL_KINDS, CraftLSTM, craft_parameters
 from ..recipes import DEVICES
-from ..weights import model_from_state
-from .common import MODEL_CHOICES, MODEL_NAMES, PALETTE, PRIVATE, PUBLIC, Served, T, WorkThreads, device_choices
+from .common import MODEL_CHOICES, MODEL_NAMES, PALETTE, PRIVATE, PUBLIC, Served, T, device_choices
 from .common import browser_language
 from .common import CHART, EPOCH_AXIS, Every, downsample, friendly
 from .cell import CSS as CELL_CSS
 from .cell import Picture, gate_event, gate_markdown, language_of, source_text
 from .cell import js_on_load as cell_js
-from .retrain import CHART_REDRAW, TRAINING_POINTS, outcomes
+from ..workers import Job, WorkerPool, shared_pool
+from .retrain import CHART_REDRAW, TICK, TRAINING_POINTS
 from .state import Visitor
 from .text import EN
 
@@ -64,6 +65,11 @@ NO_TRAINING_YET = "Train a model in Retrain first."
 @dataclass
 class Explore:
     served: Served
+    pool: WorkerPool | None = None  # None: the server's shared pool (workers.shared_pool)
+
+    @property
+    def workers(self) -> WorkerPool:
+        return self.pool or shared_pool(self.served.limits.max_concurrent_trainings)
 
     # -- Weight playground ----------------------------------------------------------------------
 
@@ -182,16 +188,14 @@ class Explore:
         visitor = Visitor.of(visitor)
         if not visitor.snapshots:
             return gr.Slider(minimum=0, maximum=1, value=0, interactive=False), NO_TRAINING_YET, gr.skip()
-        last = visitor.snapshots[1][-1][0]
+        last = visitor.snapshots.last_epoch
         slider = gr.Slider(minimum=0, maximum=max(last, 1), value=last, step=1, interactive=True)
         return slider, self.time_travel(last, visitor, request), self._travel_cell(last, visitor, request)
 
     def _travel_cell(self, epoch, visitor, request, language: str | None = None, keep_step: bool = False):
         kind, trained, model = self._snapshot(epoch, visitor)
         language = language or browser_language(request)
-        snapshots = [
-            [done, craft_parameters(model_from_state(kind, state))] for done, state in Visitor.of(visitor).snapshots[1]
-        ]
+        snapshots = [[done, craft_parameters(kept)] for done, kept in Visitor.of(visitor).snapshots.models()]
         sequences = {c.name: list(c.sequence) for c in COMPANIES}
         picture = Picture(model, sequences, 4, language, source_text(f"epoch {trained}", language))
         return picture.update("travel", keep_step=keep_step, explain=False, snapshots=snapshots)
@@ -216,10 +220,9 @@ class Explore:
         visitor = Visitor.of(visitor)
         if not visitor.snapshots:
             raise InputError(key="travel.none")
-        kind, kept = visitor.snapshots
-        epoch = whole_number(epoch, "epoch", 0, kept[-1][0])
-        trained, state = min(kept, key=lambda item: abs(item[0] - epoch))
-        return kind, trained, model_from_state(kind, state)
+        epoch = whole_number(epoch, "epoch", 0, visitor.snapshots.last_epoch)
+        trained, model = visitor.snapshots.nearest(epoch)
+        return visitor.snapshots.kind, trained, model
 
     @friendly
     def time_travel(self, epoch, visitor, request: gr.Request = None):
@@ -260,9 +263,8 @@ class Explore:
     def race(
         self, model, seed, learning_rate_a, learning_rate_b, epochs, request: gr.Request = None, progress=gr.Progress()
     ):
-        """Two trainings of one model and seed with two learning rates (the seed's recipe), live."""
-        from .. import training
-
+        """Two trainings of one model and seed with two learning rates (the seed's recipe), live, in
+        two worker processes (a race counts twice against the training limit)."""
         limits = self.served.limits
         kind = choice(model, "model", MODEL_KINDS)
         seed = whole_number(seed, "seed", 0, limits.max_seed)
@@ -272,32 +274,20 @@ class Explore:
         ]
         epochs = whole_number(epochs, "number of epochs", 1, limits.max_epochs)
         rates = list(dict.fromkeys(rates))  # the same rate twice is one training
-        records = {rate: queue.SimpleQueue() for rate in rates}
         stop = threading.Event()  # set when the stream is closed (a cancel, a closed page)
-
-        def work(rate):
-            return lambda: training.train(
-                kind,
-                "statquest",
-                epochs=epochs,
-                learning_rate=rate,
-                seed=seed,
-                on_epoch=records[rate].put,
-                stop=stop,
-                limits=limits,
-            )
-
-        history: dict[float, list] = {rate: [] for rate in rates}
+        options = dict(kind=kind, recipe="statquest", epochs=epochs, seed=seed, limits=limits)
+        jobs = [Job(f"race-{r}", "train", {**options, "learning_rate": r}, limits.max_train_seconds) for r in rates]
         redraw = Every(CHART_REDRAW)
-        with WorkThreads({f"race-{rate}": work(rate) for rate in rates}, stop) as threads:
-            for _ in threads.ticks():
-                for rate, records_ in records.items():
-                    while not records_.empty():
-                        history[rate].append(records_.get())
+        with self.workers.run(jobs, stop) as run:
+            history = {rate: run.history[job.name] for rate, job in zip(rates, jobs)}
+            for _ in run.ticks(TICK):
                 done = min(len(h) for h in history.values())
                 progress(done / epochs, desc=f"epoch {done} of {epochs}")
-                yield self._race_text(history), self._race_chart(history) if redraw.due() else gr.skip()
-            outcomes(threads)
+                if run.waiting:
+                    yield "Waiting for free training processes…", gr.skip()
+                else:
+                    yield self._race_text(history), self._race_chart(history) if redraw.due() else gr.skip()
+            run.results()
         yield self._race_text(history, final=True), self._race_chart(history)
 
     @staticmethod
@@ -321,12 +311,28 @@ class Explore:
 
     # -- Initialization lottery -----------------------------------------------------------------
 
+    # The lottery's two handlers are generators: Gradio hears a cancel (or a closed page) only
+    # between two yields, and a plain function would keep the event, and its worker, until the end.
+    # /lottery's schema is the dict it ends with (its annotation: Gradio reads the API's type there).
     @friendly
     def lottery(self, inits: int, epochs: int, learning_rate: float, device: str) -> dict:
-        """Train many random hand-built cells at once; returns a summary with the converged share."""
-        from ..explore import lottery
+        """Train many random hand-built cells at once in a worker process; ends with a summary
+        holding the converged share (and `stop_reason`: completed, or time_limit with the epochs run)."""
+        with closing(self._run_lottery(inits, epochs, learning_rate, device)) as steps:  # closed: its worker stops
+            for result, reason in steps:
+                yield gr.skip() if result is None else {**result.summary(), "stop_reason": reason}
 
-        return lottery(*self._lottery_args(inits, epochs, learning_rate, device)).summary()
+    def _run_lottery(self, inits, epochs, learning_rate, device) -> Iterator[tuple]:
+        """(None, "running") every TICK seconds while the lottery runs, then (LotteryResult, stop reason)."""
+        limits = self.served.limits
+        inits, epochs, learning_rate, device = self._lottery_args(inits, epochs, learning_rate, device)
+        options = dict(inits=inits, epochs=epochs, learning_rate=learning_rate, device=device)
+        job = Job("lottery", "lottery", {**options, "max_seconds": limits.max_train_seconds}, limits.max_train_seconds)
+        with self.workers.run([job], threading.Event()) as run:
+            for _ in run.ticks(TICK):
+                yield None, "running"
+            result = run.results()["lottery"]
+        yield result, "completed" if result.epochs >= epochs else "time_limit"
 
     def _lottery_args(self, inits, epochs, learning_rate, device) -> tuple:
         limits = self.served.limits
@@ -344,9 +350,10 @@ class Explore:
         """The lottery for the page: summary, histogram of final losses, where seed 42 falls."""
         import numpy as np
 
-        from ..explore import lottery
-
-        result = lottery(*self._lottery_args(inits, epochs, learning_rate, device))
+        with closing(self._run_lottery(inits, epochs, learning_rate, device)) as steps:
+            for result, reason in steps:
+                if result is None:
+                    yield gr.skip(), gr.skip(), gr.skip()
         losses = np.log10(np.clip(np.array(result.final_losses), 1e-12, 1e3))
         edges = np.arange(-12, 4)
         counts, _ = np.histogram(losses, bins=edges)
@@ -358,7 +365,7 @@ class Explore:
                 "series": ["seed 42's bin" if e == seed_bin else "other starts" for e in edges[:-1]],
             }
         )
-        summary = result.summary()
+        summary = {**result.summary(), "stop_reason": reason}
         text = (
             f"**{summary['converged']:,} of {result.inits:,} random starts converged** ({result.converged_share:.0%}: "
             f"summed squared error below {summary['threshold']:g}) after {result.epochs} epochs at learning rate "
@@ -366,7 +373,9 @@ class Explore:
             f"the starts ended lower. {result.seconds:.2f} s on {result.device} "
             f"({result.model_steps_per_second:,.0f} model-steps per second)."
         )
-        return summary, frame, text
+        if reason == "time_limit":
+            text += f" Stopped at the time limit ({self.served.limits.max_train_seconds:g} s): a partial result."
+        yield summary, frame, text
 
 
 LOSS_BINS = {e: f"1e{e}" for e in range(-12, 3)}  # bar e holds final losses from 10^e to 10^(e+1)

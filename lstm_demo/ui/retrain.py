@@ -17,19 +17,18 @@ from __future__ import annotations
 
 import inspect
 import os
-import queue
 from dataclasses import dataclass
 
 import gradio as gr
 import pandas as pd
 
 from ..checks import choice
-from ..errors import LSTMDemoError, TrainingError
 from ..models import MODEL_KINDS
 from ..recipes import DEVICES, RECIPE_NAMES, RECIPES, check_options, resolve_device
-from .common import CHART, MODEL_CHOICES, PALETTE, PRIVATE, PUBLIC, Served, T, WorkThreads, device_choices
+from .common import CHART, MODEL_CHOICES, PALETTE, PRIVATE, PUBLIC, Served, T, device_choices
 from .common import EPOCH_AXIS, Every, browser_language, downsample, friendly, log, session_of
-from .state import Visitor, remove_expired, write_trained
+from ..workers import Job, Trained, WorkerPool, shared_pool
+from .state import TimeTravel, Visitor, remove_expired, write_trained
 from .text import EN, ZH
 
 # Each streamed message costs the page more than its own outputs: Gradio's page (6.31) refreshes
@@ -41,16 +40,7 @@ from .text import EN, ZH
 TEXT_EVERY = 1.0  # seconds between streamed updates of the progress text
 CHART_REDRAW = 2.0  # seconds between redraws of the two training charts while a training streams
 TRAINING_POINTS = 150  # points per line in a training chart (the first and the last are kept)
-
-
-def outcomes(threads: WorkThreads) -> dict:
-    """The trainings' results; an error that is not already one sentence becomes one."""
-    try:
-        return threads.results()
-    except LSTMDemoError:
-        raise
-    except BaseException as error:  # a bug, or an interrupt inside Lightning: nothing is kept
-        raise TrainingError(key="training.failed", params={"error": type(error).__name__}) from error
+TICK = 0.25  # seconds between looks at a running training's records (what is sent is throttled above)
 
 
 def page_language(request: gr.Request | None) -> str:
@@ -68,6 +58,7 @@ PREDICTION_SERIES = ["Out 0 (Company A)", "Out 1 (Company B)"]  # the seed's nam
 @dataclass
 class Retrain:
     served: Served
+    pool: WorkerPool | None = None  # None: the server's shared pool (workers.shared_pool)
 
     def check_training(self, model, recipe, epochs, learning_rate, seed, device) -> tuple:
         """Every training input checked; returns them typed."""
@@ -94,54 +85,47 @@ class Retrain:
         request: gr.Request = None,
         progress=gr.Progress(),  # kept in the signature (Gradio reads it); the text carries the progress
     ):
-        """Train with Lightning, streaming (progress, loss chart, predictions chart, summary, file, visitor)."""
-        from .. import training  # Lightning: imported at the first training (app.py warms it up)
+        """Train with Lightning in a worker process, streaming (progress, loss chart, predictions
+        chart, summary, file, visitor)."""
         from ..explore import snapshot_every
 
         limits = self.served.limits
         kind, recipe, epochs, learning_rate, seed, device = self.check_training(
             model, recipe, epochs, learning_rate, seed, device
         )
-        resolve_device(device)  # refuse a missing GPU before starting a thread
-        snapshots = training.Snapshots(snapshot_every(epochs, limits.max_snapshots))
+        resolve_device(device)  # refuse a missing GPU before taking a worker
         visitor = Visitor.of(visitor)
         remove_expired(limits.trained_file_ttl_seconds)
         session = session_of(request)
         stop = self.served.stops.start(session)
-        records: queue.SimpleQueue = queue.SimpleQueue()
-
-        def work():
-            return training.train(
-                kind,
-                recipe,
-                epochs=epochs,
-                learning_rate=learning_rate,
-                seed=seed,
-                device=device,
-                on_epoch=records.put,
-                stop=stop,
-                limits=limits,
-                callbacks=[snapshots],
-            )
-
-        history: list = []
+        options = dict(
+            kind=kind, recipe=recipe, epochs=epochs, learning_rate=learning_rate, seed=seed, device=device,
+            limits=limits, snapshot_every=snapshot_every(epochs, limits.max_snapshots),
+        )  # fmt: skip
+        job = Job(f"train-{kind}", "train", options, limits.max_train_seconds)
         words = ZH if page_language(request) == "zh" else EN
         update, redraw = Every(TEXT_EVERY), Every(CHART_REDRAW)
         shown = 0  # records already reported: a tick with nothing new sends nothing
         try:
-            with WorkThreads({f"train-{kind}": work}, stop) as threads:
-                for _ in threads.ticks():
-                    while not records.empty():
-                        history.append(records.get())
+            with self.workers.run([job], stop) as run:
+                history = run.history[job.name]
+                for _ in run.ticks(TICK):
+                    if run.waiting and update.due():
+                        yield words["retrain.waiting"], gr.skip(), gr.skip(), gr.skip(), gr.skip(), visitor
                     if len(history) > shown and update.due():
                         shown, last = len(history), history[-1]
                         text = self.progress_text(last, epochs, recipe, words)
                         charts = self.training_charts(history) if redraw.due() else (gr.skip(), gr.skip())
                         yield text, *charts, gr.skip(), gr.skip(), visitor
-                (result,) = outcomes(threads).values()
+                trained = run.results()[job.name]
         finally:
             self.served.stops.finish(session, stop)
-        yield self._finished(kind, result, snapshots, history, visitor, epochs, words)
+        yield self._finished(kind, trained, visitor, words)
+
+    @property
+    def workers(self):
+        """The pool the trainings run in: this handler's own, or the server's (made on first use)."""
+        return self.pool or shared_pool(self.served.limits.max_concurrent_trainings)
 
     @staticmethod
     def progress_text(last, epochs: int, recipe: str, words: dict) -> str:
@@ -161,10 +145,9 @@ class Retrain:
             text += words[key].format(seconds=left)
         return text
 
-    def _finished(
-        self, kind: str, result, snapshots, history: list, visitor: Visitor, epochs: int, words: dict
-    ) -> tuple:
+    def _finished(self, kind: str, trained: Trained, visitor: Visitor, words: dict) -> tuple:
         """The last update of a training: what happened, the charts, the summary and the file."""
+        result = trained.result
         summary = result.summary()
         before, after = result.predictions_before, result.predictions
         text = words["retrain.done"].format(
@@ -189,8 +172,8 @@ class Retrain:
                 kind, result.model.cpu().eval(), "trained", recipe=result.recipe.name, seed=result.recipe.seed,
                 epochs=result.epochs,
             )  # fmt: skip
-            visitor.snapshots = (kind, snapshots.kept)
-        return text, *self.training_charts(history), summary, path, visitor
+            visitor.snapshots = TimeTravel(kind, trained.snapshots)
+        return text, *self.training_charts(result.history), summary, path, visitor
 
     @staticmethod
     def training_charts(history: list) -> tuple[pd.DataFrame, pd.DataFrame]:
