@@ -15,6 +15,8 @@ def whole_number(value: object, what: str, low: int, high: int) -> int:
     """An int from a JSON value (1, 1.0 or "1"), within [low, high], or one sentence."""
     try:
         number = float(value)  # type: ignore[arg-type]
+    except OverflowError:  # an integer past float's range (10^400): out of range, not "not a number"
+        number = math.inf
     except (TypeError, ValueError):
         raise InputError(key="number.whole.not", params={"what": what, "shown": str(value)[:30]}) from None
     if not math.isfinite(number) or number != int(number) or not low <= number <= high:
@@ -25,6 +27,8 @@ def whole_number(value: object, what: str, low: int, high: int) -> int:
 def real_number(value: object, what: str, low: float, high: float) -> float:
     try:
         number = float(value)  # type: ignore[arg-type]
+    except OverflowError:
+        number = math.inf
     except (TypeError, ValueError):
         raise InputError(key="number.real.not", params={"what": what, "shown": str(value)[:30]}) from None
     if not (math.isfinite(number) and low <= number <= high):  # NaN fails here too

@@ -48,6 +48,17 @@ class Limits:
     # file cache may hold on disk (uploads and copies of trained files; the oldest go first).
     max_uploads_per_minute: int = _setting(30, 1, 100_000)
     max_upload_disk_bytes: int = _setting(64 * 2**20, 2**20, 64 * 2**30)
+    # Each visitor's share of the queue (guard.py): jobs one session, and one client address, may
+    # have waiting; trainings (train, race, lottery) wait in a room of their own, and one address
+    # may hold only a few places in it. Past a bound the request gets 429 and one sentence.
+    max_waiting_per_session: int = _setting(8, 1, 10_000)
+    max_waiting_per_address: int = _setting(16, 1, 100_000)
+    max_waiting_trainings: int = _setting(16, 1, 100_000)
+    max_waiting_trainings_per_address: int = _setting(2, 1, 10_000)
+    # Deep links (the Share button's saved page states, ~100 KB each): their lifetime and the bytes
+    # they may take on disk (the oldest go first).
+    deep_link_ttl_seconds: float = _setting(86_400.0, 1.0, 30 * 86_400.0)
+    max_deep_link_disk_bytes: int = _setting(32 * 2**20, 2**20, 64 * 2**30)
     # Seconds a trained weights file stays on the server for download.
     trained_file_ttl_seconds: float = _setting(3600.0, 1.0, 7 * 86_400.0)
     # Initialization lottery: inits x epochs per run (~250,000 model-steps/s on one CPU thread).

@@ -241,8 +241,8 @@ MODEL_CLASSES: dict[str, type[LSTMModel]] = {"builtin": BuiltinLSTM, "craft": Cr
 
 
 def check_kind(kind: object) -> str:
-    if kind not in MODEL_CLASSES:
-        raise InputError(key="model.unknown", params={"shown": kind if isinstance(kind, str) else str(kind)[:30]})
+    if not isinstance(kind, str) or kind not in MODEL_CLASSES:  # a list or dict is no name (and unhashable)
+        raise InputError(key="model.unknown", params={"shown": str(kind)[:100]})
     return kind  # type: ignore[return-value]
 
 

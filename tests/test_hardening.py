@@ -79,11 +79,13 @@ UPLOAD_DISK = 2**20  # the smallest cache allowed: 1 MiB
 
 @pytest.fixture(scope="module")
 def upload_app(tmp_path_factory):
-    """An app whose upload bounds a test can reach: 25 uploads a minute, 1 MiB of cache on disk."""
+    """An app whose upload bounds a test can reach (25 uploads a minute, 1 MiB of cache on disk), run as
+    on a Space: each client is the address its proxy wrote (X-Forwarded-For)."""
     from server import running_app
 
     folder = tmp_path_factory.mktemp("upload-app")
     env = {
+        "SYSTEM": "spaces",  # clients told apart by X-Forwarded-For, as behind a Space's proxy
         "LSTM_DEMO_MAX_UPLOADS_PER_MINUTE": str(UPLOADS_PER_MINUTE),
         "LSTM_DEMO_MAX_UPLOAD_DISK_BYTES": str(UPLOAD_DISK),
         "GRADIO_TEMP_DIR": str(folder / "cache"),
@@ -134,3 +136,53 @@ def test_uploads_are_one_file_each_bounded_per_minute_and_on_disk(upload_app):
     # The cache is trimmed after each upload, the oldest files first; the newest stays.
     wait_for(lambda: cache_bytes(cache) <= UPLOAD_DISK, 30, "the cache to be trimmed to its bound")
     assert not os.path.exists(paths[0]) and os.path.exists(paths[-1])
+
+
+FLOOD_SECONDS = 15  # bench/flood.py floods for 30 s and prints the latencies
+
+
+def test_a_client_flooding_trainings_uploads_and_bodies_leaves_another_clients_predict_answering(upload_app):
+    """One client (its own process) sends a training from a fresh session every 50 ms, uploads and 5 MB
+    bodies; another client's /predict calls, one after another, all get their answer: never
+    "Queue is full". The flooder's trainings are refused past its share (429 and one sentence)."""
+    from bench.flood import VICTIM, flooded, predict_once
+
+    url, _ = upload_app
+    latencies, failures, counts = flooded(url, FLOOD_SECONDS)
+    assert not failures, failures[:5]
+    assert len(latencies) >= 10, latencies
+    assert counts.get("train 429", 0) > counts.get("train 200", 0) > 0, counts
+    assert not any(key.startswith("train 5") for key in counts), counts
+    assert counts.get("body 5 MB 413", 0) >= FLOOD_SECONDS, counts
+    # The flood over, the other client is answered as before.
+    import httpx
+
+    with httpx.Client(timeout=60, headers={"X-Forwarded-For": VICTIM}) as client:
+        assert predict_once(client, url)[1] == ""
+
+
+def test_one_client_may_have_only_a_few_trainings_waiting(upload_app):
+    """A client that joins trainings again and again, faster than they are served, gets 429 with one sentence
+    once it has its share waiting."""
+    import httpx
+
+    from lstm_demo.ui.guard import busy
+
+    url, _ = upload_app
+    fn_index = next(
+        d["id"] for d in httpx.get(url + "config", timeout=30).json()["dependencies"] if d.get("api_name") == "train"
+    )
+    share = Limits().max_waiting_trainings_per_address
+    body = {"data": ["craft", "fast", 10_000, 0.01, 1, "cpu", None], "fn_index": fn_index, "session_hash": "s1"}
+    headers = {"X-Forwarded-For": "10.7.7.7"}
+    with httpx.Client(timeout=60, headers=headers) as client:
+        statuses = [client.post(url + "gradio_api/queue/join", json=body) for _ in range(12)]
+        refused = [r for r in statuses if r.status_code == 429]
+        assert refused and {r.text for r in refused} == {busy(share)}
+        assert sum(r.status_code == 200 for r in statuses) <= share + Limits().max_concurrent_trainings + 1
+        for response in statuses:  # the trainings that were admitted stop at once
+            if response.status_code == 200:
+                client.post(
+                    url + "gradio_api/cancel",
+                    json={"session_hash": "s1", "fn_index": fn_index, "event_id": response.json()["event_id"]},
+                )

@@ -16,6 +16,7 @@ import time
 import typing
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import gradio as gr
 import pandas as pd
@@ -25,6 +26,7 @@ from ..errors import InputError, LSTMDemoError
 from ..limits import Limits
 from ..recipes import DEVICES
 from ..weights import Pretrained
+from .guard import cut, errors
 from .state import StopSignals
 from ..messages import say
 from .text import EN, ZH
@@ -61,6 +63,17 @@ class Served:
     pretrained: Pretrained
     limits: Limits
     stops: StopSignals = field(default_factory=StopSignals)
+
+
+def inline_icon(name: str) -> dict:
+    """One of Gradio's icons as a data URL: given by its file path, a button's props carried that path
+    (the server's Python install) into the page and its config."""
+    import base64
+
+    from gradio.utils import get_icon_path
+
+    data = base64.b64encode(Path(get_icon_path(name)).read_bytes()).decode()
+    return {"path": name, "url": f"data:image/svg+xml;base64,{data}"}
 
 
 def device_choices() -> list[tuple[str, str]]:
@@ -164,15 +177,16 @@ def inline_errors(outputs: int) -> Callable[[Callable], Callable]:
 
 
 def sentence_of(exc: Exception, language: str, fn: Callable | None = None) -> str:
-    """The one sentence a visitor reads for an error, in their language (the catalogue's, by key);
-    an error that is not the package's is logged and hidden behind a sentence of its own."""
+    """The one sentence a visitor reads for an error, in their language (the catalogue's, by key),
+    the values it repeats cut to ~100 characters; an error that is not the package's is logged
+    (once per kind) and hidden behind a sentence of its own."""
     if isinstance(exc, gr.Error):
-        return exc.message
+        return cut(exc.message)
     if isinstance(exc, LSTMDemoError):
         if exc.key is None:  # the catalogue test keeps the package's raise sites keyed
-            log.warning("an error without a catalogue key reached the page: %s", exc)
-        return exc.sentence(language)
-    log.exception("unexpected error in %s", getattr(fn, "__qualname__", fn), exc_info=exc)
+            log.warning("an error without a catalogue key reached the page: %s", cut(str(exc)))
+        return cut(exc.sentence(language))
+    errors.report(exc, getattr(fn, "__qualname__", str(fn)))  # once per kind of error, values cut
     return say("server.error", language)
 
 

@@ -16,11 +16,18 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import functools
+import json
+import logging
+import math
 import os
 import re
 import threading
 import time
+import traceback
 from pathlib import Path
+
+from gradio.exceptions import ComponentProcessingError as ComponentError
 
 from ..limits import Limits
 
@@ -60,6 +67,64 @@ async def refuse(receive, send, status: int, sentence: str, more_body: bool = Tr
     await send({"type": "http.response.body", "body": body})
 
 
+NOT_A_CALL = "This request is not a call this server understands: send JSON with a 'data' list (and a session_hash)."
+NO_SUCH_FUNCTION = "This server has no such function."
+TOO_DEEP = "This request nests its values too deeply to be read."
+# A lone surrogate ("\\ud800") parses as JSON but is no character: Gradio's answer that repeats it
+# cannot be encoded, and the visitor's whole event stream broke.
+NOT_TEXT = "Text in this request holds a lone surrogate (such as \\ud800), which is not a character."
+
+
+def encodable(value: object) -> bool:
+    """Whether every text in a parsed JSON value is valid Unicode (walked without recursion)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return False
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return True
+
+
+async def read_body(receive, limit: int) -> tuple[bytes | None, bool]:
+    """(the whole request body, False), or (None, whether more is coming) once it passes `limit`
+    bytes: what came is dropped."""
+    chunks, size = [], 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return b"".join(chunks), False
+        body = message.get("body", b"")
+        more = message.get("more_body", False)
+        size += len(body)
+        if size > limit:
+            return None, more
+        chunks.append(body)
+        if not more:
+            return b"".join(chunks), False
+
+
+def replay(body: bytes, receive):
+    """A `receive` that hands Gradio a body already read, then the client's later messages."""
+    replayed = False
+
+    async def receive_again():
+        nonlocal replayed
+        if replayed:
+            return await receive()
+        replayed = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive_again
+
+
 def client_address(scope) -> str:
     """Who sent a request: on a Space, the address its proxy saw (the last X-Forwarded-For entry,
     which the proxy itself writes); elsewhere the socket's peer."""
@@ -94,9 +159,9 @@ class UploadRate:
             return allowed
 
 
-def trim_cache(folder: Path, max_bytes: int) -> int:
-    """Remove the oldest files under `folder` until what is left takes at most `max_bytes`;
-    returns how many went. Folders left empty go too."""
+def trim_cache(folder: Path, max_bytes: int, max_age: float | None = None) -> int:
+    """Remove the files under `folder` older than `max_age` seconds (if given), then the oldest
+    until what is left takes at most `max_bytes`; returns how many went. Folders left empty go too."""
     files = []
     for root, _, names in os.walk(folder):
         for name in names:
@@ -108,8 +173,9 @@ def trim_cache(folder: Path, max_bytes: int) -> int:
             files.append((stat.st_mtime, stat.st_size, path))
     total = sum(size for _, size, _ in files)
     removed = 0
-    for _, size, path in sorted(files, key=lambda f: f[0]):
-        if total <= max_bytes:
+    oldest = time.time() - max_age if max_age is not None else -math.inf
+    for mtime, size, path in sorted(files, key=lambda f: f[0]):
+        if total <= max_bytes and mtime >= oldest:
             break
         try:
             path.unlink()
@@ -130,6 +196,8 @@ class RequestGuard:
     def __init__(self, app, limits: Limits):
         self.app, self.limits = app, limits
         self.rate = UploadRate(limits.max_uploads_per_minute)
+        self.share = QueueShare(limits)
+        self._links = LinkJanitor(limits)
         self._trimming: asyncio.Future | None = None
         self._dirty = False
 
@@ -143,7 +211,49 @@ class RequestGuard:
             return await refuse(receive, send, 413, too_large(limit))
         if upload:
             return await self._upload(scope, receive, send, limit)
+        join = JOIN.search(scope["path"].rstrip("/")) if scope["method"] == "POST" else None
+        if join:
+            return await self._join(scope, receive, send, limit, join.group("api"), queued=not join.group("run"))
+        if scope["path"].rstrip("/").endswith("/gradio_api/deep_link"):
+            await self.app(scope, receive, send)
+            return self._links.saved(deep_link_folder(scope))
         return await self._bounded(scope, receive, send, limit)
+
+    async def _join(self, scope, receive, send, limit: int, api_name: str | None, queued: bool = True):
+        """A call: read (bounded), checked for shape; a queue join is admitted within the visitor's share.
+        (The /run route serves only the few events outside the queue, which do no real work.)"""
+        body, more = await read_body(receive, limit)
+        if body is None:
+            return await refuse(receive, send, 413, too_large(limit), more)
+        try:
+            call = json.loads(body)
+        except RecursionError:
+            return await refuse(receive, send, 422, TOO_DEEP, more_body=False)
+        except ValueError:
+            call = None
+        if not isinstance(call, dict) or not isinstance(call.get("data"), list):
+            return await refuse(receive, send, 422, NOT_A_CALL, more_body=False)
+        if not encodable(call):
+            return await refuse(receive, send, 422, NOT_TEXT, more_body=False)
+        blocks = scope["app"].get_blocks()
+        fn = function_of(blocks, call.get("fn_index"), api_name)
+        if fn is None:
+            return await refuse(receive, send, 404, NO_SUCH_FUNCTION, more_body=False)
+        session = call.get("session_hash") if api_name is None else None
+        if api_name is None and queued and not (isinstance(session, str) and 0 < len(session) <= 100):
+            return await refuse(receive, send, 422, NOT_A_CALL, more_body=False)
+        if not queued:
+            return await self.app(scope, replay(body, receive), send)
+        address, training = client_address(scope), fn.concurrency_id == TRAINING
+        sentence = self.share.refusal(blocks, session, address, training)
+        if sentence is not None:
+            return await refuse(receive, send, 429, sentence, more_body=False)
+        keys = self.share.keys(session, address, training)
+        self.share.hold(keys)
+        try:
+            await self.app(scope, replay(body, receive), send)
+        finally:
+            self.share.release(keys)
 
     async def _bounded(self, scope, receive, send, limit: int):
         """Pass the request on, counting its body as Gradio reads it; past `limit`, 413."""
@@ -197,16 +307,7 @@ class RequestGuard:
         if boundary and body.count(b"--" + boundary.group(1)) - 1 > 1:  # the closing delimiter counts once
             return await refuse(receive, send, 413, "Send one file per upload.", more_body=False)
 
-        replayed = False
-
-        async def replay():
-            nonlocal replayed
-            if replayed:
-                return await receive()
-            replayed = True
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        await self.app(scope, replay, send)
+        await self.app(scope, replay(body, receive), send)
         self._trim(scope)
 
     def _trim(self, scope) -> None:
@@ -227,3 +328,283 @@ class RequestGuard:
                 await asyncio.to_thread(trim_cache, Path(folder), self.limits.max_upload_disk_bytes)
 
         self._trimming = asyncio.ensure_future(rounds())
+
+
+# ---------------------------------------------------------------------------------------------
+# Each visitor's share of the queue.
+#
+# Gradio's queue has one size for every event (max_size), so one client re-submitting trainings
+# from fresh sessions could hold every slot and every other visitor's /predict got "Queue is
+# full". The guard counts, at each queue join, the jobs already waiting in Gradio's queue (and
+# those it is admitting right now) for the same session, the same client address, and, for a
+# training, all trainings; past a bound the join gets 429 and one sentence, and never reaches
+# the queue. Trainings (the events whose concurrency id is "training") thus wait in a room of
+# their own, smaller than the queue, and one address can hold only a few places in either.
+
+TRAINING = "training"  # the concurrency id of train, race and lottery (retrain.py, explore.py)
+JOIN = re.compile(r"/gradio_api/(?:queue/join|(?P<run>run|api)/predict|call/(?:v2/)?(?P<api>[^/]+))$")
+
+
+def busy(limit: int) -> str:
+    return f"You already have {limit} requests waiting; wait for one to finish, then try again."
+
+
+def trainings_full(limit: int) -> str:
+    return f"{limit} trainings are already waiting to run; try again in a minute."
+
+
+class QueueShare:
+    """The admission check on Gradio's queue join (see the section's comment)."""
+
+    def __init__(self, limits: Limits):
+        self.limits = limits
+        self._joining: collections.Counter = collections.Counter()  # keys admitted, not yet in Gradio's queue
+
+    @staticmethod
+    def _waiting(blocks):
+        for event_queue in list(getattr(blocks._queue, "event_queue_per_concurrency_id", {}).values()):
+            for event in list(event_queue.queue):
+                request = getattr(event, "request", None)
+                address = client_address(request.scope) if request is not None else "unknown"
+                yield event.session_hash, address, event.fn.concurrency_id == TRAINING
+
+    def refusal(self, blocks, session: str | None, address: str, training: bool) -> str | None:
+        """The sentence that refuses this join, or None to admit it."""
+        per_session = per_address = trainings = trainings_here = 0
+        for s, a, t in self._waiting(blocks):
+            per_session += s == session
+            per_address += a == address
+            trainings += t
+            trainings_here += t and a == address
+        per_session += self._joining[("session", session)]
+        per_address += self._joining[("address", address)]
+        trainings += self._joining[("training", None)]
+        trainings_here += self._joining[("training", address)]
+        limits = self.limits
+        if session is not None and per_session >= limits.max_waiting_per_session:
+            return busy(limits.max_waiting_per_session)
+        if per_address >= limits.max_waiting_per_address:
+            return busy(limits.max_waiting_per_address)
+        if training and trainings_here >= limits.max_waiting_trainings_per_address:
+            return busy(limits.max_waiting_trainings_per_address)
+        if training and trainings >= limits.max_waiting_trainings:
+            return trainings_full(limits.max_waiting_trainings)
+        return None
+
+    def keys(self, session: str | None, address: str, training: bool) -> list[tuple]:
+        keys = [("session", session), ("address", address)]
+        return keys + [("training", None), ("training", address)] if training else keys
+
+    def hold(self, keys: list[tuple]) -> None:
+        self._joining.update(keys)
+
+    def release(self, keys: list[tuple]) -> None:
+        self._joining.subtract(keys)
+        for key in keys:
+            if self._joining[key] <= 0:
+                del self._joining[key]
+
+
+def function_of(blocks, fn_index: object, api_name: str | None):
+    """The event a join names (by index, or by api name on the /call route), or None."""
+    fns = getattr(blocks, "fns", {})
+    if api_name is not None:
+        return next((fn for fn in fns.values() if fn.api_name == api_name), None)
+    if isinstance(fn_index, int) and not isinstance(fn_index, bool):
+        return fns.get(fn_index)
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Deep links. Gradio's deep-link route (the Share button) writes each distinct state of a
+# session to <upload folder>/deep_links/<hash>/state.json (~100 KB) and never removes it. The
+# guard trims that folder after each save (oldest first, to max_deep_link_disk_bytes), and a
+# thread of its own removes links older than deep_link_ttl_seconds, whether or not more come.
+
+log = logging.getLogger("lstm_demo.space")
+
+
+def deep_link_folder(scope) -> Path:
+    folder = getattr(scope.get("app"), "uploaded_file_dir", None)
+    if folder is None:
+        from gradio.utils import get_upload_folder
+
+        folder = get_upload_folder()
+    return Path(folder) / "deep_links"
+
+
+class LinkJanitor:
+    """Bounds the deep-link files: by age (a sweep every tenth of their lifetime, at most ten
+    minutes apart) and in total bytes (after every save)."""
+
+    def __init__(self, limits: Limits):
+        self.limits = limits
+        self.folder: Path | None = None
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def sweep(self) -> int:
+        if self.folder is None or not self.folder.exists():
+            return 0
+        with self._lock:
+            return trim_cache(self.folder, self.limits.max_deep_link_disk_bytes, self.limits.deep_link_ttl_seconds)
+
+    def saved(self, folder: Path) -> None:
+        """After a save: trim now (in a thread), and make sure the periodic sweep runs."""
+        self.folder = folder
+        threading.Thread(target=self.sweep, name="deep-link trim", daemon=True).start()
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._every, name="deep-link janitor", daemon=True)
+            self._thread.start()
+
+    def _every(self) -> None:
+        pause = min(600.0, max(1.0, self.limits.deep_link_ttl_seconds / 10))
+        while True:
+            time.sleep(pause)  # a janitor's period, not a wait for an event
+            try:
+                self.sweep()
+            except Exception:  # the janitor must outlive a file that vanished under it
+                log.warning("deep-link janitor: a sweep failed", exc_info=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Every malformed call gets one sentence. Gradio checks and converts a call's values (the count,
+# file and table shapes, choices) before our function runs, and any error there that is not a
+# gr.Error reached the visitor as {"error": null} with a traceback in the log per request.
+# `shield(demo)` wraps the app's own process_api (the one place every queued call passes): an
+# error that is not a gr.Error becomes one that names the value at fault; a gr.Error keeps its
+# sentence with echoed values cut; a traceback is logged once per kind of error.
+
+ECHO = 100  # characters of a visitor's value that a sentence or a log line repeats
+QUOTED = re.compile(r"""(['"])((?:(?!\1).){%d})(?:(?!\1).)+\1""" % ECHO, re.DOTALL)
+SENTENCE = 400  # the longest sentence a visitor is shown
+
+
+def cut(text: str, quoted: bool = True) -> str:
+    """`text` with every quoted value cut to ECHO characters, and the whole to SENTENCE."""
+    if quoted:
+        text = QUOTED.sub(lambda m: f"{m.group(1)}{m.group(2)}…{m.group(1)}", text)
+    text = text.encode("utf-8", "replace").decode("utf-8")  # a lone surrogate cannot be sent
+    return text if len(text) <= SENTENCE else text[:SENTENCE] + "…"
+
+
+NOT_A_CHOICE = re.compile(
+    r"^Value: (?P<value>.*) \(type: <class '\w+'>\) is not in the list of choices: (?P<choices>\[.*\])$", re.DOTALL
+)
+
+
+def plain(message: str) -> str:
+    """A gr.Error's message as a visitor reads it: Gradio's refusal of a choice in plain words, values cut."""
+    found = NOT_A_CHOICE.match(message)
+    if found:
+        value = found.group("value")
+        value = value if len(value) <= ECHO else value[:ECHO] + "…"
+        return cut(f"{value} is not one of the choices here: {found.group('choices')}.", quoted=False)
+    return cut(message)
+
+
+class ErrorLog:
+    """Logs a traceback once per kind of error (its type and the place it was raised); after that
+    one line at the 10th, 100th, ... time. Messages are cut (`cut`)."""
+
+    def __init__(self):
+        self._seen: collections.Counter = collections.Counter()
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def kind(exc: BaseException) -> tuple[str, str]:
+        frames = traceback.extract_tb(exc.__traceback__)
+        place = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "?"
+        return type(exc).__name__, place
+
+    def report(self, exc: BaseException, where: str) -> None:
+        kind = self.kind(exc)
+        with self._lock:
+            self._seen[kind] += 1
+            times = self._seen[kind]
+        message = cut(str(exc))
+        if times == 1:
+            stack = "".join(traceback.format_tb(exc.__traceback__))
+            log.error("%s in %s: %s\n%s(logged once per kind of error)", kind[0], where, message, stack)
+        elif math.log10(times).is_integer():
+            log.error("%s in %s at %s: %d times so far; the latest: %s", kind[0], where, kind[1], times, message)
+
+
+errors = ErrorLog()
+
+
+def where_of(block_fn) -> str:
+    name = getattr(block_fn, "api_name", None) or getattr(block_fn, "name", None)
+    return f"/{name}" if name else "this event"
+
+
+def kind_of(block) -> str:
+    """What a component takes, in a visitor's words."""
+    names = {
+        "file": "a file uploaded first (the dict the upload route answered)",
+        "dataframe": "a table (headers and rows)",
+        "json": "JSON",
+        "number": "a number",
+        "slider": "a number",
+        "checkbox": "true or false",
+        "checkboxgroup": "a list of choices",
+        "radio": "one of its choices",
+        "dropdown": "one of its choices",
+        "textbox": "text",
+        "api": "its value",
+        "dataset": "the number of an example (0, 1, ...)",
+    }
+    return names.get(block.get_block_name(), "its kind of value")
+
+
+def faulty_input(block_fn, inputs: list, exc: BaseException) -> int | None:
+    """The index of the input a call's error comes from, if it can be told."""
+    found = re.search(r"component at index (\d+)", str(exc)) if isinstance(exc, ComponentError) else None
+    if found:
+        return int(found.group(1))
+    for i, block in enumerate(block_fn.inputs):
+        model = getattr(block, "data_model", None)
+        if getattr(block, "stateful", False) or model is None or i >= len(inputs) or inputs[i] is None:
+            continue
+        try:
+            model.model_validate(inputs[i])
+        except Exception:
+            return i
+    return None
+
+
+def malformed(block_fn, inputs: object, exc: BaseException) -> str:
+    """The one sentence for a call Gradio could not turn into our function's arguments."""
+    where = where_of(block_fn)
+    wanted = [block for block in block_fn.inputs if not getattr(block, "stateful", False)]
+    if not isinstance(inputs, list) or len(inputs) < len(block_fn.inputs):
+        got = len(inputs) if isinstance(inputs, list) else 0
+        count = len(block_fn.inputs)  # a call sends a place (null) for the page's own state too
+        return f"{where} takes {count} value{'s' if count != 1 else ''}, not {got}."
+    index = faulty_input(block_fn, inputs, exc)
+    if index is not None:
+        return f"Value {index + 1} sent to {where} cannot be used: it should be {kind_of(block_fn.inputs[index])}."
+    kinds = ", ".join(kind_of(block) for block in wanted)
+    return f"The values sent to {where} cannot be used: it takes {kinds}."
+
+
+def shield(demo) -> None:
+    """Wrap `demo.process_api` (see the section's comment). Errors inside our own functions are
+    already sentences (common.friendly); what reaches here comes from Gradio's handling."""
+    import gradio as gr
+
+    process_api = demo.process_api
+
+    @functools.wraps(process_api)
+    async def shielded(block_fn, inputs, *args, **kwargs):
+        try:
+            return await process_api(block_fn, inputs, *args, **kwargs)
+        except gr.Error as exc:  # ours (already one sentence) or Gradio's (a choice not in the list)
+            exc.message, exc.print_exception = plain(str(exc.message)), False
+            raise
+        except Exception as exc:
+            fn = demo.fns[block_fn] if isinstance(block_fn, int) else block_fn
+            errors.report(exc, where_of(fn))
+            raise gr.Error(malformed(fn, inputs, exc), print_exception=False) from None
+
+    demo.process_api = shielded

@@ -24,7 +24,6 @@ import ast
 import json
 
 import gradio as gr
-from gradio.utils import get_icon_path
 from starlette.middleware import Middleware
 
 from ..checks import whole_number
@@ -35,9 +34,9 @@ from ..messages import LANGUAGES, say
 from ..weights import Pretrained, load_pretrained, model_from_text
 from .about import build_about_tab
 from .api import describe_api
-from .common import I18N, PRIVATE, Served, T, browser_language, sentence_of, session_of
+from .common import I18N, PRIVATE, Served, T, browser_language, inline_icon, sentence_of, session_of
 from .explore import OPEN_PART_JS, build_explore_tab
-from .guard import RequestGuard
+from .guard import RequestGuard, shield
 from .inside import build_inside_tab
 from .predict import build_predict_tab
 from .retrain import build_retrain_tab
@@ -167,7 +166,7 @@ def build_demo(pretrained: Pretrained | None = None, limits: Limits | None = Non
             )
             gr.Markdown(T(key), elem_id="weights-source")
             share = gr.Button(
-                SHARE_LABEL, icon=get_icon_path("link.svg"), size="sm", scale=0, min_width=160, elem_id="share-button"
+                SHARE_LABEL, icon=inline_icon("link.svg"), size="sm", scale=0, min_width=160, elem_id="share-button"
             )
         notice = gr.Markdown(visible=False, elem_id="link-notice")  # shown when a query link names no tab
 
@@ -241,6 +240,7 @@ def build_demo(pretrained: Pretrained | None = None, limits: Limits | None = Non
     describe_api(demo)  # names, types and descriptions on the API page and in view_api
     # api_open=False: the REST routes do not skip the queue (off a Space, Gradio's default opens them).
     demo.queue(default_concurrency_limit=8, max_size=limits.max_queue_size, api_open=False)
+    shield(demo)  # a call Gradio cannot convert gets one sentence, not {"error": null} (guard.py)
     return demo
 
 
