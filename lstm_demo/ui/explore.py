@@ -320,7 +320,8 @@ class Explore:
         holding the converged share (and `stop_reason`: completed, or time_limit with the epochs run)."""
         with closing(self._run_lottery(inits, epochs, learning_rate, device)) as steps:  # closed: its worker stops
             for result, reason in steps:
-                yield gr.skip() if result is None else {**result.summary(), "stop_reason": reason}
+                # None while it runs (a gr.api output cannot be skipped): scripts read the last value.
+                yield None if result is None else {**result.summary(), "stop_reason": reason}
 
     def _run_lottery(self, inits, epochs, learning_rate, device) -> Iterator[tuple]:
         """(None, "running") every TICK seconds while the lottery runs, then (LotteryResult, stop reason)."""
