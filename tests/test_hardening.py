@@ -3,6 +3,7 @@
 
 import json
 import urllib.error
+from pathlib import Path
 import urllib.request
 
 import psutil
@@ -75,6 +76,8 @@ def test_a_hundred_5_mb_requests_leave_memory_where_it_was(app_server):
 
 UPLOADS_PER_MINUTE = 25
 UPLOAD_DISK = 2**20  # the smallest cache allowed: 1 MiB
+DEEP_LINK_DISK = 2**20  # the smallest allowed: 1 MiB, ~10 saved states of this page
+DEEP_LINK_TTL = 15
 
 
 @pytest.fixture(scope="module")
@@ -89,12 +92,14 @@ def upload_app(tmp_path_factory):
         "LSTM_DEMO_MAX_UPLOADS_PER_MINUTE": str(UPLOADS_PER_MINUTE),
         "LSTM_DEMO_MAX_UPLOAD_DISK_BYTES": str(UPLOAD_DISK),
         "GRADIO_TEMP_DIR": str(folder / "cache"),
+        "LSTM_DEMO_MAX_DEEP_LINK_DISK_BYTES": str(DEEP_LINK_DISK),
+        "LSTM_DEMO_DEEP_LINK_TTL_SECONDS": str(DEEP_LINK_TTL),
     }
     with running_app(env, log_path=folder / "log.txt") as (url, _):
         yield url, folder / "cache"
 
 
-def upload(url: str, *files: tuple[str, bytes]) -> tuple[int, bytes]:
+def upload(url: str, *files: tuple[str, bytes], address: str | None = None) -> tuple[int, bytes]:
     """POST files to Gradio's upload route as a browser does (multipart, field "files")."""
     boundary = "----lstmdemoboundary"
     body = b""
@@ -108,7 +113,8 @@ def upload(url: str, *files: tuple[str, bytes]) -> tuple[int, bytes]:
             + b"\r\n"
         )
     body += f"--{boundary}--\r\n".encode()
-    return post(url + "gradio_api/upload", body, {"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    headers = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+    return post(url + "gradio_api/upload", body, {**headers, **({"X-Forwarded-For": address} if address else {})})
 
 
 def cache_bytes(folder) -> int:
@@ -135,7 +141,7 @@ def test_uploads_are_one_file_each_bounded_per_minute_and_on_disk(upload_app):
     assert (status, body) == (429, b"Too many uploads from your address; try again in a minute.")
     # The cache is trimmed after each upload, the oldest files first; the newest stays.
     wait_for(lambda: cache_bytes(cache) <= UPLOAD_DISK, 30, "the cache to be trimmed to its bound")
-    assert not os.path.exists(paths[0]) and os.path.exists(paths[-1])
+    assert not (cache / paths[0]).exists() and (cache / paths[-1]).exists()  # named relative to the cache
 
 
 FLOOD_SECONDS = 15  # bench/flood.py floods for 30 s and prints the latencies
@@ -153,7 +159,8 @@ def test_a_client_flooding_trainings_uploads_and_bodies_leaves_another_clients_p
     assert len(latencies) >= 10, latencies
     assert counts.get("train 429", 0) > counts.get("train 200", 0) > 0, counts
     assert not any(key.startswith("train 5") for key in counts), counts
-    assert counts.get("body 5 MB 413", 0) >= FLOOD_SECONDS, counts
+    assert counts.get("body 5 MB 413", 0) >= 3 and counts.get("upload 200", 0) >= 3, counts
+    assert set(counts) <= {"train 200", "train 429", "body 5 MB 413", "upload 200", "upload 429"}, counts
     # The flood over, the other client is answered as before.
     import httpx
 
@@ -186,3 +193,69 @@ def test_one_client_may_have_only_a_few_trainings_waiting(upload_app):
                     url + "gradio_api/cancel",
                     json={"session_hash": "s1", "fn_index": fn_index, "event_id": response.json()["event_id"]},
                 )
+
+
+def run_event(client, url: str, session: str, fn_index: int, data: list) -> None:
+    """One event of the page in `session`, as the browser sends it; returns once it has completed."""
+    response = client.post(
+        url + "gradio_api/queue/join", json={"data": data, "fn_index": fn_index, "session_hash": session}
+    )
+    assert response.status_code == 200, response.text
+    with client.stream("GET", url + f"gradio_api/queue/data?session_hash={session}") as stream:
+        for line in stream.iter_lines():
+            if '"process_completed"' in line:
+                return
+
+
+def test_deep_links_are_bounded_on_disk_and_expire(upload_app):
+    """Gradio's deep-link route (the Share button) writes a state.json per distinct state: the oldest go
+    past the disk bound, and every one goes after its lifetime."""
+    import httpx
+
+    url, cache = upload_app
+    links = cache / "deep_links"
+    config = httpx.get(url + "config", timeout=30).json()
+    fn_index = next(d["id"] for d in config["dependencies"] if d.get("api_name") == "predict_both")
+    written, hashes = 0, []
+    with httpx.Client(timeout=60) as client:
+        for n in range(24):  # each a session with a sequence of its own: a distinct state each
+            session = f"link{n}"
+            run_event(client, url, session, fn_index, [f"{n}, 0.5, 0.25, 1", None])
+            hashes.append(client.get(url + f"gradio_api/deep_link?session_hash={session}").json())
+            state = links / hashes[-1] / "state.json"
+            written += state.stat().st_size if state.exists() else 0
+    assert len(set(hashes)) == 24 and written > DEEP_LINK_DISK, written
+    wait_for(lambda: cache_bytes(links) <= DEEP_LINK_DISK, 30, "the deep links to be trimmed to their bound")
+    wait_for(lambda: not any(links.rglob("state.json")), DEEP_LINK_TTL + 60, "the deep links to expire")
+
+
+def test_no_server_path_reaches_a_visitor(upload_app):
+    """The page, its config, the upload route's answer and an error name no path of the server; an upload
+    named relative to the upload folder still works in a call and on the file route."""
+    import os
+    import sys
+    import tempfile
+
+    import httpx
+
+    from conftest import ROOT
+
+    url, _ = upload_app
+    weights = Path(ROOT / "weights" / "craft" / "model.safetensors").read_bytes()
+    with httpx.Client(timeout=60) as client:
+        page, config = client.get(url).text, client.get(url + "config").text
+        status, body = upload(url, ("model.safetensors", weights), address="10.5.5.5")  # a minute of its own
+        assert status == 200, body
+        (path,) = json.loads(body)
+        served = client.get(url + f"gradio_api/file={path}")
+        assert served.status_code == 200 and served.content == weights
+        error = client.post(url + "gradio_api/queue/join", content=b'{"data": [], "fn_index": 99999}').text
+        file = {"path": path, "meta": {"_type": "gradio.FileData"}}
+        event = client.post(url + "gradio_api/call/predict_upload", json={"data": [file, COMPANY_B]}).json()
+        result = client.get(url + f"gradio_api/call/predict_upload/{event['event_id']}").text
+    prediction = json.loads(result.split("data:")[-1])[0]
+    assert prediction == pytest.approx(load_model("craft").predict([1, 0.5, 0.25, 1])), result
+    server_paths = {sys.prefix, os.path.realpath(sys.prefix), tempfile.gettempdir(), str(ROOT)}
+    for name, text in {"page": page, "config": config, "upload": body.decode(), "error": error}.items():
+        for server_path in server_paths:
+            assert server_path not in text, f"the {name} names {server_path}"

@@ -125,6 +125,89 @@ def replay(body: bytes, receive):
     return receive_again
 
 
+# No server path in what a visitor receives. Gradio's upload route answers the absolute path of
+# each file it saved (/tmp/gradio/<64 hex>/name); the guard answers it relative to the upload
+# folder (<64 hex>/name), and turns such a relative path back into the absolute one where a call
+# or the file route names it, so the page and gradio_client work as before. Only paths of that
+# exact shape are touched, and what they name must lie inside the upload folder.
+UPLOADED = re.compile(r"^[0-9a-f]{64}/[^/\\]+$")
+
+
+def upload_folder(scope) -> str:
+    folder = getattr(scope.get("app"), "uploaded_file_dir", None)
+    if folder is None:
+        from gradio.utils import get_upload_folder
+
+        folder = get_upload_folder()
+    return os.path.realpath(folder)
+
+
+def inside(folder: str, relative: str) -> str | None:
+    """The absolute path of an upload named relative to `folder`, or None when it is no such name."""
+    if not UPLOADED.match(relative) or ".." in relative:
+        return None
+    path = os.path.realpath(os.path.join(folder, relative))
+    return path if path.startswith(folder + os.sep) else None
+
+
+def relative_paths(send, folder: str):
+    """A `send` that answers the upload route's absolute paths relative to `folder`."""
+    started: dict | None = None
+
+    async def sending(message):
+        nonlocal started
+        if message["type"] == "http.response.start":
+            started = message  # held until the body is known: its length changes
+            return
+        if message["type"] == "http.response.body" and started is not None:
+            body = message.get("body", b"")
+            try:
+                paths = json.loads(body) if started["status"] == 200 else None
+            except ValueError:
+                paths = None
+            if isinstance(paths, list) and all(isinstance(p, str) for p in paths):
+                prefix = folder + os.sep
+                body = json.dumps([p[len(prefix) :] if p.startswith(prefix) else p for p in paths]).encode()
+                message = {**message, "body": body}
+            headers = [(k, v) for k, v in started["headers"] if k.lower() != b"content-length"]
+            headers.append((b"content-length", str(len(body)).encode()))
+            await send({**started, "headers": headers})
+            started = None
+        await send(message)
+
+    return sending
+
+
+def absolute_paths(value: object, folder: str) -> bool:
+    """Turn every file's relative upload path in a call (a dict's "path") back into the absolute one;
+    whether any changed. Walked without recursion."""
+    changed, stack = False, [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            path = item.get("path")
+            if isinstance(path, str) and (absolute := inside(folder, path)) is not None:
+                item["path"], changed = absolute, True
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return changed
+
+
+def file_route(scope, folder: str):
+    """Gradio's file route (/gradio_api/file=<path>) for a relative upload path: the absolute path."""
+    path = scope.get("path", "")
+    marker = "/gradio_api/file="
+    at = path.find(marker)
+    if at < 0:
+        return scope
+    absolute = inside(folder, path[at + len(marker) :])
+    if absolute is None:
+        return scope
+    new_path = path[: at + len(marker)] + absolute
+    return {**scope, "path": new_path, "raw_path": new_path.encode()}
+
+
 def client_address(scope) -> str:
     """Who sent a request: on a Space, the address its proxy saw (the last X-Forwarded-For entry,
     which the proxy itself writes); elsewhere the socket's peer."""
@@ -211,6 +294,7 @@ class RequestGuard:
             return await refuse(receive, send, 413, too_large(limit))
         if upload:
             return await self._upload(scope, receive, send, limit)
+        scope = file_route(scope, upload_folder(scope))
         join = JOIN.search(scope["path"].rstrip("/")) if scope["method"] == "POST" else None
         if join:
             return await self._join(scope, receive, send, limit, join.group("api"), queued=not join.group("run"))
@@ -235,6 +319,8 @@ class RequestGuard:
             return await refuse(receive, send, 422, NOT_A_CALL, more_body=False)
         if not encodable(call):
             return await refuse(receive, send, 422, NOT_TEXT, more_body=False)
+        if absolute_paths(call, upload_folder(scope)):
+            body = json.dumps(call).encode()
         blocks = scope["app"].get_blocks()
         fn = function_of(blocks, call.get("fn_index"), api_name)
         if fn is None:
@@ -307,7 +393,7 @@ class RequestGuard:
         if boundary and body.count(b"--" + boundary.group(1)) - 1 > 1:  # the closing delimiter counts once
             return await refuse(receive, send, 413, "Send one file per upload.", more_body=False)
 
-        await self.app(scope, replay(body, receive), send)
+        await self.app(scope, replay(body, receive), relative_paths(send, upload_folder(scope)))
         self._trim(scope)
 
     def _trim(self, scope) -> None:
