@@ -316,8 +316,11 @@ def link_step_value(step: int | None, sequence: str):
 
 
 def warm_up() -> None:
-    """Import what training needs (Lightning: seconds) so that the first Train click does not wait."""
-    from .. import training  # noqa: F401
+    """Start the trainings' fork server (it imports Lightning: seconds) so that the first Train click
+    does not wait; the server itself never imports Lightning, and no worker starts until a training."""
+    from ..workers import warm_up as start_fork_server
+
+    start_fork_server()
 
 
 def launch_kwargs(limits: Limits | None = None) -> dict:
