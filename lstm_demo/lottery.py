@@ -16,6 +16,7 @@ from torch import nn
 
 from .data import training_data
 from .models import CraftLSTM
+from .optimizers import LeanAdam
 from .recipes import resolve_device
 from .tasks import BLOCK_MS, BlockSizer, RepeatedBatch
 from .training import fit, make_trainer, quiet_lightning, single_thread
@@ -106,7 +107,8 @@ class PopulationTask(L.LightningModule):
         # Made here, once the cell is on the training device; not registered, so not in state_dict.
         rows = [getattr(self.cell, name).detach().reshape(-1) for name in CraftLSTM.PARAMETER_NAMES]
         self.__dict__["rows"] = nn.Parameter(torch.stack(rows))  # (12, N)
-        return torch.optim.Adam([self.rows], lr=self.learning_rate, fused=True)
+        # LeanAdam: Adam's fused kernel without torch.optim's Python around it (optimizers.py).
+        return LeanAdam([self.rows], lr=self.learning_rate)
 
     def training_step(self, batch, batch_idx):
         x, y = batch  # (2, 4), (2,)

@@ -258,3 +258,38 @@ def test_two_trainings_at_once_restore_lightnings_levels_only_when_both_have_end
     assert not other.is_alive()
     assert seen_during == [logging.WARNING]
     assert logging.getLogger("lightning.pytorch").level == logging.DEBUG
+
+
+def test_adam_recipes_train_with_lean_adam_and_the_numbers_of_torchs_fused_adam():
+    """The built-in model's statquest updates, through the trainer (LeanAdam, blocks), equal a bare loop
+    with torch.optim.Adam(fused=True) to the bit; the trainer before blocks keeps torch's foreach Adam."""
+    from lstm_demo.data import training_data
+    from lstm_demo.optimizers import LeanAdam
+    from lstm_demo.recipes import Recipe
+    from lstm_demo.tasks import LSTMTask
+
+    recipe = get_recipe("statquest", "builtin")
+    assert type(LSTMTask(new_model("builtin", 42), recipe).configure_optimizers()) is LeanAdam
+    craft = LSTMTask(new_model("craft", 42), get_recipe("statquest", "craft"))
+    assert type(craft.configure_optimizers()) is LeanAdam
+    before = LSTMTask(new_model("builtin", 42), recipe, update="before").configure_optimizers()
+    assert type(before) is torch.optim.Adam and before.defaults["foreach"]
+    rprop = Recipe("rprop", epochs=10, learning_rate=0.01, full_batch=True, optimizer="rprop")
+    assert type(LSTMTask(new_model("builtin", 42), rprop).configure_optimizers()) is torch.optim.Rprop
+
+    epochs = 40
+    trained = train("builtin", "statquest", epochs=epochs).model
+    model = new_model("builtin", recipe.seed)
+    optimizer = torch.optim.Adam(model.parameters(), lr=recipe.learning_rate, fused=True)
+    inputs, labels = training_data()
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        for _ in range(epochs):
+            for k in range(2):  # batch of one, A then B
+                optimizer.zero_grad()
+                ((model(inputs[k : k + 1]) - labels[k : k + 1]) ** 2).mean().backward()
+                optimizer.step()
+    finally:
+        torch.set_num_threads(threads)
+    torch.testing.assert_close(trained.state_dict(), model.state_dict(), rtol=0, atol=0)
