@@ -268,15 +268,19 @@ def float_floor_seconds(epochs: int) -> tuple[float, float, float]:
     return a, b, seconds
 
 
-def optimizer_call_floor(min_run_time: float = 1.0) -> float:
-    """Seconds for one step of the trainer's torch optimizer (Adam, fused, one flat (12,) tensor),
-    called as the blocks call it: PyTorch's cost per call, paid twice per statquest epoch."""
+def optimizer_call_floor(min_run_time: float = 1.0, lean: bool = True) -> float:
+    """Seconds for one step of the trainer's torch optimizer (LeanAdam, the fused Adam kernel, one
+    flat (12,) tensor), called as the blocks call it: PyTorch's cost per call, paid twice per
+    statquest epoch. lean=False: torch.optim.Adam(fused=True)'s own step, for comparison."""
     from torch.utils.benchmark import Timer
+
+    from lstm_demo.optimizers import LeanAdam
 
     torch.set_num_threads(1)
     flat = torch.nn.Parameter(torch.randn(12))
     flat.grad = torch.randn(12) * 1e-3
-    optimizer = torch.optim.Adam([flat], lr=0.001, fused=True)
+    optimizer = LeanAdam([flat], lr=0.001) if lean else torch.optim.Adam([flat], lr=0.001, fused=True)
+    optimizer.step()  # the first step makes the state (torch's step); the rest are the lean path
     timer = Timer(stmt="optimizer.step()", globals={"optimizer": optimizer}, num_threads=1)
     return timer.blocked_autorange(min_run_time=min_run_time).median
 

@@ -124,16 +124,17 @@ def replay(args, seed_seconds: dict) -> bool:
         step_floor = lightning_step_floor()
         if kind == "craft":
             fa, fb, float_seconds = float_floor_seconds(epochs)
-            call = optimizer_call_floor()
+            call, torch_call = optimizer_call_floor(), optimizer_call_floor(lean=False)
             updates = 2 * epochs
             print(
                 f"  floors: {updates:,} updates in plain Python floats (forward, backward, Adam): {float_seconds:.3g} s "
                 f"({fmt_predictions(fa, fb)}), {median(seeds) / float_seconds:.0f}x the seed"
             )
             print(
-                f"          the trainer's torch optimizer step (fused Adam, one (12,) tensor): {call * 1e6:.1f} µs a "
-                f"call, {updates * call:.3g} s for {updates:,}; Lightning's step that does nothing "
-                f"{step_floor * 1e3:.3f} ms (paid once per ~20 ms block)"
+                f"          the trainer's torch optimizer step (LeanAdam: fused Adam kernel, one (12,) tensor): "
+                f"{call * 1e6:.1f} µs a call, {updates * call:.3g} s for {updates:,} (torch.optim.Adam(fused=True)'s "
+                f"step: {torch_call * 1e6:.1f} µs); Lightning's step that does nothing {step_floor * 1e3:.3f} ms "
+                "(paid once per ~20 ms block)"
             )
             floor = float_seconds + updates * call
             print(
