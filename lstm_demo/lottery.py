@@ -80,7 +80,7 @@ class PopulationTask(L.LightningModule):
 
     As LSTMTask does, one Lightning step carries a block of epochs (~tasks.BLOCK_MS of work), so
     Lightning's per-step cost is paid per block. The 12 parameters train as one (12, N) tensor
-    (`rows`) with a fused Adam, one kernel a step instead of a dozen foreach kernels over 12
+    (`rows`) with Adam's fused kernel (optimizers.LeanAdam), one kernel a step instead of a dozen foreach kernels over 12
     tensors, through `population_predictions` and autograd; the values go back into the cell's
     parameters at the end. The hand-written backward (backward.py), vectorised over the
     population, was measured here too and is not faster than autograd on this form

@@ -17,10 +17,12 @@ the same epochs as with one epoch per step (`block_ms=0`), and the numbers are t
 The update: how one optimizer step is computed (`update=`):
     "hand"      the hand-built cell on the CPU: its forward and backward pass through time in plain
                 Python floats (backward.loss_and_grads), the 12 values held as one flat (12,)
-                parameter for a fused torch optimizer (backward.FlatCraft). A step then costs two
-                or three PyTorch calls instead of ~300.
-    "autograd"  any model on any device: its forward pass and autograd, a fused Adam (one kernel for
-                all parameter tensors) or a foreach Rprop. The built-in model trains this way.
+                parameter for a fused torch optimizer (backward.FlatCraft; Adam is
+                optimizers.LeanAdam, torch's fused kernel called without torch.optim's Python around
+                it). A step then costs one or two PyTorch calls instead of ~300.
+    "autograd"  any model on any device: its forward pass and autograd, Adam's fused kernel
+                (LeanAdam: one kernel for all parameter tensors) or a foreach Rprop. The built-in
+                model trains this way.
     "before"    the trainer before blocks (issue 12): autograd, a foreach optimizer called through
                 Lightning's optimizer wrapper; with block_ms=0 it is the benchmarks' baseline.
     "auto"      "hand" for the hand-built cell on the CPU, else "autograd".
