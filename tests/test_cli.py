@@ -73,6 +73,7 @@ def test_the_issue_example_predicts_for_the_sequence_as_typed():
         ("inf", "error: Item 1 is infinite or too large; every value must be a finite number."),
         (", ".join(["1"] * 10_001), "error: The sequence has 10,001 numbers; the limit is 10,000."),
     ],
+    ids=["empty", "a-word", "nan", "inf", "too-long"],
 )
 def test_bad_sequences_exit_2_with_one_line(sequence, message):
     done = run_cli("predict", "--model", "craft", sequence)
