@@ -8,7 +8,7 @@ ends it for sure (the process is terminated and a fresh one takes its place); a 
 job with one sentence and the server goes on serving.
 
     pool = WorkerPool(size=2)
-    with pool.run([Job("train", "train", {...})], stop) as run:
+    with pool.run([Job("train", "train", {...}, seconds=60)], stop) as run:
         for _ in run.ticks(0.5):
             run.history["train"]   # the EpochRecords streamed so far
     run.results()["train"]         # a Trained (the TrainResult, its weights and snapshots)
@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-import os
 import sys
 import threading
 import time
@@ -136,12 +135,7 @@ def _lottery(options: dict, report: Callable, stop) -> object:
     return lottery(**options, callbacks=[StopOnSignal(stop), limit])
 
 
-def _crash(options: dict, report: Callable, stop) -> None:
-    """Ends the worker process at once, as a fault in native code would (the tests' crash)."""
-    os._exit(70)
-
-
-JOBS: dict[str, Callable] = {"train": _train, "lottery": _lottery, "crash": _crash}
+JOBS: dict[str, Callable] = {"train": _train, "lottery": _lottery}
 
 
 class _Records:
@@ -350,29 +344,36 @@ class WorkerPool:
 
     def _watch(self) -> None:
         """One thread per pool: reads every worker's messages, passes stop signals on, enforces the
-        deadlines, and notices workers that died."""
-        while True:
-            with self._lock:
-                if self._closed:
-                    return
-                workers = list(self._workers)
-            ready = wait([w.conn for w in workers] + [w.process.sentinel for w in workers if self._is_process(w)],
-                         timeout=WATCH_SECONDS) if workers else []  # fmt: skip
-            if not workers:
+        deadlines, and notices workers that died. It must outlive any fault: every run waits on it."""
+        while not self._closed:
+            try:
+                self._look()
+            except Exception:  # noqa: BLE001 (logged; the next look goes on)
+                log.exception("the worker pool's watcher failed once")
                 time.sleep(WATCH_SECONDS)
-            for worker in workers:
-                if worker.conn in ready:
-                    self._read(worker)
-            now = time.monotonic()
-            for worker in workers:
-                run = worker.run
-                if run is not None and run.stop.is_set() and not worker.stop.is_set():
-                    worker.stop.set()
-                    worker.deadline = min(worker.deadline, now + self.grace)
-                if run is not None and now > worker.deadline:
-                    self._replace(worker, "time_limit" if not run.stop.is_set() else "stopped")
-                elif not worker.alive() and worker in self._workers:
-                    self._replace(worker, "lost")
+
+    def _look(self) -> None:
+        """One look at every worker (waits up to WATCH_SECONDS for a message)."""
+        with self._lock:
+            workers = list(self._workers)
+        if not workers:
+            time.sleep(WATCH_SECONDS)
+            return
+        sentinels = [w.process.sentinel for w in workers if self._is_process(w)]
+        ready = wait([w.conn for w in workers] + sentinels, timeout=WATCH_SECONDS)
+        for worker in workers:
+            if worker.conn in ready:
+                self._read(worker)
+        now = time.monotonic()
+        for worker in workers:
+            run = worker.run
+            if run is not None and run.stop.is_set() and not worker.stop.is_set():
+                worker.stop.set()
+                worker.deadline = min(worker.deadline, now + self.grace)
+            if run is not None and now > worker.deadline:
+                self._replace(worker, "time_limit" if not run.stop.is_set() else "stopped")
+            elif not worker.alive() and worker in self._workers:
+                self._replace(worker, "lost")
 
     def _is_process(self, worker: _Worker) -> bool:
         return not isinstance(worker.process, threading.Thread)
