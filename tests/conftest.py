@@ -9,6 +9,10 @@ from pathlib import Path
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
 os.environ["HF_HUB_OFFLINE"] = "1"
+# One thread for torch's kernels, here and in every process the tests start (the CLI, app.py): the
+# tensors are tiny, and on a busy 2-core machine a second OpenMP thread makes a small op wait for a
+# core (measured: nn.LSTM on a 3 x 64 batch, 4 ms with one thread and 100-160 ms with two, load 9).
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import pytest  # noqa: E402
 

@@ -43,9 +43,11 @@ def test_parity_check_reports_a_difference_when_a_weight_is_off():
     assert largest_difference(craft, builtin, COMPANIES)["prediction"] > 1e-5
 
 
-def test_parity_check_over_many_random_weights():
-    report = parity_check(trials=64, max_length=64)
-    assert report["trials"] == 64
+def test_parity_check_reports_the_largest_difference_over_its_trials():
+    # The transplant test above covers every length from 1 to 64 in both directions; this one
+    # checks the report that `parity` prints, on a few trials.
+    report = parity_check(trials=8, max_length=64)
+    assert report["trials"] == 8
     assert all(v < 1e-6 for v in report["largest_difference"].values()), report
 
 
