@@ -16,7 +16,8 @@ plain case this project makes: CPU tensors whose state exists, one dtype per gro
 closure, no step hooks, no AMP grad scaler. Then a step is, per param group: the step counts +1
 through NumPy views (no PyTorch call), and one `torch._fused_adam_` (or `_fused_adamw_`) call
 with grad mode off, the exact call torch's own fused path makes, so the numbers are the same to
-the bit (tests/test_optimizers.py). Anything else (the first step, which creates the state; a
+the bit (tests/test_optimizers.py). `zero_grad()` (set_to_none) is the plain loop it is, without
+the profiler's record_function. Anything else (the first step, which creates the state; a
 closure; hooks; a GPU) goes through torch.optim.Adam.step unchanged.
 """
 
@@ -85,6 +86,17 @@ class LeanAdam(torch.optim.Adam):
     # most of it the profiler's record_function). This step runs the hooks itself: the lean path is
     # taken only when there are none, and the full path is the hooked Adam step.
     step.hooked = True
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Every parameter's .grad to None, as torch's zero_grad() does, without its profiler
+        record_function and per-call grouping (~10-35 µs a call here, on a ~1.4 ms step of the
+        built-in model). set_to_none=False (zeros in place) is torch's own."""
+        if not set_to_none:
+            super().zero_grad(set_to_none=False)
+            return
+        for group in self.param_groups:
+            for p in group["params"]:
+                p.grad = None
 
     def _plans(self):
         """Per param group, the lists the fused kernel takes, or None if the lean path does not apply."""

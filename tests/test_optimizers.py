@@ -164,3 +164,15 @@ def test_a_new_parameter_group_gets_its_state_and_joins_the_lean_step():
     step_both(reference, lean, ref_params, lean_params, 20)
     assert all(torch.equal(p, q) for p, q in zip(ref_params, lean_params))
     assert same_state(reference, lean)
+
+
+def test_zero_grad_sets_every_gradient_to_none_or_zeros_in_place():
+    params = [torch.nn.Parameter(torch.randn(shape)) for shape in SHAPES["builtin"]]
+    lean = LeanAdam(params)
+    for p in params:
+        p.grad = torch.randn(p.shape)
+    kept = [p.grad for p in params]
+    lean.zero_grad(set_to_none=False)
+    assert all(p.grad is g and not p.grad.any() for p, g in zip(params, kept))
+    lean.zero_grad()
+    assert all(p.grad is None for p in params)
