@@ -230,8 +230,8 @@ def test_deep_links_are_bounded_on_disk_and_expire(upload_app):
 
 
 def test_no_server_path_reaches_a_visitor(upload_app):
-    """The page, its config, the upload route's answer and an error name no path of the server; an upload
-    named relative to the upload folder still works in a call and on the file route."""
+    """The page, its config, the upload route's answer, an error and a training's answer name no path of the
+    server; a file named relative to the upload folder still works in a call and on the file route."""
     import os
     import sys
     import tempfile
@@ -253,9 +253,17 @@ def test_no_server_path_reaches_a_visitor(upload_app):
         file = {"path": path, "meta": {"_type": "gradio.FileData"}}
         event = client.post(url + "gradio_api/call/predict_upload", json={"data": [file, COMPANY_B]}).json()
         result = client.get(url + f"gradio_api/call/predict_upload/{event['event_id']}").text
+        # A training's weights file: named relative to the cache, and downloadable by that name.
+        event = client.post(url + "gradio_api/call/train", json={"data": ["builtin", "fast", 300, 0.1, 1, "cpu"]})
+        trained = client.get(url + f"gradio_api/call/train/{event.json()['event_id']}").text
+        final = json.loads(trained.split("data:")[-1])
+        (file_output,) = [v for v in final if isinstance(v, dict) and "path" in v]
+        downloaded = client.get(file_output["url"])
+        assert downloaded.status_code == 200 and len(downloaded.content) > 100
     prediction = json.loads(result.split("data:")[-1])[0]
     assert prediction == pytest.approx(load_model("craft").predict([1, 0.5, 0.25, 1])), result
     server_paths = {sys.prefix, os.path.realpath(sys.prefix), tempfile.gettempdir(), str(ROOT)}
-    for name, text in {"page": page, "config": config, "upload": body.decode(), "error": error}.items():
+    answers = {"page": page, "config": config, "upload": body.decode(), "error": error, "training": trained}
+    for name, text in answers.items():
         for server_path in server_paths:
             assert server_path not in text, f"the {name} names {server_path}"

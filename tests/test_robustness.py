@@ -313,6 +313,9 @@ def one_slot_app(tmp_path_factory):
         "LSTM_DEMO_MAX_CONCURRENT_TRAININGS": "1",
         "LSTM_DEMO_MAX_EPOCHS": "1000000",  # ~30 min of training here
         "LSTM_DEMO_MAX_TRAIN_SECONDS": "3600",
+        # Every client here is 127.0.0.1: its share of the trainings' waiting room (2) would refuse the
+        # fourth training before Gradio's queue of two is full.
+        "LSTM_DEMO_MAX_WAITING_TRAININGS_PER_ADDRESS": "10",
     }
     with running_app(env, log_path=tmp_path_factory.mktemp("one-slot") / "log.txt") as running:
         yield running

@@ -194,6 +194,30 @@ def absolute_paths(value: object, folder: str) -> bool:
     return changed
 
 
+def demo_upload_folder() -> str:
+    from gradio.utils import get_upload_folder
+
+    return get_upload_folder()
+
+
+def relative_files(value: object, folder: str) -> None:
+    """Files a function returns (a trained weights file) named relative to the upload folder, in their
+    path and their URL: what the page receives names no server path. Walked without recursion."""
+    prefix = folder + os.sep
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            path = item.get("path")
+            if isinstance(path, str) and path.startswith(prefix) and UPLOADED.match(path[len(prefix) :]):
+                item["path"] = path[len(prefix) :]
+                if isinstance(item.get("url"), str):
+                    item["url"] = item["url"].replace("file=" + path, "file=" + item["path"])
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            stack.extend(item)
+
+
 def file_route(scope, folder: str):
     """Gradio's file route (/gradio_api/file=<path>) for a relative upload path: the absolute path."""
     path = scope.get("path", "")
@@ -681,10 +705,14 @@ def shield(demo) -> None:
 
     process_api = demo.process_api
 
+    folder = os.path.realpath(demo_upload_folder())
+
     @functools.wraps(process_api)
     async def shielded(block_fn, inputs, *args, **kwargs):
         try:
-            return await process_api(block_fn, inputs, *args, **kwargs)
+            output = await process_api(block_fn, inputs, *args, **kwargs)
+            relative_files(output.get("data") if isinstance(output, dict) else None, folder)
+            return output
         except gr.Error as exc:  # ours (already one sentence) or Gradio's (a choice not in the list)
             exc.message, exc.print_exception = plain(str(exc.message)), False
             raise
