@@ -269,6 +269,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "chart.day": ("day", "天"),
     "chart.value": ("value", "数值"),
     "chart.sequence": ("Your sequence", "你的序列"),
+    # -- Inside's two charts (gates lie in 0..1, memories can grow to any size) --
+    "chart.gates": ("Gates (0 to 1) and candidate C~ (−1 to 1)", "门（0 到 1）与候选值 C~（−1 到 1）"),
+    "chart.memories": ("Long-term memory C and short-term memory H", "长期记忆 C 与短期记忆 H"),
+    "chart.step": ("time step t", "时间步 t"),
+    "chart.gate": ("gate value", "门的取值"),
+    "chart.memory": ("memory value", "记忆的值"),
+    "chart.chosen": ("chosen step", "所选的步"),
+    "series.forget_gate": ("forget gate F", "遗忘门 F"),
+    "series.input_gate": ("input gate I", "输入门 I"),
+    "series.candidate": ("candidate C~", "候选值 C~"),
+    "series.output_gate": ("output gate O", "输出门 O"),
+    "series.long_memory": ("long-term memory C", "长期记忆 C"),
+    "series.short_memory": ("short-term memory H", "短期记忆 H"),
+    # -- Retrain's and Explore's charts (titles for the visitor's language) --
+    "chart.loss": ("Loss per epoch", "每轮的损失"),
+    "chart.loss.y": ("mean squared error", "均方误差"),
+    "chart.predictions": ("Predictions per epoch", "每轮的预测"),
+    "chart.predictions.y": ("prediction", "预测值"),
+    "chart.epoch": ("epoch", "轮"),
     # -- the parity panel --
     "parity.header": (
         "| weights moved | prediction differs by | gates and memories differ by |",

@@ -199,3 +199,61 @@ def test_a_link_with_bad_weights_says_so_and_shows_the_pretrained_ones(open_cont
     expect(page.locator("#link-notice")).to_contain_text("12 numbers", timeout=WAIT)
     assert page.get_by_role("tab", name="Inside the LSTM").get_attribute("aria-selected") == "true"
     assert "hand-built (pretrained)" in page.locator("#predict-table").inner_text()
+
+
+# -- Inside's two charts and the badge (issue 10: gates and memories apart, whole steps, the chosen step) --
+
+AXIS_LABELS_JS = """(root) => [...document.querySelectorAll(root + ' .role-axis')]
+    .filter((axis) => (axis.getAttribute('aria-label') || '').startsWith('X-axis'))
+    .flatMap((axis) => [...axis.querySelectorAll('.role-axis-label text')].map((t) => t.textContent))"""
+TITLES_JS = (
+    "(root) => [...document.querySelectorAll(root + ' .role-title-text, ' + root + ' .role-axis-title')]"
+    ".map((t) => t.textContent)"
+)
+HIGHLIGHTED_JS = """() => [...document.querySelectorAll('#inside-table [role=gridcell][data-col="0"]')]
+    .filter((cell) => getComputedStyle(cell).backgroundColor === 'rgb(253, 230, 138)')
+    .map((cell) => cell.innerText.trim())"""  # the step column of each highlighted row
+
+
+@needs_chromium
+@pytest.mark.parametrize("options", [LAPTOP, CHINESE], ids=["english", "chinese"])
+def test_inside_shows_gates_and_memories_apart_on_whole_steps_with_the_chosen_step_marked(
+    open_context, app_server, options
+):
+    from test_visitor_tabs import assert_legends_whole
+
+    chinese = options is CHINESE
+    page = open_context(**options)
+    open_page(page, app_server[0], "?tab=inside")
+    assert_legends_whole(page, "#inside-chart", 1)
+    assert_legends_whole(page, "#inside-memory-chart", 1)
+    for root in ("#inside-chart", "#inside-memory-chart", "#predict-chart"):
+        if root != "#predict-chart":
+            labels = page.evaluate(AXIS_LABELS_JS, root)
+            assert labels and all(re.fullmatch(r"\d+", label) for label in labels), (root, labels)
+    titles = page.evaluate(TITLES_JS, "#inside-chart") + page.evaluate(TITLES_JS, "#inside-memory-chart")
+    expected = (
+        ("门（0 到 1）", "长期记忆 C", "时间步 t")
+        if chinese
+        else ("Gates (0 to 1)", "Long-term memory C", "time step t")
+    )
+    assert all(any(word in title for title in titles) for word in expected), titles
+    legend = page.evaluate(
+        "[...document.querySelectorAll('#inside-memory-chart .role-legend-label text')].map((t) => t.textContent)"
+    )
+    legend = " ".join(legend)
+    assert ("所选的步" if chinese else "chosen step") in legend and "C" in legend
+    badge = page.locator("#inside-badge").inner_text()
+    assert ("StatQuest 视频" if chinese else "StatQuest's own numbers") in badge, badge
+    page.wait_for_function(f"JSON.stringify(({HIGHLIGHTED_JS})()) === '[\"4\"]'", timeout=WAIT)  # the last step
+    number = page.locator("#inside-step input[type=number]")
+    number.fill("2")
+    number.press("Enter")
+    page.wait_for_function(f"JSON.stringify(({HIGHLIGHTED_JS})()) === '[\"2\"]'", timeout=WAIT)
+    page.screenshot(path=ARTIFACTS / f"visitor-inside-charts-{'zh' if chinese else 'laptop'}.png", full_page=True)
+    page.get_by_role("tab", name="预测" if chinese else "Predict").click()
+    page.wait_for_function("document.querySelectorAll('#predict-chart .role-axis-label text').length > 0", timeout=WAIT)
+    days = page.evaluate(AXIS_LABELS_JS, "#predict-chart")
+    assert days == ["1", "2", "3", "4"], days  # whole days, no 1.5
+    assert any(("你的序列" if chinese else "Your sequence") in t for t in page.evaluate(TITLES_JS, "#predict-chart"))
+    expect(page.locator("#predict-badge")).to_contain_text("显示的权重" if chinese else "Weights shown", timeout=WAIT)

@@ -28,21 +28,75 @@ from ..diagram import draw
 from ..explain import equations_markdown, step_equations, step_sentence
 from ..models import LSTMModel, Trace, check_kind, craft_parameters
 from .cell import EXPLAIN_ALL, Picture, drawn_sequences, gate_event, gate_markdown, language_of, source_text
-from .common import CHART_POINTS, MODEL_CHOICES, PALETTE, PRIVATE, PUBLIC, Served, T, browser_language, downsample
+from .common import (
+    CHART,
+    CHART_POINTS,
+    MODEL_CHOICES,
+    PALETTE,
+    PRIVATE,
+    PUBLIC,
+    Served,
+    T,
+    browser_language,
+    downsample,
+)
+from .common import whole_axis
 from ..messages import say
 from .common import MODEL_NAMES, friendly
 from .state import Visitor
 
 TRACE_COLUMNS = ["step", *Trace.columns()]
-SERIES = {  # trace column -> legend name in the chart
-    "forget_gate": "forget gate F",
-    "input_gate": "input gate I",
-    "candidate": "candidate C~",
-    "output_gate": "output gate O",
-    "long_memory": "long-term memory C",
-    "short_memory": "short-term memory H",
-}
-SERIES_COLOURS = dict(zip(SERIES.values(), PALETTE))
+# Two panels: the gates (0 to 1, the candidate -1 to 1) and the memories, which have no bound (C
+# reaches 160 over 2000 steps): on one axis the memories flattened the gates into a line.
+GATES = ["forget_gate", "input_gate", "candidate", "output_gate"]
+MEMORIES = ["long_memory", "short_memory"]
+CHOSEN = "chart.chosen"  # the chosen step: a peak in each panel (a series of its own)
+HIGHLIGHT = "background-color: #fde68a; font-weight: 600"  # the chosen step's row in the table
+
+
+def series_colours(columns: list[str], language: str) -> dict[str, str]:
+    """Legend name -> colour, the same colour for a series whatever the language; black for the step."""
+    colours = {say(f"series.{c}", language): PALETTE[(GATES + MEMORIES).index(c)] for c in columns}
+    return {**colours, say(CHOSEN, language): PALETTE[6]}
+
+
+def panel(rows: list[dict], columns: list[str], step: int, language: str, title: str, y_title: str) -> gr.LinePlot:
+    """One chart of the trace: `columns` over the steps (thinned), whole-numbered steps, and the
+    chosen step marked by a peak that reaches the panel's highest value there."""
+    table = pd.DataFrame(rows, columns=TRACE_COLUMNS)
+    long = table.melt(id_vars="step", value_vars=columns, var_name="series", value_name="value")
+    long["series"] = long["series"].map(lambda c: say(f"series.{c}", language))
+    long = downsample(long.sort_values(["series", "step"]), CHART_POINTS * len(columns))
+    low, high = float(table[columns].min().min()), float(table[columns].max().max())
+    # A vertical pair of points at one step would be summed into one point (the plot aggregates y
+    # per x), so the marker is a peak: at the panel's top at the chosen step, its floor elsewhere.
+    steps = sorted({1, step - 1, step, step + 1, len(rows)} & set(range(1, len(rows) + 1)))
+    values = [high if s == step else low for s in steps]
+    marker = pd.DataFrame({"step": steps, "value": values, "series": say(CHOSEN, language)})
+    frame, axis = whole_axis(pd.concat([long, marker], ignore_index=True), "step", len(rows))
+    step_title = say("chart.step", language)
+    return gr.LinePlot(
+        frame,
+        title=say(title, language),
+        x_title=step_title,
+        y_title=say(y_title, language),
+        color_map=series_colours(columns, language),
+        **axis,
+    )
+
+
+def charts(rows: list[dict], step: int, language: str) -> tuple[gr.LinePlot, gr.LinePlot]:
+    """The gates' panel and the memories' panel, the chosen step marked on both."""
+    return (
+        panel(rows, GATES, step, language, "chart.gates", "chart.gate"),
+        panel(rows, MEMORIES, step, language, "chart.memories", "chart.memory"),
+    )
+
+
+def marked_table(rows: list[dict], step: int):
+    """The trace table with the chosen step's row highlighted (the page's; /trace returns plain rows)."""
+    table = pd.DataFrame(rows, columns=TRACE_COLUMNS).round(6)
+    return table.style.apply(lambda row: [HIGHLIGHT if row["step"] == step else ""] * len(row), axis=1)
 
 
 @dataclass
@@ -61,7 +115,16 @@ class Inside:
 
     @friendly
     def trace(self, sequence: str, model: str, visitor: Visitor | None = None, request: gr.Request = None):
-        """The gates and memories at every step, one row per step."""
+        """The gates and memories at every step, one row per step.
+
+        Args:
+            sequence: Numbers separated by commas, e.g. "1, 0.5, 0.25, 1" (Company B). Chinese punctuation works.
+            model: "craft" (the hand-built cell, StatQuest's weights) or "builtin" (torch.nn.LSTM).
+
+        Returns:
+            A table, one row per step: step, input, forget_gate, input_gate, candidate, output_gate,
+            long_memory (C), short_memory (H).
+        """
         _, trace = self.traced(sequence, model, visitor)
         return pd.DataFrame(trace.rows(), columns=TRACE_COLUMNS).round(6)  # 1e-6 is finer than any chart
 
@@ -90,28 +153,31 @@ class Inside:
         the inputs unchanged (so that a deep link saves them) and the drawn cell at that step."""
         lstm, trace = self.traced(sequence, model, visitor)
         rows = trace.rows()
-        cell = self.picture(sequence, model, visitor, browser_language(request), trace=trace).update("inside")
-        table = pd.DataFrame(rows, columns=TRACE_COLUMNS)
-        long = table.melt(id_vars="step", value_vars=list(SERIES), var_name="series", value_name="value")
-        long["series"] = long["series"].map(SERIES)
+        language = browser_language(request)
+        cell = self.picture(sequence, model, visitor, language, trace=trace).update("inside")
         last = len(rows)
         equations, sentence = self._explain(rows, last, lstm, request)
         slider = gr.Slider(minimum=1, maximum=max(last, 2), value=last, step=1, interactive=last > 1)
-        return downsample(long, CHART_POINTS * len(SERIES)), slider, equations, sentence, sequence, model, cell
+        badge = Visitor.of(visitor).badge(check_kind(model), language)
+        gates, memories = charts(rows, last, language)
+        return (
+            gates, memories, marked_table(rows, last), slider, equations, sentence, sequence, model, cell, badge
+        )  # fmt: skip
 
     @friendly
     def step(self, sequence: str, model: str, step, visitor: Visitor | None, request: gr.Request = None):
         """The equations with this step's numbers, one sentence on what the gates did, and, for a
         sequence too long to carry every day's explanation, the drawing's explanations around it."""
         step = whole_number(step, "step", 1, self.served.limits.max_sequence_length)
-        lstm, trace = self.traced(sequence, model, visitor, steps=step)  # the steps after it change nothing
+        lstm, trace = self.traced(sequence, model, visitor)
         rows = trace.rows()
-        explained = self._explain(rows, min(step, len(rows)), lstm, request)
-        values = parse_sequence(sequence, self.served.limits)
-        if len(values) <= EXPLAIN_ALL:
-            return *explained, gr.skip()
+        step = min(step, len(rows))
+        explained = self._explain(rows, step, lstm, request)
+        marked = (*charts(rows, step, browser_language(request)), marked_table(rows, step))  # the step, marked
+        if len(rows) <= EXPLAIN_ALL:
+            return *explained, *marked, gr.skip()
         picture = self.picture(sequence, model, visitor, browser_language(request), step)
-        return *explained, gr.HTML(explain=picture.explain(around=step))
+        return *explained, *marked, gr.HTML(explain=picture.explain(around=step))
 
     @staticmethod
     @friendly
@@ -141,7 +207,16 @@ class Inside:
     def diagram(self, sequence: str, model: str = "craft", step: int | None = None, request: gr.Request = None) -> str:
         """The drawn cell as an SVG document: the sequence (both companies when it is one of theirs)
         through the pretrained model, `step` expanded (default: the last). Labels in the language of
-        the request's Accept-Language (English or Chinese)."""
+        the request's Accept-Language (English or Chinese).
+
+        Args:
+            sequence: Numbers separated by commas, e.g. "1, 0.5, 0.25, 1" (Company B). Chinese punctuation works.
+            model: "craft" (the hand-built cell, StatQuest's weights) or "builtin" (torch.nn.LSTM).
+            step: The day drawn expanded, from 1 to the sequence's length; empty for the last day.
+
+        Returns:
+            The drawing as SVG text (an XML document), every weight and value written on it.
+        """
         values = parse_sequence(sequence, self.served.limits)
         lstm = self.served.pretrained.models[check_kind(model)]
         sequences = drawn_sequences(values, browser_language(request))
@@ -196,11 +271,13 @@ class InsideTab:
     sequence: gr.Textbox
     model: gr.Radio
     table: gr.Dataframe
-    chart: gr.LinePlot
+    chart: gr.LinePlot  # the gates
+    memory_chart: gr.LinePlot  # the memories
     step: gr.Slider
     equations: gr.Markdown
     sentence: gr.Markdown
     cell: gr.HTML
+    badge: gr.Markdown  # which weights the tab shows
 
     def compute(self, dependency):
         """After `dependency`: trace the sequence in the inputs and show every view of it."""
@@ -212,7 +289,18 @@ class InsideTab:
         return dict(
             fn=self.handlers.views,
             inputs=[self.sequence, self.model, self.visitor],
-            outputs=[self.chart, self.step, self.equations, self.sentence, self.sequence, self.model, self.cell],
+            outputs=[
+                self.chart,
+                self.memory_chart,
+                self.table,
+                self.step,
+                self.equations,
+                self.sentence,
+                self.sequence,
+                self.model,
+                self.cell,
+                self.badge,
+            ],  # fmt: skip
             api_visibility=PRIVATE,
         )
 
@@ -235,19 +323,27 @@ def build_inside_tab(served: Served, visitor: gr.State) -> InsideTab:
             elem_id="inside-sequence",
         )
         model = gr.Radio(MODEL_CHOICES, value="craft", label=T("model"), scale=2, elem_id="inside-model")
+    badge = gr.Markdown(Visitor().badge("craft"), elem_id="inside-badge")
     button = gr.Button(T("inside.button"), variant="primary", elem_id="inside-button")
-    chart = gr.LinePlot(
-        x="step",
-        y="value",
-        color="series",
-        title="Gates and memories over time",
-        x_title="time step t",
-        y_title="value",
-        color_map=SERIES_COLOURS,
-        label=T("inside.chart"),
-        elem_id="inside-chart",
-        color_title="",  # no legend title (Vega-Lite would print the column name, "series")
-    )
+    with gr.Row():
+        chart, memory_chart = (
+            gr.LinePlot(
+                x="step",
+                y="value",
+                color="series",
+                title=say(title),
+                x_title=say("chart.step"),
+                y_title=say(y_title),
+                color_map=series_colours(columns, "en"),
+                label=T("inside.chart"),
+                elem_id=elem_id,
+                **CHART,
+            )
+            for columns, title, y_title, elem_id in (
+                (GATES, "chart.gates", "chart.gate", "inside-chart"),
+                (MEMORIES, "chart.memories", "chart.memory", "inside-memory-chart"),
+            )
+        )
     step = gr.Slider(1, 4, value=4, step=1, label=T("inside.step"), elem_id="inside-step")
     sentence = gr.Markdown(elem_id="inside-sentence")
     with gr.Row():
@@ -261,7 +357,9 @@ def build_inside_tab(served: Served, visitor: gr.State) -> InsideTab:
         gr.Markdown(T("parity.mapping"), elem_id="parity-mapping")  # nn.LSTM's 16 numbers and the cell's 12, in words
         parity_report = gr.Markdown(elem_id="parity-report")
 
-    tab = InsideTab(handlers, visitor, sequence, model, table, chart, step, equations, sentence, cell)
+    tab = InsideTab(
+        handlers, visitor, sequence, model, table, chart, memory_chart, step, equations, sentence, cell, badge
+    )
     # The button, Enter in the sequence and a change of model all recompute; one public endpoint.
     gr.on(
         [button.click, sequence.submit, model.input],
@@ -275,7 +373,7 @@ def build_inside_tab(served: Served, visitor: gr.State) -> InsideTab:
     step.change(
         handlers.step,
         [sequence, model, step, visitor],
-        [equations, sentence, cell],
+        [equations, sentence, chart, memory_chart, table, cell],
         api_visibility=PRIVATE,
         trigger_mode="always_last",
         show_progress="hidden",

@@ -185,13 +185,15 @@ def build_demo(pretrained: Pretrained | None = None, limits: Limits | None = Non
         share.click(None, js=SHARE_JS, outputs=[share]).then(None, js=SHARE_RESET_JS, outputs=[share])
 
         # Weights the visitor brings (upload) or makes (training) reach Predict and Inside.
-        predict.upload_file.upload(
-            predict.handlers.use_upload,
-            [predict.upload_file, visitor],
-            [visitor, predict.upload_status, retrain.use_own],
-            preprocess=False,
-            api_visibility=PRIVATE,
-        ).then(**predict.refresh())
+        inside.compute(  # Inside recomputes too, and its badge names the uploaded file
+            predict.upload_file.upload(
+                predict.handlers.use_upload,
+                [predict.upload_file, visitor],
+                [visitor, predict.upload_status, retrain.use_own],
+                preprocess=False,
+                api_visibility=PRIVATE,
+            ).then(**predict.refresh())
+        )
         # ... and Inside (its table, chart and drawn cell), which says whose weights it shows.
         inside.compute(
             retrain.use_own.change(
@@ -291,7 +293,11 @@ def open_link(
 
 
 def json_from_link(*values):
-    """Each gr.JSON value a deep link restored as "root={...}" as its dict again; others untouched."""
+    """Each gr.JSON value a deep link restored as "root={...}" as its dict again; others as they are.
+
+    Never gr.skip(): Gradio answers any update (a skip included) by replacing the component in the
+    session with a new instance, and later values go into the deep-link state under that instance's
+    new id, which the page does not know: a training's summary was then lost from every link."""
     fixed = []
     for value in values:
         if isinstance(value, str) and value.startswith("root=") and len(value) < 1_000_000:
@@ -300,7 +306,7 @@ def json_from_link(*values):
                 continue
             except (ValueError, SyntaxError, MemoryError, RecursionError):
                 pass
-        fixed.append(gr.skip())
+        fixed.append(value)
     return fixed[0] if len(fixed) == 1 else fixed
 
 

@@ -21,7 +21,7 @@ from ..messages import say
 from ..models import MODEL_KINDS, check_kind
 from ..weights import load_file, weights_text
 from .common import MODEL_NAMES, PALETTE, PRIVATE, PUBLIC, Served, T, browser_language, downsample, file_path
-from .common import friendly, inline_errors
+from .common import friendly, inline_errors, whole_axis
 from .state import Visitor
 
 EXAMPLES = [format_sequence(COMPANY_A.sequence), format_sequence(COMPANY_B.sequence)] + [
@@ -49,12 +49,13 @@ class Predict:
         values = parse_sequence(sequence, self.served.limits)
         return self.served.pretrained.models[check_kind(model)].predict(values)
 
-    @inline_errors(outputs=5)
+    @inline_errors(outputs=6)
     def predict_both(self, sequence: str, visitor: Visitor | None, request: gr.Request = None):
         """Both models on Company A, Company B and the visitor's sequence, in the visitor's language.
 
         Returns the table, the sequence's chart, the sequence itself (for deep links), the phone's cards,
-        and the visitor's own weights in use as text (what a shared link carries; '' for the pretrained)."""
+        the visitor's own weights in use as text (what a shared link carries; '' for the pretrained),
+        and the badge naming the weights shown (one line per model)."""
         language = browser_language(request)
         visitor = Visitor.of(visitor)
         entries = [(say(COMPANY_KEYS[c.key], language), list(c.sequence), c.label) for c in COMPANIES]
@@ -79,10 +80,19 @@ class Predict:
             rows.append(row)
         day, value = say("chart.day", language), say("chart.value", language)
         frame = pd.DataFrame({day: range(1, len(values) + 1), value: values, "series": value})
+        frame, axis = whole_axis(downsample(frame), day, len(values))  # days are whole numbers
         chart = gr.LinePlot(
-            downsample(frame), x=day, y=value, x_title=day, y_title=value, color_map={value: PALETTE[0]}
+            frame,
+            x=day,
+            y=value,
+            title=say("chart.sequence", language),
+            x_title=day,
+            y_title=value,
+            color_map={value: PALETTE[0]},
+            **axis,
         )
-        return pd.DataFrame(rows), chart, sequence, cards(rows, columns), "|".join(own)
+        badge = "  \n".join(visitor.badge(kind, language) for kind in MODEL_KINDS)
+        return pd.DataFrame(rows), chart, sequence, cards(rows, columns), "|".join(own), badge
 
     @friendly
     def predict_upload(self, weights_file, sequence: str, request: gr.Request = None) -> float:
@@ -116,9 +126,9 @@ class Predict:
             return visitor, "", visitor.use_own
         path = file_path(weights_file)
         model = load_file(path, limits=self.served.limits)
-        visitor.own[model.kind], visitor.own_source[model.kind] = model, "uploaded"
-        visitor.use_own = True
         name = path.replace("\\", "/").rsplit("/", 1)[-1]
+        visitor.keep(model.kind, model, "uploaded", file=name)  # the badge names the file
+        visitor.use_own = True
         status = say("upload.loaded", browser_language(request), model=MODEL_NAMES[model.kind], file=name)
         return visitor, status, True
 
@@ -156,6 +166,7 @@ class PredictTab:
     cards: gr.HTML
     error: gr.Markdown
     weights_link: gr.Textbox
+    badge: gr.Markdown  # which weights the tab shows
 
     def refresh(self) -> dict:
         """The event that redraws the predictions (after new weights, a link, a click)."""
@@ -163,7 +174,7 @@ class PredictTab:
             fn=self.handlers.predict_both,
             inputs=[self.sequence, self.visitor],
             # the sequence too: a deep link saves it
-            outputs=[self.table, self.chart, self.sequence, self.cards, self.weights_link, self.error],
+            outputs=[self.table, self.chart, self.sequence, self.cards, self.weights_link, self.badge, self.error],
             api_visibility=PRIVATE,
             show_progress="minimal",
         )
@@ -181,6 +192,7 @@ def build_predict_tab(served: Served, visitor: gr.State) -> PredictTab:
                 elem_id="predict-sequence",
             )
             error = gr.Markdown(visible=False, elem_id="predict-error")  # a bad sequence's sentence
+            badge = gr.Markdown("  \n".join(Visitor().badge(kind) for kind in MODEL_KINDS), elem_id="predict-badge")
             button = gr.Button(T("predict.button"), variant="primary", elem_id="predict-button")
             cards_view = gr.HTML(elem_id="predict-cards")  # the phone's result, under the button
             examples = gr.Examples([[e] for e in EXAMPLES], inputs=[sequence], label=T("examples"))
@@ -189,6 +201,7 @@ def build_predict_tab(served: Served, visitor: gr.State) -> PredictTab:
             chart = gr.LinePlot(
                 x="day",
                 y="value",
+                title=say("chart.sequence"),
                 x_title="day",
                 y_title="value",
                 label=T("predict.chart"),
@@ -209,7 +222,7 @@ def build_predict_tab(served: Served, visitor: gr.State) -> PredictTab:
     # The visitor's own weights in use, as text: the Share button's script puts them in the link.
     weights_link = gr.Textbox(visible="hidden", elem_id="weights-link")
     tab = PredictTab(
-        handlers, visitor, sequence, table, chart, upload_file, upload_status, cards_view, error, weights_link
+        handlers, visitor, sequence, table, chart, upload_file, upload_status, cards_view, error, weights_link, badge
     )
     gr.api(handlers.predict, api_name="predict", api_visibility=PUBLIC)
     gr.on([button.click, sequence.submit], **tab.refresh())
