@@ -51,8 +51,10 @@ class Limits:
     # Each visitor's share of the queue (guard.py): jobs one session, and one client address, may
     # have waiting; trainings (train, race, lottery) wait in a room of their own, and one address
     # may hold only a few places in it. Past a bound the request gets 429 and one sentence.
-    max_waiting_per_session: int = _setting(8, 1, 10_000)
-    max_waiting_per_address: int = _setting(16, 1, 100_000)
+    # A page load alone sends a dozen events at once (loads, then the changes they cause), and off a
+    # Space every client of a machine is one address: 8 and 16 refused a browser's own events.
+    max_waiting_per_session: int = _setting(24, 1, 10_000)
+    max_waiting_per_address: int = _setting(32, 1, 100_000)
     max_waiting_trainings: int = _setting(16, 1, 100_000)
     max_waiting_trainings_per_address: int = _setting(2, 1, 10_000)
     # Deep links (the Share button's saved page states, ~100 KB each): their lifetime and the bytes
