@@ -50,6 +50,17 @@ def test_the_about_tabs_script_example_runs_as_written(client):
     assert prediction == pytest.approx(load_model("craft").predict([0, 0.5, 0.25, 1]), abs=1e-6)
 
 
+def test_trace_and_diagram_describe_each_parameter_in_words_of_their_own(client):
+    endpoints = client.view_api(return_format="dict", print_info=False)["named_endpoints"]
+    for name in ("/trace", "/diagram"):
+        for parameter in endpoints[name]["parameters"]:
+            description = parameter["python_type"]["description"]
+            # from the docstring's Args:, not the component's label or the bare name
+            assert len(description) > 30 and description != parameter["label"], (name, parameter)
+    (step,) = [p for p in endpoints["/diagram"]["parameters"] if p["parameter_name"] == "step"]
+    assert "day" in step["python_type"]["description"]
+
+
 # -- the page ---------------------------------------------------------------------------------------
 
 
@@ -184,7 +195,8 @@ def test_a_share_link_made_on_inside_at_step_2_after_training_reopens_there_with
         "aria-selected", "true", timeout=WAIT
     )
     recipient.wait_for_function(f"{text_of('#inside-sentence')}.startsWith('Step 2')", timeout=WAIT)
-    assert recipient.locator("#inside-sentence").inner_text() == sentence  # the same numbers: the same weights
+    # the same numbers: the same weights (waited for: a progress timer may still sit over the line)
+    expect(recipient.locator("#inside-sentence")).to_have_text(sentence, timeout=WAIT)
     expect(recipient.locator("#inside-step input[type=number]")).to_have_value("2", timeout=WAIT)
     recipient.screenshot(path=ARTIFACTS / "visitor-shared-inside.png", full_page=True)
     recipient.get_by_role("tab", name="Predict").click()

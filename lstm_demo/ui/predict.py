@@ -192,9 +192,10 @@ def build_predict_tab(served: Served, visitor: gr.State) -> PredictTab:
                 elem_id="predict-sequence",
             )
             error = gr.Markdown(visible=False, elem_id="predict-error")  # a bad sequence's sentence
-            badge = gr.Markdown("  \n".join(Visitor().badge(kind) for kind in MODEL_KINDS), elem_id="predict-badge")
             button = gr.Button(T("predict.button"), variant="primary", elem_id="predict-button")
             cards_view = gr.HTML(elem_id="predict-cards")  # the phone's result, under the button
+            # Under the phone's cards, so that a phone's first screen still holds a result.
+            badge = gr.Markdown("  \n".join(Visitor().badge(kind) for kind in MODEL_KINDS), elem_id="predict-badge")
             examples = gr.Examples([[e] for e in EXAMPLES], inputs=[sequence], label=T("examples"))
             gr.Markdown(T("predict.notes"), elem_id="predict-notes")
         with gr.Column(scale=2):
