@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import sys
 import threading
 import time
@@ -523,12 +524,22 @@ _shared: WorkerPool | None = None
 _shared_lock = threading.Lock()
 
 
+def server_start_method() -> str:
+    """How the server's pool starts its workers: worker processes, except on ZeroGPU.
+
+    ZeroGPU lends a GPU to the process that calls a `spaces.GPU`-decorated function, for that call
+    only; a worker process would train without it. There the trainings run in a thread of the
+    server (the "thread" method), as the decorated /train handler expects.
+    """
+    return "thread" if os.environ.get("SPACES_ZERO_GPU") else START_METHOD
+
+
 def shared_pool(size: int) -> WorkerPool:
     """The server's one pool (made on first use, of `size` workers at most); its workers start on first use."""
     global _shared
     with _shared_lock:
         if _shared is None:
-            _shared = WorkerPool(size)
+            _shared = WorkerPool(size, start_method=server_start_method())
         return _shared
 
 

@@ -128,6 +128,10 @@ def test_on_zero_gpu_the_train_handler_is_lent_a_gpu(stand_in_spaces, monkeypatc
 
     assert getattr(train, "lent_a_gpu", False) is zero_gpu
     assert [f.__func__.__qualname__ for f in spaces.decorated] == (["Retrain.train"] if zero_gpu else [])
+    # The lent GPU belongs to the server's process: on ZeroGPU the trainings run in its threads.
+    from lstm_demo.workers import server_start_method
+
+    assert server_start_method() == ("thread" if zero_gpu else "forkserver")
     # The endpoint is the same either way: its parameters are what scripts send.
     names = [p["parameter_name"] for p in demo.get_api_info()["named_endpoints"]["/train"]["parameters"]]
     assert names == ["model", "recipe", "epochs", "learning_rate", "seed", "device"]
