@@ -4,13 +4,12 @@ No server and no browser here; the page itself is tested in test_browser.py.
 """
 
 import sys
-import threading
 
 import gradio as gr
 import pytest
 
 from lstm_demo.limits import Limits
-from lstm_demo.ui.common import Served, WorkThreads
+from lstm_demo.ui.common import Served
 from lstm_demo.ui.retrain import Retrain
 from lstm_demo.ui.state import StopSignals, Visitor
 from lstm_demo.weights import load_pretrained
@@ -39,38 +38,6 @@ def test_the_registry_is_bounded_and_a_closed_session_stops_its_training():
     assert len(signals) == 3 and not signals.stop("s0") and signals.stop("s4")
     signals.forget("s3")
     assert events[3].is_set() and len(signals) == 2
-
-
-def test_closing_a_stream_signals_stop_and_waits_for_the_thread_to_end():
-    stop = threading.Event()
-    started = threading.Event()
-
-    def work():  # a training that only ends when told to
-        started.set()
-        return "stopped" if stop.wait(60) else "never told"
-
-    def stream():
-        with WorkThreads({"worker": work}, stop) as threads:
-            for _ in threads.ticks(every=0.05):
-                yield
-        yield threads.results()
-
-    updates = stream()
-    next(updates)
-    assert started.wait(30)
-    updates.close()  # what Gradio does when a visitor cancels
-    assert stop.is_set()
-    assert not any(t.name == "worker" and t.is_alive() for t in threading.enumerate())
-
-
-def test_an_error_in_the_work_reaches_the_stream():
-    def work():
-        raise ValueError("boom")
-
-    with WorkThreads({"worker": work}, threading.Event()) as threads:
-        list(threads.ticks(every=0.05))
-        with pytest.raises(ValueError, match="boom"):
-            threads.results()
 
 
 def test_stop_by_session_ends_a_real_training_with_a_partial_result():

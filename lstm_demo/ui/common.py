@@ -11,10 +11,9 @@ import functools
 import inspect
 import logging
 import math
-import threading
 import time
 import typing
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -253,69 +252,3 @@ class Every:
             return False
         self._next = now + self.seconds
         return True
-
-
-class WorkThreads:
-    """Runs long work (trainings) in threads while a handler streams updates, and never abandons them.
-
-        with WorkThreads({"train": work}, stop) as threads:
-            for _ in threads.ticks():
-                yield ...  # what the work has reported so far
-        result = threads.results()["train"]
-
-    Leaving the block early (Stop, a cancelled or closed stream) sets `stop` and waits until every
-    thread has ended: a thread the app starts keeps its concurrency slot until it ends. The
-    trainings end within one step of the signal, so the wait is short; should one not, the wait
-    goes on (with a log line every 10 s) rather than leaving it running behind a freed slot.
-    """
-
-    def __init__(self, works: dict[str, Callable[[], object]], stop: threading.Event):
-        self.stop = stop
-        self._outcomes: dict[str, tuple[bool, object]] = {}
-        self._threads = [
-            threading.Thread(target=self._run, args=(name, work), name=name, daemon=True)
-            for name, work in works.items()
-        ]
-
-    def _run(self, name: str, work: Callable[[], object]) -> None:
-        try:
-            self._outcomes[name] = (True, work())
-        except BaseException as exc:  # handed to the streaming handler by results()
-            self._outcomes[name] = (False, exc)
-
-    def __enter__(self) -> WorkThreads:
-        for thread in self._threads:
-            thread.start()
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self.close()
-
-    def running(self) -> bool:
-        return any(thread.is_alive() for thread in self._threads)
-
-    def ticks(self, every: float = STREAM_EVERY) -> Iterator[None]:
-        """Yields every `every` seconds while the work runs, and once more when it has ended."""
-        while self.running():
-            for thread in self._threads:
-                thread.join(every / len(self._threads))
-            yield
-        yield
-
-    def close(self) -> None:
-        """Signal stop if anything still runs, and wait until every thread has ended."""
-        if self.running():
-            self.stop.set()
-        for thread in self._threads:
-            while thread.is_alive():
-                thread.join(10)
-                if thread.is_alive():
-                    log.warning("%s has not ended 10 s after its stop signal; still waiting for it", thread.name)
-
-    def results(self) -> dict[str, object]:
-        """Each work's return value, by name; re-raises the first error a work raised."""
-        self.close()
-        for ok, value in self._outcomes.values():
-            if not ok:
-                raise value
-        return {name: value for name, (_, value) in self._outcomes.items()}
