@@ -50,9 +50,9 @@ def test_the_about_tabs_script_example_runs_as_written(client):
     assert prediction == pytest.approx(load_model("craft").predict([0, 0.5, 0.25, 1]), abs=1e-6)
 
 
-def test_trace_and_diagram_describe_each_parameter_in_words_of_their_own(client):
+def test_the_endpoints_with_numbers_describe_each_parameter_in_words_of_their_own(client):
     endpoints = client.view_api(return_format="dict", print_info=False)["named_endpoints"]
-    for name in ("/trace", "/diagram"):
+    for name in ("/trace", "/diagram", "/train", "/race", "/lottery"):
         for parameter in endpoints[name]["parameters"]:
             description = parameter["python_type"]["description"]
             # from the docstring's Args:, not the component's label or the bare name
@@ -202,6 +202,14 @@ def test_a_share_link_made_on_inside_at_step_2_after_training_reopens_there_with
     recipient.get_by_role("tab", name="Predict").click()
     recipient.wait_for_function(f"{text_of('#predict-table')}.includes('built-in (from the link)')", timeout=WAIT)
     assert predictions(recipient) == trained
+    # and the training's summary: the readable table and the JSON, as the sender saw them
+    sender.get_by_role("tab", name="Retrain").click()
+    sent_table = sender.locator("#train-table").inner_text()
+    assert "converged" in sent_table.lower(), sent_table
+    recipient.get_by_role("tab", name="Retrain").click()
+    expect(recipient.locator("#train-table")).to_have_text(sent_table, timeout=WAIT)
+    recipient.get_by_text("The summary as JSON (for scripts)").click()
+    expect(recipient.locator("#train-summary")).to_contain_text("stop_reason", timeout=WAIT)
 
 
 @needs_chromium

@@ -264,7 +264,15 @@ class Explore:
         self, model, seed, learning_rate_a, learning_rate_b, epochs, request: gr.Request = None, progress=gr.Progress()
     ):
         """Two trainings of one model and seed with two learning rates (the seed's recipe), live, in
-        two worker processes (a race counts twice against the training limit)."""
+        two worker processes (a race counts twice against the training limit).
+
+        Args:
+            model: "builtin" (torch.nn.LSTM) or "craft" (the hand-built cell).
+            seed: Seed of the initial weights both runs share.
+            learning_rate_a: The first run's learning rate (Adam's step size).
+            learning_rate_b: The second run's learning rate (Adam's step size).
+            epochs: Epochs each run trains (StatQuest's recipe: batch of one, Adam).
+        """
         limits = self.served.limits
         kind = choice(model, "model", MODEL_KINDS)
         seed = whole_number(seed, "seed", 0, limits.max_seed)
@@ -317,7 +325,14 @@ class Explore:
     @friendly
     def lottery(self, inits: int, epochs: int, learning_rate: float, device: str) -> dict:
         """Train many random hand-built cells at once in a worker process; ends with a summary
-        holding the converged share (and `stop_reason`: completed, or time_limit with the epochs run)."""
+        holding the converged share (and `stop_reason`: completed, or time_limit with the epochs run).
+
+        Args:
+            inits: How many random starts of the hand-built cell (weights N(0, 1), biases 0).
+            epochs: Epochs each start trains (full batch, Adam).
+            learning_rate: Adam's learning rate, the same for every start.
+            device: Where to train: "cpu", "gpu" or "auto" (the GPU when there is one).
+        """
         with closing(self._run_lottery(inits, epochs, learning_rate, device)) as steps:  # closed: its worker stops
             for result, reason in steps:
                 # None while it runs (a gr.api output cannot be skipped): scripts read the last value.

@@ -23,6 +23,7 @@ import gradio as gr
 import pandas as pd
 
 from ..checks import choice
+from ..messages import say
 from ..models import MODEL_KINDS
 from ..recipes import DEVICES, RECIPE_NAMES, RECIPES, check_options, resolve_device
 from .common import CHART, MODEL_CHOICES, PALETTE, PRIVATE, PUBLIC, Served, T, device_choices
@@ -86,7 +87,17 @@ class Retrain:
         progress=gr.Progress(),  # kept in the signature (Gradio reads it); the text carries the progress
     ):
         """Train with Lightning in a worker process, streaming (progress, loss chart, predictions
-        chart, summary, file, visitor)."""
+        chart, summary, file, visitor).
+
+        Args:
+            model: "builtin" (torch.nn.LSTM) or "craft" (the hand-built cell).
+            recipe: "fast" (full batch, Rprop, stops once converged) or "statquest" (StatQuest's
+                recipe: batch of one, Adam, to reproduce the video).
+            epochs: Epochs to train (for fast, the most).
+            learning_rate: The optimizer's learning rate (StatQuest's recipe uses 0.001).
+            seed: Seed of the initial weights (the same seed gives the same start).
+            device: Where to train: "cpu", "gpu" or "auto" (the GPU when there is one).
+        """
         from ..explore import snapshot_every
 
         limits = self.served.limits
@@ -103,7 +114,8 @@ class Retrain:
             limits=limits, snapshot_every=snapshot_every(epochs, limits.max_snapshots),
         )  # fmt: skip
         job = Job(f"train-{kind}", "train", options, limits.max_train_seconds)
-        words = ZH if page_language(request) == "zh" else EN
+        language = page_language(request)
+        words = ZH if language == "zh" else EN
         update, redraw = Every(TEXT_EVERY), Every(CHART_REDRAW)
         shown = 0  # records already reported: a tick with nothing new sends nothing
         try:
@@ -115,12 +127,12 @@ class Retrain:
                     if len(history) > shown and update.due():
                         shown, last = len(history), history[-1]
                         text = self.progress_text(last, epochs, recipe, words)
-                        charts = self.training_charts(history) if redraw.due() else (gr.skip(), gr.skip())
+                        charts = self.chart_updates(history, language) if redraw.due() else (gr.skip(), gr.skip())
                         yield text, *charts, gr.skip(), gr.skip(), visitor
                 trained = run.results()[job.name]
         finally:
             self.served.stops.finish(session, stop)
-        yield self._finished(kind, trained, visitor, words)
+        yield self._finished(kind, trained, visitor, language)
 
     @property
     def workers(self):
@@ -145,8 +157,16 @@ class Retrain:
             text += words[key].format(seconds=left)
         return text
 
-    def _finished(self, kind: str, trained: Trained, visitor: Visitor, words: dict) -> tuple:
-        """The last update of a training: what happened, the charts, the summary and the file."""
+    def _finished(self, kind: str, trained: Trained, visitor: Visitor, language: str) -> tuple:
+        """The last update of a training: what happened, the charts, the summary and the file.
+
+        The charts and the summary go out as component updates, not bare values: Gradio's deep
+        link saves a value under the component it last updated, and a bare value after the
+        stream's gr.skip() lands under an id the page does not know (the shared summary came
+        back empty). The file stays a bare path (as an update, the recipient's box stays on
+        "Uploading...").
+        """
+        words = ZH if language == "zh" else EN
         result = trained.result
         summary = result.summary()
         before, after = result.predictions_before, result.predictions
@@ -173,7 +193,24 @@ class Retrain:
                 epochs=result.epochs,
             )  # fmt: skip
             visitor.snapshots = TimeTravel(kind, trained.snapshots)
-        return text, *self.training_charts(result.history), summary, path, visitor
+        return text, *self.chart_updates(result.history, language), gr.JSON(value=summary), path, visitor
+
+    @classmethod
+    def chart_updates(cls, history: list, language: str) -> tuple[gr.LinePlot, gr.LinePlot]:
+        """training_charts as updates that also carry the titles in the page's language."""
+        loss, predictions = cls.training_charts(history)
+        epoch = say("chart.epoch", language)
+        return (
+            gr.LinePlot(
+                value=loss, title=say("chart.loss", language), x_title=epoch, y_title=say("chart.loss.y", language)
+            ),
+            gr.LinePlot(
+                value=predictions,
+                title=say("chart.predictions", language),
+                x_title=epoch,
+                y_title=say("chart.predictions.y", language),
+            ),
+        )
 
     @staticmethod
     def training_charts(history: list) -> tuple[pd.DataFrame, pd.DataFrame]:
