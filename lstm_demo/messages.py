@@ -90,6 +90,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{name} 必须是 {low:,g} 到 {high:,g} 之间的数字，而不是 {value!r}。",
     ),
     # -- weights files, folders and the Hub (weights.py, ui/common.file_path) --
+    "call.count": ("{where} takes {count} values, not {got}.", "{where} 需要 {count} 个值，而不是 {got} 个。"),
+    "call.count.one": ("{where} takes 1 value, not {got}.", "{where} 需要 1 个值，而不是 {got} 个。"),
+    "call.value": (
+        "Value {index} sent to {where} cannot be used: it should be {kind}.",
+        "发送到 {where} 的第 {index} 个值无法使用：它应当是 {kind}。",
+    ),
+    "call.values": (
+        "The values sent to {where} cannot be used: it takes {kinds}.",
+        "发送到 {where} 的值无法使用：它需要 {kinds}。",
+    ),
     "upload.missing": ("Upload a .safetensors file first.", "请先上传一个 .safetensors 文件。"),
     "upload.not_safetensors": ("Only .safetensors files are accepted.", "只接受 .safetensors 文件。"),
     "weights.layout.missing": (

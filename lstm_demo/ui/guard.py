@@ -30,6 +30,7 @@ from pathlib import Path
 from gradio.exceptions import ComponentProcessingError as ComponentError
 
 from ..limits import Limits
+from ..messages import say
 
 UPLOAD_FRAMING = 16 * 1024  # multipart headers and boundaries around one file
 CLIENTS_KEPT = 10_000  # client addresses whose recent uploads are remembered (least recent go first)
@@ -683,25 +684,36 @@ def faulty_input(block_fn, inputs: list, exc: BaseException) -> int | None:
     return None
 
 
-def malformed(block_fn, inputs: object, exc: BaseException) -> str:
+def malformed(block_fn, inputs: object, exc: BaseException, language: str = "en") -> str:
     """The one sentence for a call Gradio could not turn into our function's arguments."""
+    key, params = malformed_key(block_fn, inputs, exc)
+    return say(key, language, **params)
+
+
+def malformed_key(block_fn, inputs: object, exc: BaseException) -> tuple[str, dict]:
+    """(catalogue key, its parameters) for `malformed`."""
     where = where_of(block_fn)
     wanted = [block for block in block_fn.inputs if not getattr(block, "stateful", False)]
     if not isinstance(inputs, list) or len(inputs) < len(block_fn.inputs):
         got = len(inputs) if isinstance(inputs, list) else 0
         count = len(block_fn.inputs)  # a call sends a place (null) for the page's own state too
-        return f"{where} takes {count} value{'s' if count != 1 else ''}, not {got}."
+        return ("call.count.one" if count == 1 else "call.count"), {"where": where, "count": count, "got": got}
     index = faulty_input(block_fn, inputs, exc)
     if index is not None:
-        return f"Value {index + 1} sent to {where} cannot be used: it should be {kind_of(block_fn.inputs[index])}."
-    kinds = ", ".join(kind_of(block) for block in wanted)
-    return f"The values sent to {where} cannot be used: it takes {kinds}."
+        return "call.value", {"index": index + 1, "where": where, "kind": kind_of(block_fn.inputs[index])}
+    return "call.values", {"where": where, "kinds": ", ".join(kind_of(block) for block in wanted)}
 
 
 def shield(demo) -> None:
     """Wrap `demo.process_api` (see the section's comment). Errors inside our own functions are
     already sentences (common.friendly); what reaches here comes from Gradio's handling."""
     import gradio as gr
+
+    from .common import browser_language
+
+    def sentence_error(sentence: str) -> gr.Error:
+        """The catalogue's sentence as what Gradio shows (no traceback: errors.report logged it)."""
+        return gr.Error(sentence, print_exception=False)
 
     process_api = demo.process_api
 
@@ -719,6 +731,8 @@ def shield(demo) -> None:
         except Exception as exc:
             fn = demo.fns[block_fn] if isinstance(block_fn, int) else block_fn
             errors.report(exc, where_of(fn))
-            raise gr.Error(malformed(fn, inputs, exc), print_exception=False) from None
+            request = kwargs.get("request", args[1] if len(args) > 1 else None)
+            language = browser_language(request if isinstance(request, gr.Request) else None)
+            raise sentence_error(malformed(fn, inputs, exc, language)) from None
 
     demo.process_api = shielded
