@@ -28,6 +28,7 @@ needs_chromium = pytest.mark.skipif(
 LAPTOP = {"viewport": {"width": 1280, "height": 900}}
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True}
 CHINESE = {**LAPTOP, "locale": "zh-CN", "extra_http_headers": {"Accept-Language": "zh-CN,zh;q=0.9"}}
+CLIPBOARD = {"permissions": ["clipboard-read", "clipboard-write"]}
 
 
 def launch(playwright):
@@ -48,6 +49,22 @@ def open_page(page, url, query=""):
     page.wait_for_function(f"/your sequence|你的序列/.test({text_of('#predict-cards')})", timeout=WAIT)
     if "tab=inside" in query.lower():  # a tab that has not been shown is not on the page yet
         page.wait_for_function(f"/(Step|第) \\d+/.test({text_of('#inside-sentence')})", timeout=WAIT)
+
+
+def copied_link(page, click) -> str:
+    """The deep link a click (the Share button's) copies.
+
+    The clipboard is emptied first: one Chromium holds one clipboard for all its pages, so an
+    earlier test's link would otherwise pass for this one's. Each poll starts a read and looks
+    at the last one that has finished.
+    """
+    page.evaluate("navigator.clipboard.writeText('').then(() => { window.copied = ''; })")
+    click()
+    return page.wait_for_function(
+        "navigator.clipboard.readText().then(t => { window.copied = t; }),"
+        " (window.copied || '').includes('deep_link=') && window.copied",
+        timeout=WAIT,
+    ).json_value()
 
 
 def record_foreign_requests(page, own: str, attribute: str = "foreign") -> None:

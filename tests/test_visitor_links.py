@@ -10,10 +10,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from browsing import CHINESE, LAPTOP, PHONE, WAIT, needs_chromium, open_page, text_of
+from browsing import CHINESE, CLIPBOARD, LAPTOP, PHONE, WAIT, copied_link, needs_chromium, open_page, text_of
 from conftest import ARTIFACTS, COMPANY_A, COMPANY_B, ROOT
-
-CLIPBOARD = {"permissions": ["clipboard-read", "clipboard-write"]}
 
 
 # -- the API page (gradio_client's view_api reads what the API page shows) ---------------------------
@@ -181,12 +179,7 @@ def test_a_share_link_made_on_inside_at_step_2_after_training_reopens_there_with
     number.press("Enter")
     expect(sender.locator("#inside-sentence")).to_have_text(expected[2], timeout=WAIT)
     sentence = expected[2]
-    sender.get_by_role("button", name="Share this state").click()
-    link = sender.wait_for_function(
-        "navigator.clipboard.readText().then(t => { window.copied = t; }),"
-        " (window.copied || '').includes('deep_link=') && window.copied",
-        timeout=WAIT,
-    ).json_value()
+    link = copied_link(sender, sender.get_by_role("button", name="Share this state").click)
     assert "tab=inside" in link and "step=2" in link and "weights=builtin%3A" in link, link
 
     recipient = open_context(**LAPTOP)

@@ -15,8 +15,10 @@ charts five times a second).
 
 from __future__ import annotations
 
+import functools
 import inspect
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import gradio as gr
@@ -127,7 +129,7 @@ class Retrain:
                     if len(history) > shown and update.due():
                         shown, last = len(history), history[-1]
                         text = self.progress_text(last, epochs, recipe, words)
-                        charts = self.chart_updates(history, language) if redraw.due() else (gr.skip(), gr.skip())
+                        charts = self.training_charts(history) if redraw.due() else (gr.skip(), gr.skip())
                         yield text, *charts, gr.skip(), gr.skip(), visitor
                 trained = run.results()[job.name]
         finally:
@@ -158,14 +160,7 @@ class Retrain:
         return text
 
     def _finished(self, kind: str, trained: Trained, visitor: Visitor, language: str) -> tuple:
-        """The last update of a training: what happened, the charts, the summary and the file.
-
-        The charts and the summary go out as component updates, not bare values: Gradio's deep
-        link saves a value under the component it last updated, and a bare value after the
-        stream's gr.skip() lands under an id the page does not know (the shared summary came
-        back empty). The file stays a bare path (as an update, the recipient's box stays on
-        "Uploading...").
-        """
+        """The last message of a training: what happened, the charts, the summary and the file."""
         words = ZH if language == "zh" else EN
         result = trained.result
         summary = result.summary()
@@ -193,12 +188,29 @@ class Retrain:
                 epochs=result.epochs,
             )  # fmt: skip
             visitor.snapshots = TimeTravel(kind, trained.snapshots)
-        return text, *self.chart_updates(result.history, language), gr.JSON(value=summary), path, visitor
+        return text, *self.training_charts(result.history), summary, path, visitor
 
-    @classmethod
-    def chart_updates(cls, history: list, language: str) -> tuple[gr.LinePlot, gr.LinePlot]:
-        """training_charts as updates that also carry the titles in the page's language."""
-        loss, predictions = cls.training_charts(history)
+    @staticmethod
+    def page_updates(outputs: tuple, language: str) -> tuple:
+        """One of /train's messages as the page takes it: the charts' frames and the summary as
+        component updates (the charts titled in the page's language).
+
+        Scripts get bare values (the charts' data, the summary's dict). The page gets updates:
+        Gradio's deep link saves a value under the component it last updated, and a bare value
+        after the stream's gr.skip() lands under an id the page does not know (a shared summary
+        came back empty). The file stays a bare path (as an update, a link recipient's box stays
+        on "Uploading...").
+        """
+        text, loss, predictions, summary, path, visitor = outputs
+        if isinstance(loss, pd.DataFrame):
+            loss, predictions = Retrain.chart_updates(loss, predictions, language)
+        if isinstance(summary, dict):
+            summary = gr.JSON(value=summary)
+        return text, loss, predictions, summary, path, visitor
+
+    @staticmethod
+    def chart_updates(loss: pd.DataFrame, predictions: pd.DataFrame, language: str) -> tuple[gr.LinePlot, gr.LinePlot]:
+        """training_charts' frames as updates that also carry the titles in the page's language."""
         epoch = say("chart.epoch", language)
         return (
             gr.LinePlot(
@@ -287,6 +299,26 @@ class RetrainTab:
     badge: gr.Markdown  # which weights are in use (layout.py refreshes it after an upload)
 
 
+def page_stream(train: Callable) -> Callable:
+    """/train's stream as the page takes it (Retrain.page_updates), in the visitor's language.
+
+    The wrapper shows Gradio train's signature, so Gradio fills in the same request (set as
+    __signature__: functools.wraps of a bound method would lead inspect to the unbound function,
+    `self` included).
+    """
+    signature = inspect.signature(train)
+
+    @functools.wraps(train)
+    def stream(*args, **kwargs):
+        request = signature.bind_partial(*args, **kwargs).arguments.get("request")
+        language = page_language(request)
+        for outputs in train(*args, **kwargs):
+            yield Retrain.page_updates(outputs, language)
+
+    stream.__signature__ = signature
+    return stream
+
+
 def build_retrain_tab(served: Served, visitor: gr.State) -> RetrainTab:
     handlers = Retrain(served)
     limits = served.limits
@@ -370,17 +402,20 @@ def build_retrain_tab(served: Served, visitor: gr.State) -> RetrainTab:
         # Its wrapper of a bound method would show Gradio the unbound function (with `self`) as the
         # endpoint's parameters; scripts must see the same /train either way.
         train.__signature__ = inspect.signature(handlers.train)
-    training = train_button.click(
-        train,
-        [model, recipe, epochs, learning_rate, seed, device, visitor],
-        [progress, loss_plot, predictions_plot, summary, weights_file, visitor],
-        api_name="train",
-        preprocess=False,
-        api_visibility=PUBLIC,
-        concurrency_limit=limits.max_concurrent_trainings,
+    inputs = [model, recipe, epochs, learning_rate, seed, device, visitor]
+    outputs = [progress, loss_plot, predictions_plot, summary, weights_file, visitor]
+    shared = dict(
+        inputs=inputs, outputs=outputs, preprocess=False, concurrency_limit=limits.max_concurrent_trainings,
         concurrency_id="training",
-        show_progress="minimal",
+    )  # fmt: skip
+    # Two events, one training: the button's (page-only) sends the charts and the summary as
+    # component updates (Retrain.page_updates); /train, for scripts, sends their bare values
+    # (the charts' data and the summary's dict). Both share the training slots.
+    training = train_button.click(
+        page_stream(train), api_name="train_on_page", api_visibility=PRIVATE, show_progress="minimal", **shared
     )
+    scripted = gr.Button(visible=False, elem_id="train-for-scripts")
+    scripted.click(train, api_name="train", api_visibility=PUBLIC, show_progress="hidden", **shared)
     # Page-only: the readable table from the summary (so /train's outputs stay as scripts know them).
     training.then(handlers.summary_table, [summary], [table], api_visibility=PRIVATE, show_progress="hidden")
     training.success(lambda: gr.Checkbox(value=False), None, [use_own], api_visibility=PRIVATE)
