@@ -123,6 +123,10 @@ def weights_dir():
 
 
 ARTIFACTS = ROOT / "artifacts"
+# The shared app's log; one per pytest-xdist worker (each worker runs an app of its own).
+APP_LOG = ARTIFACTS / "app-server{}.log".format(
+    "-" + os.environ["PYTEST_XDIST_WORKER"] if "PYTEST_XDIST_WORKER" in os.environ else ""
+)
 
 
 @pytest.fixture(scope="session")
@@ -132,7 +136,7 @@ def app_server():
 
     ARTIFACTS.mkdir(exist_ok=True)
     env = {"LSTM_DEMO_MAX_TRAIN_SECONDS": "30"}
-    with running_app(env, log_path=ARTIFACTS / "app-server.log") as (url, process):
+    with running_app(env, log_path=APP_LOG) as (url, process):
         yield url, process
 
 

@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from conftest import ARTIFACTS, ROOT
+from conftest import APP_LOG, ARTIFACTS, ROOT
 
 GENERIC = "Something went wrong"
 TRAINING = "training"
@@ -177,7 +177,7 @@ def faults(kind: str, text, paths: list[str]) -> list[str]:
 
 def test_every_malformed_call_gets_one_sentence(app_server):
     url, _ = app_server
-    log_path = ARTIFACTS / "app-server.log"
+    log_path = APP_LOG
     log_before = log_path.stat().st_size if log_path.exists() else 0
     paths = server_paths()
     fns = functions(url)
