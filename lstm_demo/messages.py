@@ -298,6 +298,33 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "chart.predictions": ("Predictions per epoch", "每轮的预测"),
     "chart.predictions.y": ("prediction", "预测值"),
     "chart.epoch": ("epoch", "轮"),
+    "chart.curve": ("Prediction as one day's value changes", "某一天的数值变化时的预测"),
+    "chart.curve.x": ("the day's value", "这一天的数值"),
+    "chart.race": ("Loss per epoch, two learning rates", "每轮的损失：两种学习率"),
+    "chart.lottery": ("Final loss of each random start", "每个随机初始值的最终损失"),
+    "chart.lottery.x": ("final summed squared error, by power of ten", "最终的平方误差之和（按 10 的幂分组）"),
+    "chart.lottery.y": ("random starts", "随机初始值个数"),
+    # -- Explore's race and lottery, as the page says them --
+    "race.waiting": ("Waiting for free training processes…", "正在等待空闲的训练进程……"),
+    "race.run": (
+        "lr {rate:g}: epoch {epoch}, loss {loss:.4g} (A {a:.3f}, B {b:.3f})",
+        "学习率 {rate:g}：第 {epoch} 轮，损失 {loss:.4g}（A {a:.3f}，B {b:.3f}）",
+    ),
+    "race.finished": ("**Finished.** ", "**完成。**"),
+    "lottery.done": (
+        "**{converged:,} of {inits:,} random starts converged** ({share:.0%}: summed squared error below "
+        "{threshold:g}) after {epochs} epochs at learning rate {rate:g}. Seed 42 ended at {seed_loss:.2e}: "
+        "{rank:.0%} of the starts ended lower. {seconds:.2f} s on {device} ({speed:,.0f} model-steps per second).",
+        "**{inits:,} 个随机初始值中有 {converged:,} 个收敛**（{share:.0%}：平方误差之和低于 {threshold:g}），"
+        "学习率 {rate:g}，训练 {epochs} 轮。随机种子 42 的最终损失为 {seed_loss:.2e}：{rank:.0%} 的初始值比它更低。"
+        "在 {device} 上用时 {seconds:.2f} 秒（每秒 {speed:,.0f} 个模型步）。",
+    ),
+    "lottery.seed_bin": ("seed 42's bin", "种子 42 所在的区间"),
+    "lottery.other": ("other starts", "其他初始值"),
+    "lottery.partial": (
+        " Stopped at the time limit ({limit:g} s): a partial result.",
+        "已到时间上限（{limit:g} 秒）而停止：这是部分结果。",
+    ),
     # -- the parity panel --
     "parity.header": (
         "| weights moved | prediction differs by | gates and memories differ by |",

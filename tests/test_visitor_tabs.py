@@ -11,6 +11,7 @@ import json
 import re
 
 import pytest
+import torch
 from playwright.sync_api import expect
 
 from browsing import CHINESE, LAPTOP, PHONE, WAIT, needs_chromium, text_of
@@ -197,3 +198,36 @@ def test_inside_and_the_lottery_show_their_legends_whole(open_context, app_serve
     )
     assert "1e-3" in labels or "1e-4" in labels, labels
     page.screenshot(path=ARTIFACTS / "visitor-explore-lottery-laptop.png", full_page=True)
+
+
+def test_explore_charts_and_sentences_follow_a_chinese_page(open_context, app_server):
+    """The decision curve, the race and the lottery: chart titles and sentences in Chinese on a Chinese
+    page (their public endpoints keep sending the charts' data and English sentences to scripts)."""
+    from test_visitor_links import TITLES_JS
+
+    page = open_context(**CHINESE)
+    page.goto(app_server[0] + "?tab=explore&part=curves")
+    page.wait_for_function(
+        f"({TITLES_JS})('#curve-plot').some((t) => t.includes('某一天的数值变化时的预测'))", timeout=WAIT
+    )
+    assert "这一天的数值" in page.evaluate(TITLES_JS, "#curve-plot")
+    show_part(page, "学习率赛跑")
+    page.locator("#race-epochs input").fill("30")
+    page.locator("#race-button").click()
+    expect(page.locator("#race-text")).to_contain_text("完成。", timeout=WAIT)
+    expect(page.locator("#race-text")).to_contain_text("学习率 0.001：第 30 轮", timeout=WAIT)
+    page.wait_for_function(f"({TITLES_JS})('#race-plot').includes('每轮的损失：两种学习率')", timeout=WAIT)
+    show_part(page, "初始化抽奖")
+    page.locator("#lottery-inits input").fill("200")
+    page.locator("#lottery-button").click()
+    expect(page.locator("#lottery-text")).to_contain_text("200 个随机初始值中有", timeout=WAIT)
+    page.wait_for_function(f"({TITLES_JS})('#lottery-plot').includes('每个随机初始值的最终损失')", timeout=WAIT)
+    assert "随机初始值个数" in page.evaluate(TITLES_JS, "#lottery-plot")
+    legend = page.evaluate(
+        "[...document.querySelectorAll('#lottery-plot .role-legend-label text')].map((t) => t.textContent)"
+    )
+    assert "种子 42 所在的区间" in legend and "其他初始值" in legend, legend
+    expect(page.locator("#explore-lottery-heading")).to_have_text("初始化抽奖", timeout=WAIT)
+    if not torch.cuda.is_available():
+        expect(page.locator("#lottery-device")).to_contain_text("gpu（这里没有）", timeout=WAIT)
+    page.screenshot(path=ARTIFACTS / "visitor-explore-lottery-zh.png", full_page=True)

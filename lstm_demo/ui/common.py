@@ -76,13 +76,44 @@ def inline_icon(name: str) -> dict:
 
 
 def device_choices() -> list[tuple[str, str]]:
-    return [(name if name != "gpu" or torch.cuda.is_available() else "gpu (none here)", name) for name in DEVICES]
+    """The device radio's choices: (label, value); a missing GPU says so, in the page's language."""
+    return [(name if name != "gpu" or torch.cuda.is_available() else T("device.gpu.none"), name) for name in DEVICES]
 
 
 def browser_language(request: gr.Request | None) -> str:
     """'zh' when the browser asks for Chinese first, else 'en' (server-made sentences)."""
     header = request.headers.get("accept-language", "") if request is not None else ""
     return "zh" if header.lower().lstrip().startswith("zh") else "en"
+
+
+def page_language(request: gr.Request | None) -> str:
+    """The visitor's language; English for a request without headers (a handler called in-process)."""
+    try:
+        return browser_language(request)
+    except AttributeError:
+        return "en"
+
+
+def page_stream(handler: Callable, convert: Callable) -> Callable:
+    """A streaming endpoint as the page takes it: each message passed through convert(message,
+    language), in the visitor's language (its charts as component updates with titles, say).
+
+    Scripts call the handler itself and get bare values; the page's own (private) event calls
+    this. The wrapper shows Gradio the handler's signature, so Gradio fills in the same request
+    (set as __signature__: functools.wraps of a bound method would lead inspect to the unbound
+    function, `self` included).
+    """
+    signature = inspect.signature(handler)
+
+    @functools.wraps(handler)
+    def stream(*args, **kwargs):
+        request = signature.bind_partial(*args, **kwargs).arguments.get("request")
+        language = page_language(request)
+        for message in handler(*args, **kwargs):
+            yield convert(message, language)
+
+    stream.__signature__ = signature
+    return stream
 
 
 def session_of(request: gr.Request | None) -> str | None:

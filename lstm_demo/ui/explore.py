@@ -24,7 +24,8 @@ from ..errors import InputError
 from ..models import MODEL_KINDS, CraftLSTM, craft_parameters
 from ..recipes import DEVICES
 from .common import MODEL_CHOICES, MODEL_NAMES, PALETTE, PRIVATE, PUBLIC, Served, T, device_choices
-from .common import browser_language
+from .common import browser_language, page_language, page_stream
+from ..messages import say
 from .common import CHART, EPOCH_AXIS, Every, downsample, friendly
 from .cell import CSS as CELL_CSS
 from .cell import Picture, gate_event, gate_markdown, language_of, source_text
@@ -32,7 +33,6 @@ from .cell import js_on_load as cell_js
 from ..workers import Job, WorkerPool, shared_pool
 from .retrain import CHART_REDRAW, TICK, TRAINING_POINTS
 from .state import Visitor
-from .text import EN
 
 GATES = (("f", "forget F"), ("i", "input I"), ("c", "candidate C~"), ("o", "output O"))
 PARTS = ("playground", "curves", "travel", "race", "lottery")  # the sub-tabs, by the name a link uses
@@ -177,7 +177,14 @@ class Explore:
         """The page's decision curve and the line naming whose weights drew it."""
         language = browser_language(request)
         badge = "  \n".join(Visitor.of(visitor).badge(kind, language) for kind in ("craft", "builtin"))
-        return self.decision_curve(day, base, visitor, request), badge
+        frame = self.decision_curve(day, base, visitor, request)
+        chart = gr.LinePlot(
+            value=frame,
+            title=say("chart.curve", language),
+            x_title=say("chart.curve.x", language),
+            y_title=say("chart.predictions.y", language),
+        )
+        return chart, badge
 
     # -- Training time-travel -------------------------------------------------------------------
 
@@ -286,27 +293,44 @@ class Explore:
         options = dict(kind=kind, recipe="statquest", epochs=epochs, seed=seed, limits=limits)
         jobs = [Job(f"race-{r}", "train", {**options, "learning_rate": r}, limits.max_train_seconds) for r in rates]
         redraw = Every(CHART_REDRAW)
+        language = page_language(request)
         with self.workers.run(jobs, stop) as run:
             history = {rate: run.history[job.name] for rate, job in zip(rates, jobs)}
             for _ in run.ticks(TICK):
                 done = min(len(h) for h in history.values())
                 progress(done / epochs, desc=f"epoch {done} of {epochs}")
                 if run.waiting:
-                    yield "Waiting for free training processes…", gr.skip()
+                    yield say("race.waiting", language), gr.skip()
                 else:
-                    yield self._race_text(history), self._race_chart(history) if redraw.due() else gr.skip()
+                    chart = self._race_chart(history) if redraw.due() else gr.skip()
+                    yield self._race_text(history, language), chart
             run.results()
-        yield self._race_text(history, final=True), self._race_chart(history)
+        yield self._race_text(history, language, final=True), self._race_chart(history)
 
     @staticmethod
-    def _race_text(history: dict, final: bool = False) -> str:
+    def race_updates(message: tuple, language: str) -> tuple:
+        """One of /race's messages as the page takes it: the chart as an update titled in the
+        page's language (scripts get the chart's data)."""
+        text, chart = message
+        if isinstance(chart, pd.DataFrame):
+            chart = gr.LinePlot(
+                value=chart,
+                title=say("chart.race", language),
+                x_title=say("chart.epoch", language),
+                y_title=say("chart.loss.y", language),
+            )
+        return text, chart
+
+    @staticmethod
+    def _race_text(history: dict, language: str = "en", final: bool = False) -> str:
         parts = [
-            f"lr {rate:g}: epoch {r.epoch}, loss {r.loss:.4g} (A {r.company_a:.3f}, B {r.company_b:.3f})"
+            say("race.run", language, rate=rate, epoch=r.epoch, loss=r.loss, a=r.company_a, b=r.company_b)
             for rate, records in history.items()
             if records
             for r in records[-1:]
         ]
-        return ("**Finished.** " if final else "") + "; ".join(parts)
+        separator = "；" if language == "zh" else "; "
+        return (say("race.finished", language) if final else "") + separator.join(parts)
 
     @staticmethod
     def _race_chart(history: dict) -> pd.DataFrame:
@@ -378,22 +402,40 @@ class Explore:
             {
                 "final loss": [LOSS_BINS[e] for e in edges[:-1]],  # one bar per power of ten, as text
                 "starts": counts,
-                "series": ["seed 42's bin" if e == seed_bin else "other starts" for e in edges[:-1]],
+                "series": [SEED_BIN if e == seed_bin else OTHER_STARTS for e in edges[:-1]],
             }
         )
         summary = {**result.summary(), "stop_reason": reason}
-        text = (
-            f"**{summary['converged']:,} of {result.inits:,} random starts converged** ({result.converged_share:.0%}: "
-            f"summed squared error below {summary['threshold']:g}) after {result.epochs} epochs at learning rate "
-            f"{result.learning_rate:g}. Seed 42 ended at {result.seed_42_loss:.2e}: {result.seed_42_rank:.0%} of "
-            f"the starts ended lower. {result.seconds:.2f} s on {result.device} "
-            f"({result.model_steps_per_second:,.0f} model-steps per second)."
+        language = page_language(request)
+        text = say(
+            "lottery.done",
+            language,
+            converged=summary["converged"],
+            inits=result.inits,
+            share=result.converged_share,
+            threshold=summary["threshold"],
+            epochs=result.epochs,
+            rate=result.learning_rate,
+            seed_loss=result.seed_42_loss,
+            rank=result.seed_42_rank,
+            seconds=result.seconds,
+            device=result.device,
+            speed=result.model_steps_per_second,
         )
         if reason == "time_limit":
-            text += f" Stopped at the time limit ({self.served.limits.max_train_seconds:g} s): a partial result."
-        yield summary, frame, text
+            text += say("lottery.partial", language, limit=self.served.limits.max_train_seconds)
+        legend = {SEED_BIN: say("lottery.seed_bin", language), OTHER_STARTS: say("lottery.other", language)}
+        chart = gr.BarPlot(
+            value=frame.assign(series=frame["series"].map(legend)),
+            color_map={legend[SEED_BIN]: PALETTE[5], legend[OTHER_STARTS]: PALETTE[0]},
+            title=say("chart.lottery", language),
+            x_title=say("chart.lottery.x", language),
+            y_title=say("chart.lottery.y", language),
+        )
+        yield summary, chart, text
 
 
+SEED_BIN, OTHER_STARTS = "seed 42's bin", "other starts"  # the histogram's two colours (English names)
 LOSS_BINS = {e: f"1e{e}" for e in range(-12, 3)}  # bar e holds final losses from 10^e to 10^(e+1)
 
 
@@ -429,7 +471,7 @@ def build_explore_tab(served: Served, visitor: gr.State) -> ExploreTab:
 
 
 def _heading(key: str) -> None:
-    gr.Markdown("### " + EN[key])
+    gr.Markdown("### " + T(key), elem_id=key.replace(".", "-") + "-heading")
     gr.Markdown(T(f"{key}.info"))
 
 
@@ -582,7 +624,7 @@ def _race(handlers: Explore, concurrency: dict) -> None:
         seed = gr.Number(42, label=T("retrain.seed"), precision=0)
         rate_a = gr.Number(0.001, label=T("explore.race.rate_a"))
         rate_b = gr.Number(0.1, label=T("explore.race.rate_b"))
-        epochs = gr.Number(500, label=T("explore.race.epochs"), precision=0)
+        epochs = gr.Number(500, label=T("explore.race.epochs"), precision=0, elem_id="race-epochs")
     button = gr.Button(T("explore.race.button"), elem_id="race-button")
     text = gr.Markdown(elem_id="race-text")
     plot = gr.LinePlot(
@@ -596,15 +638,14 @@ def _race(handlers: Explore, concurrency: dict) -> None:
         **CHART,
         **EPOCH_AXIS,
     )
+    # Two events, one race (as for /train): the button's sends the chart as an update titled in the
+    # page's language; /race, for scripts, sends the chart's data.
+    shared = dict(inputs=[model, seed, rate_a, rate_b, epochs], outputs=[text, plot], preprocess=False, **concurrency)
     button.click(
-        handlers.race,
-        [model, seed, rate_a, rate_b, epochs],
-        [text, plot],
-        api_name="race",
-        preprocess=False,
-        api_visibility=PUBLIC,
-        **concurrency,
+        page_stream(handlers.race, Explore.race_updates), api_name="race_on_page", api_visibility=PRIVATE, **shared
     )
+    scripted = gr.Button(visible=False, elem_id="race-for-scripts")
+    scripted.click(handlers.race, api_name="race", api_visibility=PUBLIC, show_progress="hidden", **shared)
 
 
 def _lottery(handlers: Explore, concurrency: dict) -> None:
@@ -614,7 +655,7 @@ def _lottery(handlers: Explore, concurrency: dict) -> None:
         inits = gr.Number(1000, label=T("explore.inits"), precision=0, elem_id="lottery-inits")
         epochs = gr.Number(500, label=T("explore.lottery.epochs"), precision=0)
         learning_rate = gr.Number(0.1, label=T("retrain.lr"))
-        device = gr.Radio(device_choices(), value="cpu", label=T("retrain.device"))
+        device = gr.Radio(device_choices(), value="cpu", label=T("retrain.device"), elem_id="lottery-device")
     button = gr.Button(T("explore.lottery.button"), elem_id="lottery-button")
     text = gr.Markdown(elem_id="lottery-text")
     with gr.Row():
@@ -625,7 +666,7 @@ def _lottery(handlers: Explore, concurrency: dict) -> None:
             title="Final loss of each random start",
             x_title="final summed squared error, by power of ten",
             y_title="random starts",
-            color_map={"seed 42's bin": PALETTE[5], "other starts": PALETTE[0]},
+            color_map={SEED_BIN: PALETTE[5], OTHER_STARTS: PALETTE[0]},
             sort=list(LOSS_BINS.values()),  # the bars in the order of the losses, not of their text
             label=T("explore.lottery.histogram"),
             elem_id="lottery-plot",

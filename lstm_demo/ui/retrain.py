@@ -15,10 +15,8 @@ charts five times a second).
 
 from __future__ import annotations
 
-import functools
 import inspect
 import os
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import gradio as gr
@@ -29,7 +27,8 @@ from ..messages import say
 from ..models import MODEL_KINDS
 from ..recipes import DEVICES, RECIPE_NAMES, RECIPES, check_options, resolve_device
 from .common import CHART, MODEL_CHOICES, PALETTE, PRIVATE, PUBLIC, Served, T, device_choices
-from .common import EPOCH_AXIS, Every, browser_language, downsample, friendly, log, session_of
+from .common import EPOCH_AXIS, Every, downsample, friendly, log, page_language, page_stream
+from .common import session_of
 from ..workers import Job, Trained, WorkerPool, shared_pool
 from .state import TimeTravel, Visitor, remove_expired, write_trained
 from .text import EN, ZH
@@ -44,14 +43,6 @@ TEXT_EVERY = 1.0  # seconds between streamed updates of the progress text
 CHART_REDRAW = 2.0  # seconds between redraws of the two training charts while a training streams
 TRAINING_POINTS = 150  # points per line in a training chart (the first and the last are kept)
 TICK = 0.25  # seconds between looks at a running training's records (what is sent is throttled above)
-
-
-def page_language(request: gr.Request | None) -> str:
-    """The visitor's language; English for a request without headers (a handler called in-process)."""
-    try:
-        return browser_language(request)
-    except AttributeError:
-        return "en"
 
 
 RECIPE_CHOICES = tuple(sorted(RECIPE_NAMES))  # fast (the default) first, on the page and in errors
@@ -299,26 +290,6 @@ class RetrainTab:
     badge: gr.Markdown  # which weights are in use (layout.py refreshes it after an upload)
 
 
-def page_stream(train: Callable) -> Callable:
-    """/train's stream as the page takes it (Retrain.page_updates), in the visitor's language.
-
-    The wrapper shows Gradio train's signature, so Gradio fills in the same request (set as
-    __signature__: functools.wraps of a bound method would lead inspect to the unbound function,
-    `self` included).
-    """
-    signature = inspect.signature(train)
-
-    @functools.wraps(train)
-    def stream(*args, **kwargs):
-        request = signature.bind_partial(*args, **kwargs).arguments.get("request")
-        language = page_language(request)
-        for outputs in train(*args, **kwargs):
-            yield Retrain.page_updates(outputs, language)
-
-    stream.__signature__ = signature
-    return stream
-
-
 def build_retrain_tab(served: Served, visitor: gr.State) -> RetrainTab:
     handlers = Retrain(served)
     limits = served.limits
@@ -412,7 +383,11 @@ def build_retrain_tab(served: Served, visitor: gr.State) -> RetrainTab:
     # component updates (Retrain.page_updates); /train, for scripts, sends their bare values
     # (the charts' data and the summary's dict). Both share the training slots.
     training = train_button.click(
-        page_stream(train), api_name="train_on_page", api_visibility=PRIVATE, show_progress="minimal", **shared
+        page_stream(train, Retrain.page_updates),
+        api_name="train_on_page",
+        api_visibility=PRIVATE,
+        show_progress="minimal",
+        **shared,
     )
     scripted = gr.Button(visible=False, elem_id="train-for-scripts")
     scripted.click(train, api_name="train", api_visibility=PUBLIC, show_progress="hidden", **shared)
