@@ -137,6 +137,12 @@ def app_server():
     ARTIFACTS.mkdir(exist_ok=True)
     env = {"LSTM_DEMO_MAX_TRAIN_SECONDS": "30"}
     with running_app(env, log_path=APP_LOG) as (url, process):
+        # One short training first: it starts the fork server that imports Lightning for the
+        # training workers, which on a busy 2-core machine took over a minute; no test's own
+        # deadline has to cover it.
+        from gradio_client import Client
+
+        Client(url, verbose=False).predict("builtin", "fast", 300, 0.05, 1, "cpu", api_name="/train")
         yield url, process
 
 

@@ -144,7 +144,9 @@ def test_training_streams_a_growing_curve_and_stop_ends_it(page, app_server):
     expect(page.locator("#retrain-epochs input")).to_have_value("300", timeout=WAIT)  # the recipe's default
     page.locator("#retrain-epochs input").fill("10000")  # long enough to be stopped
     page.locator("#train-button").click()
-    page.wait_for_function(f"/Epoch [\\d,]+ of 10,000/.test({text_of('#train-progress')})", timeout=WAIT)
+    # The first training of a server starts its worker processes (each imports Lightning): on a busy
+    # 2-core machine that alone took over a minute once.
+    page.wait_for_function(f"/Epoch [\\d,]+ of 10,000/.test({text_of('#train-progress')})", timeout=3 * WAIT)
     first = _epoch(page)
     page.wait_for_function(
         f"Number(({text_of('#train-progress')}.match(/Epoch ([\\d,]+) of/) || [0, '0'])[1].replace(/,/g, ''))"
