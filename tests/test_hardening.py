@@ -10,7 +10,7 @@ import psutil
 import pytest
 from gradio_client import Client
 
-from conftest import COMPANY_B, wait_for
+from conftest import COMPANY_B, ROOT, wait_for
 from lstm_demo.limits import Limits
 from lstm_demo.weights import load_model
 
@@ -242,8 +242,6 @@ def test_no_server_path_reaches_a_visitor(upload_app):
 
     import httpx
 
-    from conftest import ROOT
-
     url, _ = upload_app
     weights = Path(ROOT / "weights" / "craft" / "model.safetensors").read_bytes()
     with httpx.Client(timeout=60) as client:
@@ -271,3 +269,30 @@ def test_no_server_path_reaches_a_visitor(upload_app):
     for name, text in answers.items():
         for server_path in server_paths:
             assert server_path not in text, f"the {name} names {server_path}"
+
+
+def test_a_deep_link_names_no_server_path_and_its_file_still_downloads(upload_app):
+    """Gradio saves a session's absolute file paths in a deep link; its recipient's config must not
+    show them, and the trained weights file it names must still download."""
+    import os
+    import sys
+    import tempfile
+
+    import httpx
+    from gradio_client import Client
+
+    url, _ = upload_app
+    client = Client(url, verbose=False, headers={"X-Forwarded-For": "10.6.6.6"})
+    *_, path = client.predict("builtin", "fast", 300, 0.1, 1, "cpu", api_name="/train")
+    with httpx.Client(timeout=60) as http:
+        link = http.get(url + f"gradio_api/deep_link?session_hash={client.session_hash}").json()
+        config = http.get(url + f"config?deep_link={link}").text
+        (saved,) = [
+            c["props"]["value"]
+            for c in json.loads(config)["components"]
+            if isinstance(c.get("props", {}).get("value"), dict) and "path" in c["props"]["value"]
+        ]
+        downloaded = http.get(saved["url"])
+    for server_path in {sys.prefix, os.path.realpath(sys.prefix), tempfile.gettempdir(), str(ROOT)}:
+        assert server_path not in config, f"the deep link's config names {server_path}"
+    assert downloaded.status_code == 200 and downloaded.content == Path(path).read_bytes()

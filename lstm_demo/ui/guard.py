@@ -324,7 +324,7 @@ class RequestGuard:
         if join:
             return await self._join(scope, receive, send, limit, join.group("api"), queued=not join.group("run"))
         if scope["path"].rstrip("/").endswith("/gradio_api/deep_link"):
-            await self.app(scope, receive, send)
+            await self.app(scope, receive, relative_link(send, upload_folder(scope), deep_link_folder(scope)))
             return self._links.saved(deep_link_folder(scope))
         return await self._bounded(scope, receive, send, limit)
 
@@ -542,6 +542,42 @@ def deep_link_folder(scope) -> Path:
 
         folder = get_upload_folder()
     return Path(folder) / "deep_links"
+
+
+LINK_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")  # what Gradio's deep-link route answers: a url-safe hash
+
+
+def relative_link(send, upload: str, links: Path):
+    """A `send` for the deep-link route: before the link goes out, the state it saved names its
+    files relative to the upload folder (Gradio saves the session's absolute paths, which a link's
+    recipient would read in the page's config). The file route takes the relative names."""
+
+    async def sending(message):
+        if message["type"] == "http.response.body":
+            try:
+                name = json.loads(message.get("body") or b'""')
+            except ValueError:
+                name = None
+            if isinstance(name, str) and LINK_NAME.fullmatch(name):
+                relative_state(links / name / "state.json", upload)
+        await send(message)
+
+    return sending
+
+
+def relative_state(state: Path, upload: str) -> None:
+    """Rewrite a saved deep-link state with its files named relative to `upload` (atomically)."""
+    try:
+        components = json.loads(state.read_bytes())
+    except (OSError, ValueError):
+        return
+    relative_files(components, upload)
+    temporary = state.with_suffix(".tmp")
+    try:
+        temporary.write_text(json.dumps(components))
+        os.replace(temporary, state)
+    except OSError as exc:
+        log.warning("could not rewrite a deep link's state: %s", exc)
 
 
 class LinkJanitor:
