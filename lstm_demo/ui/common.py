@@ -86,6 +86,17 @@ def browser_language(request: gr.Request | None) -> str:
     return "zh" if header.lower().lstrip().startswith("zh") else "en"
 
 
+def titled(frame: pd.DataFrame, language: str, title: str, x_title: str, y_title: str, plot=gr.LinePlot, **more):
+    """A chart's update: `frame` with its title and axis titles (catalogue keys) in `language`."""
+    return plot(
+        value=frame,
+        title=say(title, language),
+        x_title=say(x_title, language),
+        y_title=say(y_title, language),
+        **more,
+    )
+
+
 def page_language(request: gr.Request | None) -> str:
     """The visitor's language; English for a request without headers (a handler called in-process)."""
     try:

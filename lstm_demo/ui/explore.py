@@ -24,7 +24,7 @@ from ..errors import InputError
 from ..models import MODEL_KINDS, CraftLSTM, craft_parameters
 from ..recipes import DEVICES
 from .common import MODEL_CHOICES, MODEL_NAMES, PALETTE, PRIVATE, PUBLIC, Served, T, device_choices
-from .common import browser_language, page_language, page_stream
+from .common import browser_language, page_language, page_stream, titled
 from ..messages import say
 from .common import CHART, EPOCH_AXIS, Every, downsample, friendly
 from .cell import CSS as CELL_CSS
@@ -178,13 +178,7 @@ class Explore:
         language = browser_language(request)
         badge = "  \n".join(Visitor.of(visitor).badge(kind, language) for kind in ("craft", "builtin"))
         frame = self.decision_curve(day, base, visitor, request)
-        chart = gr.LinePlot(
-            value=frame,
-            title=say("chart.curve", language),
-            x_title=say("chart.curve.x", language),
-            y_title=say("chart.predictions.y", language),
-        )
-        return chart, badge
+        return titled(frame, language, "chart.curve", "chart.curve.x", "chart.predictions.y"), badge
 
     # -- Training time-travel -------------------------------------------------------------------
 
@@ -313,12 +307,7 @@ class Explore:
         page's language (scripts get the chart's data)."""
         text, chart = message
         if isinstance(chart, pd.DataFrame):
-            chart = gr.LinePlot(
-                value=chart,
-                title=say("chart.race", language),
-                x_title=say("chart.epoch", language),
-                y_title=say("chart.loss.y", language),
-            )
+            chart = titled(chart, language, "chart.race", "chart.epoch", "chart.loss.y")
         return text, chart
 
     @staticmethod
@@ -425,13 +414,10 @@ class Explore:
         if reason == "time_limit":
             text += say("lottery.partial", language, limit=self.served.limits.max_train_seconds)
         legend = {SEED_BIN: say("lottery.seed_bin", language), OTHER_STARTS: say("lottery.other", language)}
-        chart = gr.BarPlot(
-            value=frame.assign(series=frame["series"].map(legend)),
-            color_map={legend[SEED_BIN]: PALETTE[5], legend[OTHER_STARTS]: PALETTE[0]},
-            title=say("chart.lottery", language),
-            x_title=say("chart.lottery.x", language),
-            y_title=say("chart.lottery.y", language),
-        )
+        chart = titled(
+            frame.assign(series=frame["series"].map(legend)), language, "chart.lottery", "chart.lottery.x",
+            "chart.lottery.y", plot=gr.BarPlot, color_map={legend[SEED_BIN]: PALETTE[5], legend[OTHER_STARTS]: PALETTE[0]},
+        )  # fmt: skip
         yield summary, chart, text
 
 

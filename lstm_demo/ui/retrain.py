@@ -23,12 +23,11 @@ import gradio as gr
 import pandas as pd
 
 from ..checks import choice
-from ..messages import say
 from ..models import MODEL_KINDS
 from ..recipes import DEVICES, RECIPE_NAMES, RECIPES, check_options, resolve_device
 from .common import CHART, MODEL_CHOICES, PALETTE, PRIVATE, PUBLIC, Served, T, device_choices
 from .common import EPOCH_AXIS, Every, downsample, friendly, log, page_language, page_stream
-from .common import session_of
+from .common import session_of, titled
 from ..workers import Job, Trained, WorkerPool, shared_pool
 from .state import TimeTravel, Visitor, remove_expired, write_trained
 from .text import EN, ZH
@@ -202,17 +201,9 @@ class Retrain:
     @staticmethod
     def chart_updates(loss: pd.DataFrame, predictions: pd.DataFrame, language: str) -> tuple[gr.LinePlot, gr.LinePlot]:
         """training_charts' frames as updates that also carry the titles in the page's language."""
-        epoch = say("chart.epoch", language)
         return (
-            gr.LinePlot(
-                value=loss, title=say("chart.loss", language), x_title=epoch, y_title=say("chart.loss.y", language)
-            ),
-            gr.LinePlot(
-                value=predictions,
-                title=say("chart.predictions", language),
-                x_title=epoch,
-                y_title=say("chart.predictions.y", language),
-            ),
+            titled(loss, language, "chart.loss", "chart.epoch", "chart.loss.y"),
+            titled(predictions, language, "chart.predictions", "chart.epoch", "chart.predictions.y"),
         )
 
     @staticmethod
