@@ -414,10 +414,11 @@ class Explore:
         if reason == "time_limit":
             text += say("lottery.partial", language, limit=self.served.limits.max_train_seconds)
         legend = {SEED_BIN: say("lottery.seed_bin", language), OTHER_STARTS: say("lottery.other", language)}
+        colours = {legend[SEED_BIN]: PALETTE[5], legend[OTHER_STARTS]: PALETTE[0]}
+        named = frame.assign(series=frame["series"].map(legend))
         chart = titled(
-            frame.assign(series=frame["series"].map(legend)), language, "chart.lottery", "chart.lottery.x",
-            "chart.lottery.y", plot=gr.BarPlot, color_map={legend[SEED_BIN]: PALETTE[5], legend[OTHER_STARTS]: PALETTE[0]},
-        )  # fmt: skip
+            named, language, "chart.lottery", "chart.lottery.x", "chart.lottery.y", gr.BarPlot, color_map=colours
+        )
         yield summary, chart, text
 
 
