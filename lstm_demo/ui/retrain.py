@@ -384,7 +384,13 @@ def build_retrain_tab(served: Served, visitor: gr.State) -> RetrainTab:
     scripted.click(train, api_name="train", api_visibility=PUBLIC, show_progress="hidden", **shared)
     # Page-only: the readable table from the summary (so /train's outputs stay as scripts know them).
     training.then(handlers.summary_table, [summary], [table], api_visibility=PRIVATE, show_progress="hidden")
-    training.success(lambda: gr.Checkbox(value=False), None, [use_own], api_visibility=PRIVATE)
+    # A new training means "my weights" are about to change: the switch goes off when Train is
+    # clicked, and the visitor turns it on for the new weights. (Turned off when the training
+    # succeeded instead, the switch could be set off just after the visitor, quick on a busy
+    # machine, had turned it on for the finished training.)
+    train_button.click(
+        lambda: gr.Checkbox(value=False), None, [use_own], api_visibility=PRIVATE, queue=False, show_progress="hidden"
+    )
     gr.on(
         [use_own.change, model.change],
         handlers.badge,
