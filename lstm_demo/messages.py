@@ -280,8 +280,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "chart.value": ("value", "数值"),
     "chart.sequence": ("Your sequence", "你的序列"),
     # -- Inside's two charts (gates lie in 0..1, memories can grow to any size) --
-    "chart.gates": ("Gates (0 to 1) and candidate C~ (−1 to 1)", "门（0 到 1）与候选值 C~（−1 到 1）"),
-    "chart.memories": ("Long-term memory C and short-term memory H", "长期记忆 C 与短期记忆 H"),
+    # Short enough to stand whole over a 390-px phone's chart (Vega-Lite cuts a longer title).
+    "chart.gates": ("Gates and candidate C~", "门与候选值 C~"),
+    "chart.memories": ("Long-term C and short-term H", "长期记忆 C 与短期记忆 H"),
     "chart.step": ("time step t", "时间步 t"),
     "chart.gate": ("gate value", "门的取值"),
     "chart.memory": ("memory value", "记忆的值"),

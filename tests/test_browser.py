@@ -47,6 +47,19 @@ TABS = {  # tab name -> an element that only that tab shows
 }
 
 
+# Each shown chart's title, and whether it lies whole within its chart's box (Vega-Lite cuts a title
+# wider than the chart at both ends).
+CHART_TITLES_JS = """() => [...document.querySelectorAll('.vega-embed')]
+    .filter((chart) => chart.getBoundingClientRect().width > 0)
+    .flatMap((chart) => {
+        const box = chart.getBoundingClientRect();
+        return [...chart.querySelectorAll('.role-title-text')].map((t) => {
+            const r = t.getBoundingClientRect();
+            return {text: t.textContent, whole: r.width > 0 && r.left >= box.left - 1 && r.right <= box.right + 1};
+        });
+    })"""
+
+
 @pytest.mark.parametrize("width, height, name", [(390, 844, "phone"), (1280, 900, "laptop")])
 def test_every_tab_fits_the_screen(browser, app_server, width, height, name):
     phone = width < 480
@@ -62,6 +75,10 @@ def test_every_tab_fits_the_screen(browser, app_server, width, height, name):
             expect(page.locator(marker).first).to_be_visible(timeout=WAIT)
             # Charts lay themselves out after the tab shows: wait for the page to fit, or fail.
             page.wait_for_function(f"document.documentElement.scrollWidth <= {width}", timeout=WAIT)
+            if tab == "Inside the LSTM":  # its two charts have drawn their titles
+                page.wait_for_function(f"({CHART_TITLES_JS})().length >= 2", timeout=WAIT)
+            cut = [title["text"] for title in page.evaluate(CHART_TITLES_JS) if not title["whole"]]
+            assert cut == [], f"chart titles cut at {width} px on {tab}: {cut}"
             page.screenshot(path=ARTIFACTS / f"{name}-{tab.split()[0].lower()}.png", full_page=True)
     finally:
         context.close()
