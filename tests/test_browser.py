@@ -62,6 +62,8 @@ CHART_TITLES_JS = """() => [...document.querySelectorAll('.vega-embed')]
 
 @pytest.mark.parametrize("width, height, name", [(390, 844, "phone"), (1280, 900, "laptop")])
 def test_every_tab_fits_the_screen(browser, app_server, width, height, name):
+    from test_visitor_tabs import assert_html_legend_whole
+
     phone = width < 480
     context = browser.new_context(
         viewport={"width": width, "height": height}, device_scale_factor=2 if phone else 1, is_mobile=phone
@@ -75,8 +77,10 @@ def test_every_tab_fits_the_screen(browser, app_server, width, height, name):
             expect(page.locator(marker).first).to_be_visible(timeout=WAIT)
             # Charts lay themselves out after the tab shows: wait for the page to fit, or fail.
             page.wait_for_function(f"document.documentElement.scrollWidth <= {width}", timeout=WAIT)
-            if tab == "Inside the LSTM":  # its two charts have drawn their titles
+            if tab == "Inside the LSTM":  # its two charts have drawn their titles; their legends wrap
                 page.wait_for_function(f"({CHART_TITLES_JS})().length >= 2", timeout=WAIT)
+                assert_html_legend_whole(page, "#inside-chart-legend", ["output gate O", "chosen step t = 4"])
+                assert_html_legend_whole(page, "#inside-memory-chart-legend", ["short-term memory H"])
             cut = [title["text"] for title in page.evaluate(CHART_TITLES_JS) if not title["whole"]]
             assert cut == [], f"chart titles cut at {width} px on {tab}: {cut}"
             page.screenshot(path=ARTIFACTS / f"{name}-{tab.split()[0].lower()}.png", full_page=True)

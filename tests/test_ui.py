@@ -102,3 +102,28 @@ def test_on_zero_gpu_the_train_handler_is_lent_a_gpu(stand_in_spaces, monkeypatc
     # The endpoint is the same either way: its parameters are what scripts send.
     names = [p["parameter_name"] for p in demo.get_api_info()["named_endpoints"]["/train"]["parameters"]]
     assert names == ["model", "recipe", "epochs", "learning_rate", "seed", "device"]
+
+
+@pytest.mark.parametrize("length", [4, 30])
+def test_inside_marks_the_chosen_step_on_a_few_steps_axis_and_by_a_vertical_line_on_a_long_one(length):
+    import torch
+
+    from lstm_demo.ui.inside import charts
+
+    model = load_pretrained().models["craft"]
+    with torch.no_grad():
+        rows = model.trace(torch.linspace(0, 1, length)).rows()
+    gates, gates_legend, memories, memories_legend = charts(rows, 3, "en")
+    for plot, legend in ((gates, gates_legend), (memories, memories_legend)):
+        frame = plot.value["data"]  # rows as lists, in the order of plot.value["columns"]
+        columns = plot.value["columns"]
+        steps = [row[columns.index("step")] for row in frame]
+        chosen = [row for row in frame if row[columns.index("series")] == "chosen step"]
+        assert "chosen step t = 3" in legend
+        if length <= 24:  # a category per step: the third one's name carries the mark, no extra line
+            assert chosen == [] and "3▲" in steps and "3" not in steps
+            assert plot.sort == ["1", "2", "3▲", *map(str, range(4, length + 1))]
+        else:  # a numeric axis: a vertical line at step 3 from the panel's lowest value to its highest
+            values = [row[columns.index("value")] for row in frame if row[columns.index("series")] != "chosen step"]
+            assert [row[columns.index("step")] for row in chosen] == [3, 3]
+            assert sorted(row[columns.index("value")] for row in chosen) == [min(values), max(values)]

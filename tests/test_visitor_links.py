@@ -217,9 +217,13 @@ def test_a_link_with_bad_weights_says_so_and_shows_the_pretrained_ones(open_cont
 
 # -- Inside's two charts and the badge (issue 10: gates and memories apart, whole steps, the chosen step) --
 
+# The x axis's labels from left to right (Vega reuses its elements on a redraw: not in DOM order).
 AXIS_LABELS_JS = """(root) => [...document.querySelectorAll(root + ' .role-axis')]
     .filter((axis) => (axis.getAttribute('aria-label') || '').startsWith('X-axis'))
-    .flatMap((axis) => [...axis.querySelectorAll('.role-axis-label text')].map((t) => t.textContent))"""
+    .flatMap((axis) => [...axis.querySelectorAll('.role-axis-label text')])
+    .filter((t) => t.getBoundingClientRect().width > 0)
+    .sort((a, b) => a.getBoundingClientRect().left - b.getBoundingClientRect().left)
+    .map((t) => t.textContent)"""
 TITLES_JS = (
     "(root) => [...document.querySelectorAll(root + ' .role-title-text, ' + root + ' .role-axis-title')]"
     ".map((t) => t.textContent)"
@@ -234,17 +238,18 @@ HIGHLIGHTED_JS = """() => [...document.querySelectorAll('#inside-table [role=gri
 def test_inside_shows_gates_and_memories_apart_on_whole_steps_with_the_chosen_step_marked(
     open_context, app_server, options
 ):
-    from test_visitor_tabs import assert_legends_whole
+    from test_visitor_tabs import assert_html_legend_whole
 
     chinese = options is CHINESE
     page = open_context(**options)
     open_page(page, app_server[0], "?tab=inside")
-    assert_legends_whole(page, "#inside-chart", 1)
-    assert_legends_whole(page, "#inside-memory-chart", 1)
-    for root in ("#inside-chart", "#inside-memory-chart", "#predict-chart"):
-        if root != "#predict-chart":
-            labels = page.evaluate(AXIS_LABELS_JS, root)
-            assert labels and all(re.fullmatch(r"\d+", label) for label in labels), (root, labels)
+    chosen = "所选的步 t = 4" if chinese else "chosen step t = 4"
+    gates = ["遗忘门 F", "候选值 C~"] if chinese else ["forget gate F", "candidate C~"]
+    assert_html_legend_whole(page, "#inside-chart-legend", [*gates, chosen])
+    memories = ["长期记忆 C", "短期记忆 H"] if chinese else ["long-term memory C", "short-term memory H"]
+    assert_html_legend_whole(page, "#inside-memory-chart-legend", [*memories, chosen])
+    for root in ("#inside-chart", "#inside-memory-chart"):  # whole steps, the chosen one marked
+        assert page.evaluate(AXIS_LABELS_JS, root) == ["1", "2", "3", "4▲"], root
     titles = page.evaluate(TITLES_JS, "#inside-chart") + page.evaluate(TITLES_JS, "#inside-memory-chart")
     expected = (
         ("门与候选值 C~", "长期记忆 C", "时间步 t")
@@ -252,11 +257,6 @@ def test_inside_shows_gates_and_memories_apart_on_whole_steps_with_the_chosen_st
         else ("Gates and candidate C~", "Long-term C", "time step t")
     )
     assert all(any(word in title for title in titles) for word in expected), titles
-    legend = page.evaluate(
-        "[...document.querySelectorAll('#inside-memory-chart .role-legend-label text')].map((t) => t.textContent)"
-    )
-    legend = " ".join(legend)
-    assert ("所选的步" if chinese else "chosen step") in legend and "C" in legend
     badge = page.locator("#inside-badge").inner_text()
     assert ("StatQuest 视频" if chinese else "StatQuest's own numbers") in badge, badge
     page.wait_for_function(f"JSON.stringify(({HIGHLIGHTED_JS})()) === '[\"4\"]'", timeout=WAIT)  # the last step
@@ -264,6 +264,9 @@ def test_inside_shows_gates_and_memories_apart_on_whole_steps_with_the_chosen_st
     number.fill("2")
     number.press("Enter")
     page.wait_for_function(f"JSON.stringify(({HIGHLIGHTED_JS})()) === '[\"2\"]'", timeout=WAIT)
+    marked = f'JSON.stringify(({AXIS_LABELS_JS})(\'#inside-memory-chart\')) === \'["1","2▲","3","4"]\''
+    page.wait_for_function(marked, timeout=WAIT)  # the chart marks the new step too
+    assert_html_legend_whole(page, "#inside-chart-legend", [chosen.replace("4", "2")])
     page.screenshot(path=ARTIFACTS / f"visitor-inside-charts-{'zh' if chinese else 'laptop'}.png", full_page=True)
     page.get_by_role("tab", name="预测" if chinese else "Predict").click()
     page.wait_for_function("document.querySelectorAll('#predict-chart .role-axis-label text').length > 0", timeout=WAIT)

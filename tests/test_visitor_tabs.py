@@ -49,6 +49,25 @@ def assert_legends_whole(page, root: str, expected: int) -> None:
         assert chart["title"] in (None, ""), chart  # no bare "series" title
 
 
+# The legend a chart with many series carries under it as HTML (Inside's panels): each entry's text
+# and whether it lies whole within its panel and the screen.
+HTML_LEGEND_JS = """(root) => [...document.querySelectorAll(root + ' .chart-key')].map((key) => {
+    const r = key.getBoundingClientRect(), panel = key.closest('.chart-panel').getBoundingClientRect();
+    return {text: key.textContent, whole: r.width > 0 && r.left >= Math.max(panel.left, 0) - 1
+        && r.right <= Math.min(panel.right, window.innerWidth) + 1};
+})"""
+
+
+def assert_html_legend_whole(page, root: str, names: list[str]) -> list[str]:
+    """The legend under `root` names each of `names`, every entry whole; returns the entries' text."""
+    page.wait_for_function(f"document.querySelectorAll('{root} .chart-key').length >= {len(names)}", timeout=WAIT)
+    keys = page.evaluate(HTML_LEGEND_JS, root)
+    assert all(key["whole"] for key in keys), keys
+    texts = [key["text"] for key in keys]
+    assert all(any(name in text for text in texts) for name in names), texts
+    return texts
+
+
 def open_page(page, url: str, query: str, ready: str = "#train-button") -> None:
     """Load the page on a tab and wait until `ready` shows and the page's first predictions are in."""
     page.goto(url + query)
@@ -179,7 +198,8 @@ def test_retrain_reproduces_statquest_with_a_readable_result(open_context, app_s
 def test_inside_and_the_lottery_show_their_legends_whole(open_context, app_server):
     page = open_context(**LAPTOP)
     open_page(page, app_server[0], "?tab=inside", "#inside-chart")
-    assert_legends_whole(page, "#inside-chart", 1)
+    gates = ["forget gate F", "input gate I", "candidate C~", "output gate O", "chosen step t = 4"]
+    assert_html_legend_whole(page, "#inside-chart-legend", gates)
     page.screenshot(path=ARTIFACTS / "visitor-inside-laptop.png", full_page=True)
     page.goto(app_server[0] + "?tab=explore&part=lottery")
     expect(page.locator("#explore-parts").get_by_role("tab", name="Initialization lottery")).to_have_attribute(

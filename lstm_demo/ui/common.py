@@ -7,6 +7,8 @@ The tab modules (predict, inside, retrain, explore, about) hold plain handler me
 
 from __future__ import annotations
 
+import html
+
 import functools
 import inspect
 import logging
@@ -264,6 +266,20 @@ CHART = dict(color_title="")
 # set here, once, rather than by an update with each frame.)
 EPOCH_AXIS = dict(x_axis_format="~s")
 FEW_WHOLE_NUMBERS = 24  # up to this many steps, days or epochs, each gets its own labelled place
+
+
+def chart_legend(entries: dict[str, str], note: str = "") -> str:
+    """A chart's legend as HTML under it: each series' name after a stroke of its colour, wrapping
+    onto as many lines as the width needs, then an optional note (what a mark on the chart means).
+
+    Gradio's plots draw a Vega legend in one row, which a 390-px phone cuts after two or three
+    entries; a chart with many series hides that one (colors_in_legend=[]) and shows this."""
+    keys = "".join(
+        f'<span class="chart-key"><i style="background:{colour}"></i>{html.escape(name)}</span>'
+        for name, colour in entries.items()
+    )
+    note = f'<span class="chart-key chart-note">{html.escape(note)}</span>' if note else ""
+    return f'<div class="chart-legend">{keys}{note}</div>'
 
 
 def whole_axis(frame: pd.DataFrame, column: str, last: int, first: int = 1) -> tuple[pd.DataFrame, dict]:

@@ -31,6 +31,7 @@ from .cell import EXPLAIN_ALL, Picture, drawn_sequences, gate_event, gate_markdo
 from .common import (
     CHART,
     CHART_POINTS,
+    FEW_WHOLE_NUMBERS,
     MODEL_CHOICES,
     PALETTE,
     PRIVATE,
@@ -40,7 +41,7 @@ from .common import (
     browser_language,
     downsample,
 )
-from .common import whole_axis
+from .common import chart_legend, whole_axis
 from ..messages import say
 from .common import MODEL_NAMES, friendly
 from .state import Visitor
@@ -50,7 +51,8 @@ TRACE_COLUMNS = ["step", *Trace.columns()]
 # reaches 160 over 2000 steps): on one axis the memories flattened the gates into a line.
 GATES = ["forget_gate", "input_gate", "candidate", "output_gate"]
 MEMORIES = ["long_memory", "short_memory"]
-CHOSEN = "chart.chosen"  # the chosen step: a peak in each panel (a series of its own)
+CHOSEN = "chart.chosen"  # the chosen step: marked on the step axis (few steps) or by a vertical line
+MARK = "▲"  # after the chosen step's number on a few-step axis
 HIGHLIGHT = "background-color: #fde68a; font-weight: 600"  # the chosen step's row in the table
 
 
@@ -62,34 +64,48 @@ def series_colours(columns: list[str], language: str) -> dict[str, str]:
 
 def panel(rows: list[dict], columns: list[str], step: int, language: str, title: str, y_title: str) -> gr.LinePlot:
     """One chart of the trace: `columns` over the steps (thinned), whole-numbered steps, and the
-    chosen step marked by a peak that reaches the panel's highest value there."""
+    chosen step marked: on a few steps (a category each) its number carries a mark; on many (a
+    numeric axis) a vertical line crosses the panel there. (On a category axis the plot adds up the
+    values at one step, so a vertical line cannot be drawn there.)"""
     table = pd.DataFrame(rows, columns=TRACE_COLUMNS)
     long = table.melt(id_vars="step", value_vars=columns, var_name="series", value_name="value")
     long["series"] = long["series"].map(lambda c: say(f"series.{c}", language))
     long = downsample(long.sort_values(["series", "step"]), CHART_POINTS * len(columns))
     low, high = float(table[columns].min().min()), float(table[columns].max().max())
-    # A vertical pair of points at one step would be summed into one point (the plot aggregates y
-    # per x), so the marker is a peak: at the panel's top at the chosen step, its floor elsewhere.
-    steps = sorted({1, step - 1, step, step + 1, len(rows)} & set(range(1, len(rows) + 1)))
-    values = [high if s == step else low for s in steps]
-    marker = pd.DataFrame({"step": steps, "value": values, "series": say(CHOSEN, language)})
-    frame, axis = whole_axis(pd.concat([long, marker], ignore_index=True), "step", len(rows))
-    step_title = say("chart.step", language)
+    line = pd.DataFrame({"step": [step, step], "value": [low, high], "series": say(CHOSEN, language)})
+    frame, axis = whole_axis(pd.concat([long, line], ignore_index=True), "step", len(rows))
+    if axis["sort"] is not None:  # a category per step: mark the chosen one's name instead
+        frame = frame[frame["series"] != say(CHOSEN, language)]
+        marked = {str(step): f"{step}{MARK}"}
+        frame = frame.assign(step=frame["step"].replace(marked))
+        axis["sort"] = [marked.get(name, name) for name in axis["sort"]]
     return gr.LinePlot(
         frame,
         title=say(title, language),
-        x_title=step_title,
+        x_title=say("chart.step", language),
         y_title=say(y_title, language),
         color_map=series_colours(columns, language),
         **axis,
     )
 
 
-def charts(rows: list[dict], step: int, language: str) -> tuple[gr.LinePlot, gr.LinePlot]:
-    """The gates' panel and the memories' panel, the chosen step marked on both."""
+def legend(columns: list[str], step: int, steps: int, language: str) -> str:
+    """The panel's legend (HTML that wraps on a phone) and what marks the chosen step."""
+    colours = series_colours(columns, language)
+    chosen = colours.pop(say(CHOSEN, language))
+    if steps > FEW_WHOLE_NUMBERS:  # a numeric axis: the vertical line is a series of the legend
+        colours[f"{say(CHOSEN, language)} t = {step}"] = chosen
+        return chart_legend(colours)
+    return chart_legend(colours, f"{MARK} {say(CHOSEN, language)} t = {step}")
+
+
+def charts(rows: list[dict], step: int, language: str) -> tuple[gr.LinePlot, str, gr.LinePlot, str]:
+    """The gates' panel and the memories' panel, each with its legend, the chosen step marked."""
     return (
         panel(rows, GATES, step, language, "chart.gates", "chart.gate"),
+        legend(GATES, step, len(rows), language),
         panel(rows, MEMORIES, step, language, "chart.memories", "chart.memory"),
+        legend(MEMORIES, step, len(rows), language),
     )
 
 
@@ -159,9 +175,9 @@ class Inside:
         equations, sentence = self._explain(rows, last, lstm, request)
         slider = gr.Slider(minimum=1, maximum=max(last, 2), value=last, step=1, interactive=last > 1)
         badge = Visitor.of(visitor).badge(check_kind(model), language)
-        gates, memories = charts(rows, last, language)
+        gates, gates_legend, memories, memories_legend = charts(rows, last, language)
         return (
-            gates, memories, marked_table(rows, last), slider, equations, sentence, sequence, model, cell, badge
+            gates, gates_legend, memories, memories_legend, marked_table(rows, last), slider, equations, sentence, sequence, model, cell, badge
         )  # fmt: skip
 
     @friendly
@@ -272,7 +288,9 @@ class InsideTab:
     model: gr.Radio
     table: gr.Dataframe
     chart: gr.LinePlot  # the gates
+    legend: gr.HTML  # the gates' legend
     memory_chart: gr.LinePlot  # the memories
+    memory_legend: gr.HTML
     step: gr.Slider
     equations: gr.Markdown
     sentence: gr.Markdown
@@ -291,7 +309,9 @@ class InsideTab:
             inputs=[self.sequence, self.model, self.visitor],
             outputs=[
                 self.chart,
+                self.legend,
                 self.memory_chart,
+                self.memory_legend,
                 self.table,
                 self.step,
                 self.equations,
@@ -325,25 +345,28 @@ def build_inside_tab(served: Served, visitor: gr.State) -> InsideTab:
         model = gr.Radio(MODEL_CHOICES, value="craft", label=T("model"), scale=2, elem_id="inside-model")
     badge = gr.Markdown(Visitor().badge("craft"), elem_id="inside-badge")
     button = gr.Button(T("inside.button"), variant="primary", elem_id="inside-button")
+    panels = []
     with gr.Row():
-        chart, memory_chart = (
-            gr.LinePlot(
-                x="step",
-                y="value",
-                color="series",
-                title=say(title),
-                x_title=say("chart.step"),
-                y_title=say(y_title),
-                color_map=series_colours(columns, "en"),
-                label=T("inside.chart"),
-                elem_id=elem_id,
-                **CHART,
-            )
-            for columns, title, y_title, elem_id in (
-                (GATES, "chart.gates", "chart.gate", "inside-chart"),
-                (MEMORIES, "chart.memories", "chart.memory", "inside-memory-chart"),
-            )
-        )
+        for columns, title, y_title, elem_id in (
+            (GATES, "chart.gates", "chart.gate", "inside-chart"),
+            (MEMORIES, "chart.memories", "chart.memory", "inside-memory-chart"),
+        ):
+            with gr.Column(variant="panel", elem_classes="chart-panel"):  # the chart, its legend under it
+                plot = gr.LinePlot(
+                    x="step",
+                    y="value",
+                    color="series",
+                    title=say(title),
+                    x_title=say("chart.step"),
+                    y_title=say(y_title),
+                    color_map=series_colours(columns, "en"),
+                    colors_in_legend=[],  # the legend below wraps on a phone
+                    label=T("inside.chart"),
+                    elem_id=elem_id,
+                    **CHART,
+                )
+                panels += [plot, gr.HTML(legend(columns, 4, 4, "en"), elem_id=f"{elem_id}-legend")]
+    chart, chart_legend_, memory_chart, memory_legend = panels
     step = gr.Slider(1, 4, value=4, step=1, label=T("inside.step"), elem_id="inside-step")
     sentence = gr.Markdown(elem_id="inside-sentence")
     with gr.Row():
@@ -358,7 +381,20 @@ def build_inside_tab(served: Served, visitor: gr.State) -> InsideTab:
         parity_report = gr.Markdown(elem_id="parity-report")
 
     tab = InsideTab(
-        handlers, visitor, sequence, model, table, chart, memory_chart, step, equations, sentence, cell, badge
+        handlers,
+        visitor,
+        sequence,
+        model,
+        table,
+        chart,
+        chart_legend_,
+        memory_chart,
+        memory_legend,
+        step,
+        equations,
+        sentence,
+        cell,
+        badge,
     )
     # The button, Enter in the sequence and a change of model all recompute; one public endpoint.
     gr.on(
@@ -373,7 +409,7 @@ def build_inside_tab(served: Served, visitor: gr.State) -> InsideTab:
     step.change(
         handlers.step,
         [sequence, model, step, visitor],
-        [equations, sentence, chart, memory_chart, table, cell],
+        [equations, sentence, chart, chart_legend_, memory_chart, memory_legend, table, cell],
         api_visibility=PRIVATE,
         trigger_mode="always_last",
         show_progress="hidden",

@@ -53,6 +53,11 @@ CSS = """
 #predict-table, #inside-table, #playground-table {overflow-x: auto;}
 pre, pre code {white-space: pre-wrap !important; word-break: break-word;}
 .katex-display {margin: 0.3em 0; overflow-x: auto; overflow-y: hidden;}
+/* A chart's own legend (common.chart_legend): entries wrap onto lines instead of being cut. */
+.chart-legend {display: flex; flex-wrap: wrap; gap: 2px 14px; padding: 0 8px; font-size: var(--text-sm);}
+.chart-key {display: inline-flex; align-items: center; gap: 6px; white-space: nowrap;}
+.chart-key i {display: inline-block; width: 18px; height: 3px; border-radius: 2px;}
+.chart-panel {gap: 4px !important;}
 @media (max-width: 480px) {
   .row {flex-wrap: wrap !important;}
   .row > *, .form > * {min-width: 100% !important; flex-basis: 100% !important;}
