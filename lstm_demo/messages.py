@@ -277,6 +277,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "company.a": ("Company A", "公司 A"),
     "company.b": ("Company B", "公司 B"),
     "chart.day": ("day", "天"),
+    # -- a recipe in plain words (Recipe.describe: model cards, the training's summary) --
+    "recipe.batch.full": ("full batch (both companies in one step)", "全批量（两家公司在同一步里）"),
+    "recipe.batch.one": (
+        "batch of one (Company A, then Company B, no shuffle)",
+        "每批一个（先 A 公司，再 B 公司，不打乱）",
+    ),
+    "recipe.end.epochs": ("{epochs:,} epochs", "{epochs:,} 轮"),
+    "recipe.end.converged": (
+        "stopped once both predictions are within {tolerance:g} of their labels (at most {epochs:,} epochs)",
+        "两个预测都与标签相差不到 {tolerance:g} 时停止（最多 {epochs:,} 轮）",
+    ),
+    "recipe.text": (
+        "{batch}, squared error, {optimizer} at learning rate {lr:g}, {end}",
+        "{batch}，平方误差，{optimizer}，学习率 {lr:g}，{end}",
+    ),
     "chart.value": ("value", "数值"),
     "chart.sequence": ("Your sequence", "你的序列"),
     # -- Inside's two charts (gates lie in 0..1, memories can grow to any size) --

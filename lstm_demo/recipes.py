@@ -15,6 +15,7 @@ from .checks import real_number, whole_number
 from .data import COMPANIES, training_data
 from .errors import InputError, TrainingError
 from .limits import Limits
+from .messages import say
 from .models import LSTMModel, check_kind
 
 DEVICES = ("auto", "cpu", "gpu")  # what a person may ask for; resolve_device turns it into torch's name
@@ -42,23 +43,16 @@ class Recipe:
     def steps_per_epoch(self) -> int:
         return 1 if self.full_batch else len(COMPANIES)
 
-    def describe(self) -> str:
-        """The recipe in plain words, made from its fields (model cards, the Space's text), so that
-        the words cannot say one optimizer while the recipe uses another."""
-        batch = (
-            "full batch (both companies in one step)"
-            if self.full_batch
-            else "batch of one (Company A, then Company B, no shuffle)"
-        )
-        optimizer = OPTIMIZERS.get(self.optimizer, self.optimizer)
+    def describe(self, language: str = "en") -> str:
+        """The recipe in plain words (English or Chinese), made from its fields (model cards, the
+        Space's text), so that the words cannot say one optimizer while the recipe uses another."""
+        batch = say("recipe.batch.full" if self.full_batch else "recipe.batch.one", language)
         if self.tolerance is None:
-            end = f"{self.epochs:,} epochs"
+            end = say("recipe.end.epochs", language, epochs=self.epochs)
         else:
-            end = (
-                f"stopped once both predictions are within {self.tolerance:g} of their labels "
-                f"(at most {self.epochs:,} epochs)"
-            )
-        return f"{batch}, squared error, {optimizer} at learning rate {self.learning_rate:g}, {end}"
+            end = say("recipe.end.converged", language, tolerance=self.tolerance, epochs=self.epochs)
+        optimizer = OPTIMIZERS.get(self.optimizer, self.optimizer)
+        return say("recipe.text", language, batch=batch, optimizer=optimizer, lr=self.learning_rate, end=end)
 
 
 # The seed's recipes: batch of one, no shuffle, Adam with the seed's learning rates.
@@ -118,6 +112,7 @@ class TrainResult:
             "model": self.kind,
             "recipe": self.recipe.name,
             "recipe_text": self.recipe.describe(),
+            "recipe_text_zh": self.recipe.describe("zh"),  # the Space's summary on a Chinese page
             "epochs": self.epochs,
             "learning_rate": self.recipe.learning_rate,
             "optimizer": self.recipe.optimizer,

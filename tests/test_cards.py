@@ -30,3 +30,14 @@ def test_a_saved_card_describes_the_recipe_that_trained_the_model(tmp_path, reci
 def test_a_card_that_names_only_a_recipe_describes_that_recipe(tmp_path):
     folder = save_model(train("builtin", "fast", epochs=1).model, tmp_path / "builtin", {"recipe": "fast"})
     assert RECIPES["fast"]["builtin"].describe() in (folder / "README.md").read_text()
+
+
+@pytest.mark.parametrize("kind", ["craft", "builtin"])
+@pytest.mark.parametrize("recipe", list(RECIPES))
+def test_a_recipe_says_the_same_in_chinese(recipe, kind):
+    made = RECIPES[recipe][kind]
+    english, chinese = made.describe(), made.describe("zh")
+    assert ("全批量" in chinese) == made.full_batch and ("每批一个" in chinese) == (not made.full_batch)
+    assert OPTIMIZERS[made.optimizer] in chinese and f"学习率 {made.learning_rate:g}" in chinese
+    assert f"{made.epochs:,} 轮" in chinese and f"{made.epochs:,} epochs" in english
+    assert not any(word in chinese for word in ("batch", "epochs", "squared"))  # no English left

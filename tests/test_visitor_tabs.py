@@ -171,6 +171,8 @@ def test_retrain_reproduces_statquest_with_a_readable_result(open_context, app_s
     if "Finished" in progress or "训练完成" in progress:  # the video's numbers, as the summary's table says
         expect(page.locator("#train-table")).to_contain_text("0.9693", timeout=WAIT)
     expect(page.locator("#train-table table")).to_be_visible(timeout=WAIT)
+    recipe = "每批一个（先 A 公司，再 B 公司，不打乱）" if name == "zh" else "batch of one (Company A, then Company B"
+    expect(page.locator("#train-table")).to_contain_text(recipe, timeout=WAIT)  # the recipe in the page's language
     page.locator("#use-own input").check()
     expect(page.locator("#retrain-badge")).to_contain_text("statquest", timeout=WAIT)
     if name == "laptop":

@@ -242,11 +242,12 @@ class Retrain:
         if not isinstance(summary, dict) or "loss" not in summary:
             return ""
         words = ZH if page_language(request) == "zh" else EN
+        text = "recipe_text_zh" if words is ZH else "recipe_text"  # the recipe in the page's language
         before, after = summary.get("predictions_before", {}), summary.get("predictions", {})
         seconds = summary.get("seconds") or 0.0
         rows = [
             ("model", words[f"model.{summary['model']}"]),
-            ("recipe", f"{summary['recipe']}: {summary.get('recipe_text', '')}"),
+            ("recipe", f"{summary['recipe']}: {summary.get(text, summary.get('recipe_text', ''))}"),
             ("epochs", f"{summary['epochs']:,}"),
             ("lr", f"{summary['learning_rate']:.4g} ({summary.get('optimizer', '')})"),
             ("seed", str(summary["seed"])),
