@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 
 from browsing import CHINESE, LAPTOP, PHONE, WAIT, needs_chromium, text_of
 from conftest import ARTIFACTS
+from lstm_demo.ui.retrain import PREDICTION_SERIES
 
 pytestmark = needs_chromium
 
@@ -173,6 +174,10 @@ def test_retrain_reproduces_statquest_with_a_readable_result(open_context, app_s
     expect(page.locator("#train-table table")).to_be_visible(timeout=WAIT)
     recipe = "每批一个（先 A 公司，再 B 公司，不打乱）" if name == "zh" else "batch of one (Company A, then Company B"
     expect(page.locator("#train-table")).to_contain_text(recipe, timeout=WAIT)  # the recipe in the page's language
+    legend = "[...document.querySelectorAll('#loss-plot .role-legend-label text, #predictions-plot .role-legend-label text')]"
+    names = ["损失", "Out 0（A 公司）", "Out 1（B 公司）"] if name == "zh" else ["loss", *PREDICTION_SERIES]
+    same = f"(names) => JSON.stringify({legend}.map((t) => t.textContent)) === JSON.stringify(names)"
+    page.wait_for_function(same, arg=names, timeout=WAIT)  # the legends in the page's language
     page.locator("#use-own input").check()
     expect(page.locator("#retrain-badge")).to_contain_text("statquest", timeout=WAIT)
     if name == "laptop":

@@ -24,7 +24,8 @@ import pandas as pd
 
 from ..checks import choice
 from ..models import MODEL_KINDS
-from ..recipes import DEVICES, RECIPE_NAMES, RECIPES, check_options, resolve_device
+from ..recipes import DEVICES, OPTIMIZERS, RECIPE_NAMES, RECIPES, check_options, resolve_device
+from ..messages import say
 from .common import CHART, MODEL_CHOICES, PALETTE, PRIVATE, PUBLIC, Served, T, device_choices
 from .common import EPOCH_AXIS, Every, downsample, friendly, log, page_language, page_stream
 from .common import session_of, titled
@@ -46,6 +47,7 @@ TICK = 0.25  # seconds between looks at a running training's records (what is se
 
 RECIPE_CHOICES = tuple(sorted(RECIPE_NAMES))  # fast (the default) first, on the page and in errors
 PREDICTION_SERIES = ["Out 0 (Company A)", "Out 1 (Company B)"]  # the seed's names for the two outputs
+SERIES_COLOURS = {"loss": PALETTE[5], **dict(zip(PREDICTION_SERIES, PALETTE))}  # the training charts' lines
 
 
 @dataclass
@@ -200,10 +202,15 @@ class Retrain:
 
     @staticmethod
     def chart_updates(loss: pd.DataFrame, predictions: pd.DataFrame, language: str) -> tuple[gr.LinePlot, gr.LinePlot]:
-        """training_charts' frames as updates that also carry the titles in the page's language."""
+        """training_charts' frames as updates that also carry the titles and the series' names (the
+        legends) in the page's language; the colours stay those of the English names."""
+        names = dict(zip(["loss", *PREDICTION_SERIES], ["series.loss", "series.out0", "series.out1"]))
+        names = {english: say(key, language) for english, key in names.items()}
+        colours = {names[english]: colour for english, colour in SERIES_COLOURS.items()}
+        loss, predictions = (frame.assign(series=frame["series"].map(names)) for frame in (loss, predictions))
         return (
-            titled(loss, language, "chart.loss", "chart.epoch", "chart.loss.y"),
-            titled(predictions, language, "chart.predictions", "chart.epoch", "chart.predictions.y"),
+            titled(loss, language, "chart.loss", "chart.epoch", "chart.loss.y", color_map=colours),
+            titled(predictions, language, "chart.predictions", "chart.epoch", "chart.predictions.y", color_map=colours),
         )
 
     @staticmethod
@@ -243,13 +250,15 @@ class Retrain:
             return ""
         words = ZH if page_language(request) == "zh" else EN
         text = "recipe_text_zh" if words is ZH else "recipe_text"  # the recipe in the page's language
+        colon, opening, closing = ("：", "（", "）") if words is ZH else (": ", " (", ")")  # full-width in Chinese
+        optimizer = summary.get("optimizer", "")
         before, after = summary.get("predictions_before", {}), summary.get("predictions", {})
         seconds = summary.get("seconds") or 0.0
         rows = [
             ("model", words[f"model.{summary['model']}"]),
-            ("recipe", f"{summary['recipe']}: {summary.get(text, summary.get('recipe_text', ''))}"),
+            ("recipe", f"{summary['recipe']}{colon}{summary.get(text, summary.get('recipe_text', ''))}"),
             ("epochs", f"{summary['epochs']:,}"),
-            ("lr", f"{summary['learning_rate']:.4g} ({summary.get('optimizer', '')})"),
+            ("lr", f"{summary['learning_rate']:.4g}{opening}{OPTIMIZERS.get(optimizer, optimizer)}{closing}"),
             ("seed", str(summary["seed"])),
             ("loss", f"{summary['loss']:.4g}"),
             ("a", f"{before.get('company_a', float('nan')):.4g} → {after.get('company_a', float('nan')):.4g}"),
@@ -319,7 +328,7 @@ def build_retrain_tab(served: Served, visitor: gr.State) -> RetrainTab:
             title="Loss per epoch",
             x_title="epoch",
             y_title="mean squared error",
-            color_map={"loss": PALETTE[5]},
+            color_map={"loss": SERIES_COLOURS["loss"]},
             label=T("retrain.loss"),
             elem_id="loss-plot",
             **CHART,
@@ -333,7 +342,7 @@ def build_retrain_tab(served: Served, visitor: gr.State) -> RetrainTab:
             x_title="epoch",
             y_title="prediction",
             y_lim=[-0.1, 1.1],
-            color_map=dict(zip(PREDICTION_SERIES, PALETTE)),
+            color_map={name: SERIES_COLOURS[name] for name in PREDICTION_SERIES},
             label=T("retrain.predictions"),
             elem_id="predictions-plot",
             **CHART,
