@@ -21,6 +21,17 @@ def test_predict_prints_one_json_object():
     assert result["prediction"] == pytest.approx(load_model("craft").predict([1.0, 0.5, 0.25, 1.0]), abs=1e-7)
 
 
+def cli(capsys, *args: str) -> tuple[int, str, str]:
+    """`python -m lstm_demo ARGS...` in this process: (exit status, stdout, stderr). The commands'
+    own start in a fresh process is test_predict_prints_one_json_object's and the README test's."""
+    try:
+        status = main(list(args))
+    except SystemExit as exit:  # argparse's refusals
+        status = exit.code
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
 def _predict_json(capsys, *args: str) -> dict:
     """`python -m lstm_demo predict --model craft --json ARGS...`, in this process."""
     assert main(["predict", "--model", "craft", "--json", *args]) == 0
@@ -51,17 +62,15 @@ def test_a_sequence_split_around_options_keeps_its_order(capsys):
 
 
 def test_chinese_punctuation_and_full_width_digits_work_as_typed(capsys):
-    done = run_cli("predict", "--model", "craft", "--json", "１，０.５；０.２５、１")
-    assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout)["sequence"] == [1.0, 0.5, 0.25, 1.0]
+    assert _predict_json(capsys, "１，０.５；０.２５、１")["sequence"] == [1.0, 0.5, 0.25, 1.0]
     # A full-width minus is no option to argparse either: separate arguments keep their order.
     assert _predict_json(capsys, "－0.5", "-1e-3", "１")["sequence"] == [-0.5, -0.001, 1.0]
 
 
-def test_the_issue_example_predicts_for_the_sequence_as_typed():
-    done = run_cli("predict", "--model", "craft", "-1e-3", "2", "3")
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("craft: -0.001, 2, 3 -> 0.6877")
+def test_the_issue_example_predicts_for_the_sequence_as_typed(capsys):
+    status, out, err = cli(capsys, "predict", "--model", "craft", "-1e-3", "2", "3")
+    assert status == 0, err
+    assert out.startswith("craft: -0.001, 2, 3 -> 0.6877")
 
 
 @pytest.mark.parametrize(
@@ -75,38 +84,34 @@ def test_the_issue_example_predicts_for_the_sequence_as_typed():
     ],
     ids=["empty", "a-word", "nan", "inf", "too-long"],
 )
-def test_bad_sequences_exit_2_with_one_line(sequence, message):
-    done = run_cli("predict", "--model", "craft", sequence)
-    assert done.returncode == 2
-    assert done.stderr.strip() == message
-    assert done.stdout == ""
+def test_bad_sequences_exit_2_with_one_line(capsys, sequence, message):
+    assert cli(capsys, "predict", "--model", "craft", sequence) == (2, "", message + "\n")
 
 
-def test_missing_weights_folder_exits_2_with_one_line(tmp_path):
-    done = run_cli("predict", "--model", "craft", "--weights", str(tmp_path), "1")
-    assert done.returncode == 2
-    assert (
-        done.stderr.strip() == f"error: The folder {tmp_path} holds no model.safetensors (nor craft/model.safetensors)."
-    )
+def test_missing_weights_folder_exits_2_with_one_line(capsys, tmp_path):
+    message = f"error: The folder {tmp_path} holds no model.safetensors (nor craft/model.safetensors).\n"
+    assert cli(capsys, "predict", "--model", "craft", "--weights", str(tmp_path), "1") == (2, "", message)
 
 
-def test_trace_gives_every_gate_at_every_step():
-    done = run_cli("trace", "--model", "builtin", "--json", COMPANY_B)
-    assert done.returncode == 0, done.stderr
-    steps = json.loads(done.stdout)["steps"]
+def test_trace_gives_every_gate_at_every_step(capsys):
+    status, out, err = cli(capsys, "trace", "--model", "builtin", "--json", COMPANY_B)
+    assert status == 0, err
+    steps = json.loads(out)["steps"]
     assert [s["step"] for s in steps] == [1, 2, 3, 4]
     assert set(steps[0]) == set(TRACE_HEADERS)
     assert steps[-1]["short_memory"] == pytest.approx(load_model("builtin").predict([1.0, 0.5, 0.25, 1.0]), abs=1e-7)
-    table = run_cli("trace", "--model", "craft", COMPANY_B).stdout.splitlines()
+    table = cli(capsys, "trace", "--model", "craft", COMPANY_B)[1].splitlines()
     assert table[0].split() == TRACE_HEADERS
     assert len(table) == 5
 
 
-def test_train_json_summary_and_saved_folder(tmp_path):
+def test_train_json_summary_and_saved_folder(capsys, tmp_path):
     out = tmp_path / "model"
-    done = run_cli("train", "--model", "builtin", "--recipe", "fast", "--seed", "42", "--out", str(out), "--json")
-    assert done.returncode == 0, done.stderr
-    summary = json.loads(done.stdout.strip().splitlines()[-1])
+    status, stdout, err = cli(
+        capsys, "train", "--model", "builtin", "--recipe", "fast", "--seed", "42", "--out", str(out), "--json"
+    )
+    assert status == 0, err
+    summary = json.loads(stdout.strip().splitlines()[-1])
     for key in ("model", "recipe", "epochs", "loss", "predictions", "seconds", "device", "out"):
         assert key in summary
     assert summary["device"] == "cpu" and summary["out"] == str(out) and summary["stop_reason"] == "converged"
