@@ -72,10 +72,11 @@ def panel(rows: list[dict], columns: list[str], step: int, language: str, title:
     long["series"] = long["series"].map(lambda c: say(f"series.{c}", language))
     long = downsample(long.sort_values(["series", "step"]), CHART_POINTS * len(columns))
     low, high = float(table[columns].min().min()), float(table[columns].max().max())
-    line = pd.DataFrame({"step": [step, step], "value": [low, high], "series": say(CHOSEN, language)})
-    frame, axis = whole_axis(pd.concat([long, line], ignore_index=True), "step", len(rows))
-    if axis["sort"] is not None:  # a category per step: mark the chosen one's name instead
-        frame = frame[frame["series"] != say(CHOSEN, language)]
+    if len(rows) > FEW_WHOLE_NUMBERS:  # a numeric axis: the line, a series of two points at the step
+        line = pd.DataFrame({"step": [step, step], "value": [low, high], "series": say(CHOSEN, language)})
+        long = pd.concat([long, line], ignore_index=True)
+    frame, axis = whole_axis(long, "step", len(rows))
+    if axis["sort"] is not None:  # a category per step: the chosen one's name carries the mark
         marked = {str(step): f"{step}{MARK}"}
         frame = frame.assign(step=frame["step"].replace(marked))
         axis["sort"] = [marked.get(name, name) for name in axis["sort"]]
