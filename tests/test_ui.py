@@ -127,3 +127,37 @@ def test_inside_marks_the_chosen_step_on_a_few_steps_axis_and_by_a_vertical_line
             values = [row[columns.index("value")] for row in frame if row[columns.index("series")] != "chosen step"]
             assert [row[columns.index("step")] for row in chosen] == [3, 3]
             assert sorted(row[columns.index("value")] for row in chosen) == [min(values), max(values)]
+
+
+def test_a_new_session_gets_its_own_copy_of_the_configuration_gradio_builds():
+    """lstm_demo/ui/sessions.py: a session copies each block's configuration, built once, instead of
+    building it again; what it gets equals what Gradio builds, and is the session's own."""
+    import json
+
+    from gradio.blocks import BlocksConfig
+    from gradio.state_holder import SessionState
+
+    from lstm_demo.ui import build_demo
+
+    demo = build_demo(limits=Limits())
+
+    def as_text(configs: dict) -> str:  # a translated label is an object; its text is what the page gets
+        return json.dumps(configs, default=str, sort_keys=True)
+
+    built = {key: BlocksConfig.config_for_block(key, [], block) for key, block in demo.blocks.items()}
+    first, second = SessionState(demo), SessionState(demo)
+    assert len(first.config_values) == len(built) > 200
+    assert as_text(first.config_values) == as_text(built) == as_text(second.config_values)
+    # Each session's own: a change in one reaches neither another nor the next one.
+    key = next(key for key, block in demo.blocks.items() if isinstance(block, gr.Markdown))
+    first.config_values[key]["props"]["value"] = "changed in the first session"
+    for other in (second, SessionState(demo)):
+        assert (
+            other.config_values[key]["props"]["value"] == built[key]["props"]["value"] != "changed in the first session"
+        )
+    # A block an update replaced is built as Gradio builds it, not taken from the copies.
+    replacement = gr.Markdown("a replaced block", render=False)
+    first[key] = replacement
+    first._update_config(key)
+    assert first.config_values[key]["props"]["value"] == "a replaced block"
+    assert as_text(first.config_values[key]) == as_text(BlocksConfig.config_for_block(key, [], replacement))
