@@ -247,15 +247,6 @@ def test_gradio_is_at_a_version_with_the_published_advisories_fixed():
     assert Version(gradio.__version__) >= Version("6.22")
 
 
-def test_start_offline_with_an_empty_cache_serves_the_bundled_weights(tmp_path):
-    env = {"HF_HUB_CACHE": str(tmp_path / "empty"), "LSTM_DEMO_HUB_REPO": "lstm-demo/lstm-built-two-ways"}
-    with running_app(env, log_path=tmp_path / "log.txt") as (url, _):
-        expected = load_model("craft").predict([1, 0.5, 0.25, 1])
-        assert Client(url, verbose=False).predict(COMPANY_B, "craft", api_name="/predict") == pytest.approx(expected)
-    log = (tmp_path / "log.txt").read_text()
-    assert log.count("Serving the bundled weights") == 1, log
-
-
 def test_a_pinned_revision_that_is_not_cached_stops_the_start_with_a_clear_error(tmp_path):
     env = {
         **os.environ,
@@ -366,25 +357,49 @@ def test_cancelling_a_training_stops_its_worker_and_frees_the_only_slot(one_slot
     assert summary["stop_reason"] == "converged"
 
 
-def test_many_trainings_in_a_row_level_off_and_trained_files_expire(tmp_path):
-    env = {"LSTM_DEMO_TRAINED_FILE_TTL_SECONDS": "4", "TMPDIR": str(tmp_path)}
-    with running_app(env, log_path=tmp_path / "log.txt") as (url, process):
-        server = psutil.Process(process.pid)
-        client = Client(url, verbose=False)
+@pytest.fixture(scope="module")
+def small_app(tmp_path_factory):
+    """One app for the tests that need settings of their own (one start instead of three): an empty
+    Hub cache offline, trained files that expire after 4 s in a temporary folder of its own, and a
+    capacity of 20 sessions. Yields (url, process, folder)."""
+    folder = tmp_path_factory.mktemp("small-app")
+    env = {
+        "HF_HUB_CACHE": str(folder / "empty"),
+        "LSTM_DEMO_HUB_REPO": "lstm-demo/lstm-built-two-ways",
+        "LSTM_DEMO_TRAINED_FILE_TTL_SECONDS": "4",
+        "TMPDIR": str(folder),
+        "LSTM_DEMO_MAX_SESSIONS": "20",
+    }
+    with running_app(env, log_path=folder / "log.txt") as (url, process):
+        yield url, process, folder
 
-        def footprint():
-            return server.memory_info().rss, server.num_threads(), server.num_fds()
 
-        for seed in range(3):  # warm up: imports, first allocations
-            client.predict("builtin", "fast", 1000, 0.01, seed, "cpu", api_name="/train")
-        rss0, threads0, fds0 = footprint()
-        for seed in range(3, 18):
-            client.predict("builtin", "fast", 1000, 0.01, seed, "cpu", api_name="/train")
-        rss1, threads1, fds1 = footprint()
-        trained = tmp_path / "lstm_demo_trained"
-        assert len(list(trained.iterdir())) >= 1
-        # The 4-s lifetime and the janitor's round: the files go by themselves.
-        wait_for(lambda: not list(trained.iterdir()), 60, "the trained files to expire")
+def test_start_offline_with_an_empty_cache_serves_the_bundled_weights(small_app):
+    url, _, folder = small_app
+    expected = load_model("craft").predict([1, 0.5, 0.25, 1])
+    assert Client(url, verbose=False).predict(COMPANY_B, "craft", api_name="/predict") == pytest.approx(expected)
+    log = (folder / "log.txt").read_text()
+    assert log.count("Serving the bundled weights") == 1, log
+
+
+def test_many_trainings_in_a_row_level_off_and_trained_files_expire(small_app):
+    url, process, folder = small_app
+    server = psutil.Process(process.pid)
+    client = Client(url, verbose=False)
+
+    def footprint():
+        return server.memory_info().rss, server.num_threads(), server.num_fds()
+
+    for seed in range(3):  # warm up: imports, first allocations
+        client.predict("builtin", "fast", 1000, 0.01, seed, "cpu", api_name="/train")
+    rss0, threads0, fds0 = footprint()
+    for seed in range(3, 18):
+        client.predict("builtin", "fast", 1000, 0.01, seed, "cpu", api_name="/train")
+    rss1, threads1, fds1 = footprint()
+    trained = folder / "lstm_demo_trained"
+    assert len(list(trained.iterdir())) >= 1
+    # The 4-s lifetime and the janitor's round: the files go by themselves.
+    wait_for(lambda: not list(trained.iterdir()), 60, "the trained files to expire")
     (ARTIFACTS / "soak.txt").write_text(
         f"15 trainings after a warm-up of 3: RSS {rss0 / 2**20:.1f} -> {rss1 / 2**20:.1f} MiB, "
         f"threads {threads0} -> {threads1}, open files {fds0} -> {fds1}\n"
@@ -394,7 +409,7 @@ def test_many_trainings_in_a_row_level_off_and_trained_files_expire(tmp_path):
     assert fds1 <= fds0 + 8
 
 
-def test_raw_http_calls_cannot_grow_the_sessions_without_bound(tmp_path):
+def test_raw_http_calls_cannot_grow_the_sessions_without_bound(small_app):
     """Each raw HTTP API call opens a Gradio session (~270 KB here); the capacity caps them."""
     import json
 
@@ -413,14 +428,14 @@ def test_raw_http_calls_cannot_grow_the_sessions_without_bound(tmp_path):
         with ThreadPoolExecutor(4) as pool:
             list(pool.map(raw, [url] * count))
 
-    with running_app({"LSTM_DEMO_MAX_SESSIONS": "20"}, log_path=tmp_path / "log.txt") as (url, process):
-        server = psutil.Process(process.pid)
-        calls(40)  # past the capacity: from here on, old sessions are dropped
-        # app.py imports Lightning in the background once it serves; a finished training means it is in.
-        Client(url, verbose=False).predict("builtin", "fast", 1000, 0.01, 1, "cpu", api_name="/train")
-        before = server.memory_info().rss
-        calls(150)
-        grown = server.memory_info().rss - before
+    url, process, _ = small_app
+    server = psutil.Process(process.pid)
+    calls(40)  # past the capacity: from here on, old sessions are dropped
+    # app.py imports Lightning in the background once it serves; a finished training means it is in.
+    Client(url, verbose=False).predict("builtin", "fast", 1000, 0.01, 1, "cpu", api_name="/train")
+    before = server.memory_info().rss
+    calls(150)
+    grown = server.memory_info().rss - before
     (ARTIFACTS / "sessions.txt").write_text(
         f"150 raw calls past a capacity of 20 sessions: RSS grew {grown / 2**20:.1f} MiB\n"
     )
