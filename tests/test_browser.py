@@ -26,8 +26,24 @@ def page(browser, app_server):
     context.close()
 
 
-def test_predict_company_b_and_the_page_needs_no_other_server(page, app_server):
-    open_page(page, app_server[0])
+def test_predict_by_mouse_and_by_keyboard_from_a_link_to_an_unknown_tab_with_no_other_server(page, app_server):
+    """One page load for three checks (a load of this page costs ~8 s of CPU on a 2-core machine)."""
+    open_page(page, app_server[0], "?tab=nowhere")
+    check_an_unknown_tab_is_named(page)
+    check_predict_company_b(page)
+    check_predict_from_the_keyboard_alone(page)
+    assert page.foreign_requests == []
+
+
+def check_an_unknown_tab_is_named(page):
+    expect(page.locator("#link-notice")).to_have_text(
+        "The link names no tab called 'nowhere'; the tabs are predict, inside, retrain, explore, about.",
+        timeout=WAIT,
+    )
+    assert page.get_by_role("tab", name="Predict").get_attribute("aria-selected") == "true"
+
+
+def check_predict_company_b(page):
     page.get_by_role("button", name="0, 0.5, 0.25, 1", exact=True).first.click()
     page.get_by_role("button", name="1, 0.5, 0.25, 1", exact=True).first.click()
     page.locator("#predict-button").click()
@@ -35,7 +51,16 @@ def test_predict_company_b_and_the_page_needs_no_other_server(page, app_server):
     text = page.locator("#predict-table").inner_text()
     assert "Company B" in text and "0.980945" in text and "0.969264" in text
     page.screenshot(path=ARTIFACTS / "predict-laptop.png", full_page=True)
-    assert page.foreign_requests == []
+
+
+def check_predict_from_the_keyboard_alone(page):
+    page.locator("#predict-sequence textarea").focus()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("0.2 0.4 0.6")
+    page.keyboard.press("Enter")  # Enter submits the sequence; no mouse needed
+    page.wait_for_function(f"{text_of('#predict-table')}.includes('0.2, 0.4, 0.6')", timeout=WAIT)
+    page.keyboard.press("Tab")  # focus moves on to the Predict button
+    assert page.evaluate("document.activeElement.id") == "predict-button"
 
 
 TABS = {  # tab name -> an element that only that tab shows
@@ -98,8 +123,8 @@ def expected_trace(kind: str, sequence: list[float]) -> list[dict]:
         return load_model(kind).trace(torch.tensor(sequence)).rows()
 
 
-def test_a_query_link_opens_inside_computed_and_the_step_slider_moves(page, app_server):
-    open_page(page, app_server[0], "?tab=inside&model=builtin&sequence=0,0.5,0.25,1")
+def test_a_query_link_opens_inside_computed_and_it_recomputes_on_a_model_enter_and_the_step_slider(page, app_server):
+    open_page(page, app_server[0], "?tab=INSIDE&model=builtin&sequence=0,0.5,0.25,1")  # a tab in any letter case
     assert page.get_by_role("tab", name="Inside the LSTM").get_attribute("aria-selected") == "true"
     assert page.locator("#inside-sequence textarea").input_value() == "0,0.5,0.25,1"
     assert page.locator("#inside-model input[value=builtin]").is_checked()
@@ -116,40 +141,27 @@ def test_a_query_link_opens_inside_computed_and_the_step_slider_moves(page, app_
     equations = page.locator("#equations").inner_text()
     assert f"= {last['output_gate']:.4f}" not in equations  # KaTeX output, not the LaTeX source
     assert f"={last['output_gate']:.4f}" in equations.replace(" ", "") and "tanh" in equations
-    number = page.locator("#inside-step input[type=number]")
-    number.fill("2")
-    number.press("Enter")
-    page.wait_for_function(f"{text_of('#inside-sentence')}.includes('Step 2')", timeout=WAIT)
-    second = expected_trace("builtin", [0, 0.5])[-1]
-    assert f"kept {second['forget_gate']:.0%} of the long-term memory" in page.locator("#inside-sentence").inner_text()
     page.screenshot(path=ARTIFACTS / "inside-laptop.png", full_page=True)
-
-
-def test_inside_recomputes_when_the_model_changes_and_on_enter(page, app_server):
-    open_page(page, app_server[0], "?tab=INSIDE")  # a tab name in any letter case
-    assert page.get_by_role("tab", name="Inside the LSTM").get_attribute("aria-selected") == "true"
-    craft = expected_trace("craft", [1, 0.5, 0.25, 1])[-1]
+    # Another model: recomputed at once.
+    page.locator("#inside-model").get_by_text("hand-built").click()
+    craft = expected_trace("craft", [0, 0.5, 0.25, 1])[-1]
     expect(page.locator("#inside-sentence")).to_contain_text(f"H = {craft['short_memory']:+.4f}", timeout=WAIT)
-    page.locator("#inside-model").get_by_text("built-in").click()
-    builtin = expected_trace("builtin", [1, 0.5, 0.25, 1])[-1]
-    expect(page.locator("#inside-sentence")).to_contain_text(f"H = {builtin['short_memory']:+.4f}", timeout=WAIT)
+    # Another sequence, on Enter.
     box = page.locator("#inside-sequence textarea")
     box.fill("0.3, 0.7")
     box.press("Enter")
-    short = expected_trace("builtin", [0.3, 0.7])[-1]
+    short = expected_trace("craft", [0.3, 0.7])[-1]
     expect(page.locator("#inside-sentence")).to_contain_text(
         f"Step 2 (input 0.7): kept {short['forget_gate']:.0%}", timeout=WAIT
     )
     expect(page.locator("#inside-step input[type=range]")).to_have_attribute("max", "2", timeout=WAIT)
-
-
-def test_a_link_to_an_unknown_tab_says_so(page, app_server):
-    open_page(page, app_server[0], "?tab=nowhere")
-    expect(page.locator("#link-notice")).to_have_text(
-        "The link names no tab called 'nowhere'; the tabs are predict, inside, retrain, explore, about.",
-        timeout=WAIT,
-    )
-    assert page.get_by_role("tab", name="Predict").get_attribute("aria-selected") == "true"
+    # The step slider moves the sentence.
+    number = page.locator("#inside-step input[type=number]")
+    number.fill("1")
+    number.press("Enter")
+    page.wait_for_function(f"{text_of('#inside-sentence')}.includes('Step 1')", timeout=WAIT)
+    first = expected_trace("craft", [0.3])[-1]
+    assert f"kept {first['forget_gate']:.0%} of the long-term memory" in page.locator("#inside-sentence").inner_text()
 
 
 def _epoch(page) -> int:
@@ -241,63 +253,38 @@ def test_share_button_copies_a_link_that_restores_inputs_and_results(browser, ap
         context.close()
 
 
-def test_explore_a_slider_moves_the_predictions_and_a_curve_is_drawn(page, app_server):
-    open_page(page, app_server[0], "?tab=explore")
-    page.wait_for_function(f"{text_of('#playground-table')}.includes('0.969261')", timeout=WAIT)
-    box = page.locator("#slider-w_xf input[type=number]")
-    box.fill("-3")
-    box.press("Enter")
-    page.wait_for_function(f"!{text_of('#playground-table')}.includes('0.969261')", timeout=WAIT)
-    page.locator("#switches").get_by_text("input=0").click()
-    # With the input gate shut nothing enters the memory: Company B's prediction becomes exactly 0.
-    page.wait_for_function(
-        f"/Company B\\s+1, 0.5, 0.25, 1\\s+1\\s+0(\\s|$)/.test({text_of('#playground-table')})", timeout=WAIT
-    )
-    page.locator("#explore-parts").get_by_role("tab", name="Decision curves").click()
-    page.locator("#curve-button").click()
-    expect(page.locator("#curve-plot canvas, #curve-plot svg").first).to_be_visible(timeout=WAIT)
-    page.screenshot(path=ARTIFACTS / "explore-laptop.png", full_page=True, timeout=WAIT)
-
-
 @pytest.fixture
-def chinese_page(browser):
+def chinese_page(browser, app_server):
     """A page in a browser set to Chinese (its locale and its Accept-Language header)."""
     context = browser.new_context(
         viewport={"width": 1280, "height": 900},
         locale="zh-CN",
         extra_http_headers={"Accept-Language": "zh-CN,zh;q=0.9"},
     )
-    yield context.new_page()
+    page = context.new_page()
+    record_foreign_requests(page, app_server[0])
+    yield page
     context.close()
 
 
-def test_the_page_follows_the_browsers_language(chinese_page, app_server):
-    open_page(chinese_page, app_server[0])
-    assert chinese_page.get_by_role("tab", name="LSTM 内部").count() == 1
-    assert chinese_page.get_by_role("tab", name="重新训练").count() == 1
-    chinese_page.screenshot(path=ARTIFACTS / "predict-zh.png", full_page=True)
+def test_a_chinese_browser_gets_the_page_its_errors_the_steps_and_the_drawn_cell_in_chinese(chinese_page, app_server):
+    """One page load for four checks (a load of this page costs ~8 s of CPU on a 2-core machine)."""
+    from test_cell_page import check_the_cell_explains_in_chinese, wait_for_inside
 
-
-def test_step_sentences_follow_a_chinese_browser(chinese_page, app_server):
-    open_page(chinese_page, app_server[0], "?tab=inside")
-    sentence = chinese_page.locator("#inside-sentence").inner_text()
-    assert sentence.startswith("第 4 步") and "保留了" in sentence
-
-
-def test_errors_reach_a_chinese_browser_in_chinese(chinese_page, app_server):
-    open_page(chinese_page, app_server[0])
-    chinese_page.locator("#predict-sequence textarea").fill("1, x")
-    chinese_page.locator("#predict-button").click()
-    chinese_page.get_by_text("第 2 项（'x'）不是数字。").first.wait_for(timeout=WAIT)
-    chinese_page.screenshot(path=ARTIFACTS / "error-zh.png")
-
-
-def test_predict_from_the_keyboard_alone(page, app_server):
+    page = chinese_page
     open_page(page, app_server[0])
-    page.locator("#predict-sequence textarea").focus()
-    page.keyboard.press("Control+A")
-    page.keyboard.type("0.2 0.4 0.6")
-    page.keyboard.press("Enter")  # Enter submits the sequence; no mouse needed
-    page.wait_for_function(f"{text_of('#predict-table')}.includes('0.2, 0.4, 0.6')", timeout=WAIT)
-    page.keyboard.press("Tab")  # focus moves on to the Predict button
-    assert page.evaluate("document.activeElement.id") == "predict-button"
+    assert page.get_by_role("tab", name="LSTM 内部").count() == 1
+    assert page.get_by_role("tab", name="重新训练").count() == 1
+    page.screenshot(path=ARTIFACTS / "predict-zh.png", full_page=True)
+    # An error, in Chinese.
+    page.locator("#predict-sequence textarea").fill("1, x")
+    page.locator("#predict-button").click()
+    page.get_by_text("第 2 项（'x'）不是数字。").first.wait_for(timeout=WAIT)
+    page.screenshot(path=ARTIFACTS / "error-zh.png")
+    # Inside: the step's sentence and the drawn cell.
+    page.get_by_role("tab", name="LSTM 内部").click()
+    wait_for_inside(page)
+    sentence = page.locator("#inside-sentence").inner_text()
+    assert sentence.startswith("第 4 步") and "保留了" in sentence
+    check_the_cell_explains_in_chinese(page)
+    assert page.foreign == []

@@ -11,7 +11,7 @@ import re
 import torch
 from playwright.sync_api import expect
 
-from browsing import WAIT, needs_chromium, record_foreign_requests
+from browsing import WAIT, needs_chromium, record_foreign_requests, text_of
 from conftest import ARTIFACTS, COMPANY_A, COMPANY_B
 from lstm_demo import load_model
 from lstm_demo.diagram import gate_gradients, parse_number, value_text, weight_text
@@ -40,7 +40,11 @@ def open_visitor(browser, app_server, width=1280, height=900, language="en", **k
 
 def open_inside(page, url):
     page.goto(url + "?tab=inside")
-    # Drawn in the page's language from the server's trace, and the views below computed.
+    wait_for_inside(page)
+
+
+def wait_for_inside(page):
+    """Inside drawn in the page's language from the server's trace, and the views below computed."""
     page.wait_for_function(
         "document.querySelector('#cell-inside .cell-explain code') !== null "
         "&& /(Step|第) 4/.test(document.querySelector('#inside-sentence')?.innerText ?? '')",
@@ -190,25 +194,20 @@ def test_phone_shows_one_cell_at_a_time_readable_without_sideways_scroll(browser
         context.close()
 
 
-def test_chinese_page_draws_and_explains_in_chinese(browser, app_server):
-    context, page = open_visitor(browser, app_server, language="zh")
-    try:
-        open_inside(page, app_server[0])
-        svg = page.locator("#cell-inside .cell-wide svg")
-        expect(svg).to_have_attribute("lang", "zh-CN", timeout=WAIT)
-        assert "LSTM 单元按天展开" in svg.locator("title").first.text_content()
-        assert "公司 B" in svg.text_content() and "忘记什么" in svg.text_content()
-        expect(page.locator("#cell-inside .cell-status")).to_have_text("第 4 天,共 4 天", timeout=WAIT)
-        assert "上一天" in page.locator("#cell-inside .cell-controls").inner_text()
-        assert "保留" in page.locator("#cell-inside .cell-explain").inner_text()
-        page.locator("#cell-inside .cell-wide [data-gate='candidate'][data-seq='0']").click()
-        gate = page.locator("#cell-inside-gate")
-        expect(gate).to_contain_text("候选记忆", timeout=WAIT)
-        assert "损失" in gate.inner_text() and "∂L/∂w_xc" in gate.inner_text()
-        page.locator("#cell-inside").screenshot(path=ARTIFACTS / "cell-laptop-zh.png")
-        assert page.foreign == []
-    finally:
-        context.close()
+def check_the_cell_explains_in_chinese(page):
+    """On Inside in a Chinese page (test_browser.py's Chinese visitor): the drawing and its words."""
+    svg = page.locator("#cell-inside .cell-wide svg")
+    expect(svg).to_have_attribute("lang", "zh-CN", timeout=WAIT)
+    assert "LSTM 单元按天展开" in svg.locator("title").first.text_content()
+    assert "公司 B" in svg.text_content() and "忘记什么" in svg.text_content()
+    expect(page.locator("#cell-inside .cell-status")).to_have_text("第 4 天,共 4 天", timeout=WAIT)
+    assert "上一天" in page.locator("#cell-inside .cell-controls").inner_text()
+    assert "保留" in page.locator("#cell-inside .cell-explain").inner_text()
+    page.locator("#cell-inside .cell-wide [data-gate='candidate'][data-seq='0']").click()
+    gate = page.locator("#cell-inside-gate")
+    expect(gate).to_contain_text("候选记忆", timeout=WAIT)
+    assert "损失" in gate.inner_text() and "∂L/∂w_xc" in gate.inner_text()
+    page.locator("#cell-inside").screenshot(path=ARTIFACTS / "cell-laptop-zh.png")
 
 
 def set_slider(page, name: str, value: float) -> None:
@@ -217,95 +216,123 @@ def set_slider(page, name: str, value: float) -> None:
     box.press("Enter")
 
 
-def test_playground_redraws_in_the_browser_and_equals_pytorch(browser, app_server):
-    context, page = open_visitor(browser, app_server)
-    try:
-        page.goto(app_server[0] + "?tab=explore")
-        page.wait_for_function("window.lstmCells?.play?.state.stepper != null", timeout=WAIT)
+def check_the_playground_redraws_in_the_browser_and_equals_pytorch(page):
+    """Last in a visit: from here on the page's events are held on their way to the server."""
+    page.wait_for_function("window.lstmCells?.play?.state.stepper != null", timeout=WAIT)
+    page.wait_for_function(
+        "(document.querySelector('#playground-table')?.innerText ?? '').includes('0.969')", timeout=WAIT
+    )
+    # Hold every event on its way to the server (never answered): whatever the drawing shows from
+    # here on was computed in the browser. (Refusing them instead makes Gradio reload the page.)
+    held = []
+    page.route("**/gradio_api/queue/join**", lambda route: held.append(route))
+    rng = random.Random(9)
+    cell = "#cell-play .cell-wide"
+    for _ in range(2):
+        weights = {n: round(rng.uniform(-3, 3), 2) for n in CraftLSTM.PARAMETER_NAMES}
+        for name, value in weights.items():
+            set_slider(page, name, value)
         page.wait_for_function(
-            "(document.querySelector('#playground-table')?.innerText ?? '').includes('0.969')", timeout=WAIT
-        )
-        # Hold every event on its way to the server (never answered): whatever the drawing shows from
-        # here on was computed in the browser. (Refusing them instead makes Gradio reload the page.)
-        held = []
-        page.route("**/gradio_api/queue/join**", lambda route: held.append(route))
-        rng = random.Random(9)
-        cell = "#cell-play .cell-wide"
-        for _ in range(2):
-            weights = {n: round(rng.uniform(-3, 3), 2) for n in CraftLSTM.PARAMETER_NAMES}
-            for name, value in weights.items():
-                set_slider(page, name, value)
-            page.wait_for_function(
-                "w => Object.entries(w).every(([k, v]) => Math.abs(window.lstmCells.play.state.weights[k] - v) < 1e-9)",
-                arg=weights,
-                timeout=WAIT,
-            )
-            traces = page.evaluate("window.lstmCells.play.state.traces")
-            model = playground_model(weights).double()
-            for seq, values in enumerate(([0, 0.5, 0.25, 1], [1, 0.5, 0.25, 1])):
-                with torch.no_grad():
-                    trace = model.trace(torch.tensor(values, dtype=torch.float64))
-                for field in ("forget_gate", "input_gate", "candidate", "output_gate", "long_memory", "short_memory"):
-                    got, expected = traces[seq][field], getattr(trace, field).tolist()
-                    assert max(abs(g - e) for g, e in zip(got, expected)) < 1e-6
-                prediction = page.locator(f"{cell} [data-field='short_memory'][data-seq='{seq}'].pred").text_content()
-                assert prediction == value_text(expected[-1])
-            for name, value in weights.items():
-                assert page.locator(f"{cell} [data-weight='{name}']").first.text_content() == weight_text(value)
-        # A switch, in the browser too: the input gate shut lets nothing in, so Company B's prediction is 0.
-        page.locator("#switches").get_by_text("input=0").click()
-        page.wait_for_function(
-            f"document.querySelector(\"{cell} [data-field='short_memory'][data-seq='1'].pred\").textContent === '0.0000'",
+            "w => Object.entries(w).every(([k, v]) => Math.abs(window.lstmCells.play.state.weights[k] - v) < 1e-9)",
+            arg=weights,
             timeout=WAIT,
         )
-        assert parse_number(page.locator(f"{cell} g.cell[data-seq='1'] [data-field='input_gate']").text_content()) == 0
-        assert held, "the sliders' server event was sent and held; the drawing never needed its answer"
-        page.locator("#cell-play").screenshot(path=ARTIFACTS / "cell-playground.png")
-        assert page.foreign == []
-    finally:
-        context.close()
+        traces = page.evaluate("window.lstmCells.play.state.traces")
+        model = playground_model(weights).double()
+        for seq, values in enumerate(([0, 0.5, 0.25, 1], [1, 0.5, 0.25, 1])):
+            with torch.no_grad():
+                trace = model.trace(torch.tensor(values, dtype=torch.float64))
+            for field in ("forget_gate", "input_gate", "candidate", "output_gate", "long_memory", "short_memory"):
+                got, expected = traces[seq][field], getattr(trace, field).tolist()
+                assert max(abs(g - e) for g, e in zip(got, expected)) < 1e-6
+            prediction = page.locator(f"{cell} [data-field='short_memory'][data-seq='{seq}'].pred").text_content()
+            assert prediction == value_text(expected[-1])
+        for name, value in weights.items():
+            assert page.locator(f"{cell} [data-weight='{name}']").first.text_content() == weight_text(value)
+    # A switch, in the browser too: the input gate shut lets nothing in, so Company B's prediction is 0.
+    page.locator("#switches").get_by_text("input=0").click()
+    page.wait_for_function(
+        f"document.querySelector(\"{cell} [data-field='short_memory'][data-seq='1'].pred\").textContent === '0.0000'",
+        timeout=WAIT,
+    )
+    assert parse_number(page.locator(f"{cell} g.cell[data-seq='1'] [data-field='input_gate']").text_content()) == 0
+    assert held, "the sliders' server event was sent and held; the drawing never needed its answer"
+    page.locator("#cell-play").screenshot(path=ARTIFACTS / "cell-playground.png")
 
 
-def test_time_travel_redraws_the_weights_epoch_by_epoch(browser, app_server):
-    from lstm_demo.models import new_model
-
+def test_time_travel_the_sliders_and_the_playground_in_one_visit(browser, app_server):
+    """One page load for three checks (a load of this page costs ~8 s of CPU on a 2-core machine):
+    time-travel after a real training, Explore's sliders and decision curve through the server, and
+    last the playground redrawn in the browser with the server cut off."""
     context, page = open_visitor(browser, app_server)
     try:
         page.goto(app_server[0] + "?tab=retrain")
-        page.locator("#train-button").click()  # the hand-built cell, the fast recipe, seed 42
-        page.wait_for_function(
-            "(document.querySelector('#train-progress')?.innerText ?? '').includes('Converged')", timeout=WAIT * 2
-        )
-        page.get_by_role("tab", name="Explore").click()
-        page.locator("#explore-parts [role=tab]").nth(2).click()  # time-travel, Explore's third part
-        page.wait_for_function("(window.lstmCells?.travel?.state.stepper ?? null) !== null", timeout=WAIT * 2)
-        view = page.locator("#travel-view")
-        expect(view).to_contain_text("After", timeout=WAIT)
-        last = int(re.search(r"After (\d+) epochs", view.inner_text()).group(1))
-        cell = "#cell-travel .cell-wide"
-        # The last snapshot is drawn: its weights are the ones the server's table lists.
-        table = page.locator("#travel-view table").inner_text()  # a row per gate: w_x, w_h, b
-        listed = [float(v) for v in re.findall(r"(-?\d+\.\d{3})(?!\d)", table)]
-        drawn_weights = [
-            parse_number(page.locator(f"{cell} [data-weight='{n}']").first.text_content())
-            for n in CraftLSTM.PARAMETER_NAMES
-        ]
-        assert len(listed) == 12 and max(abs(a - b) for a, b in zip(listed, drawn_weights)) <= 0.0051
-        # Back to epoch 0: seed 42's initial weights, redrawn in the browser; the drawing says which.
-        number = page.locator("#travel-epoch input[type=number]")
-        number.fill("0")
-        number.press("Enter")
-        page.wait_for_function("window.lstmCells.travel.state.epoch === 0", timeout=WAIT)
-        seed = craft_parameters(new_model("craft", seed=42))
-        for name, value in seed.items():
-            assert page.locator(f"{cell} [data-weight='{name}']").first.text_content() == weight_text(value)
-        assert "after 0 epochs" in page.locator(f"{cell} [data-role=source]").text_content()
-        # Halfway, the weights are between.
-        number.fill(str(last // 2))
-        number.press("Enter")
-        page.wait_for_function("window.lstmCells.travel.state.epoch !== 0", timeout=WAIT)
-        assert last > 0
-        page.locator("#cell-travel").screenshot(path=ARTIFACTS / "cell-timetravel.png")
+        check_time_travel_redraws_the_weights_epoch_by_epoch(page)
+        page.locator("#explore-parts [role=tab]").nth(0).click()  # the playground, Explore's first part
+        check_a_slider_moves_the_predictions_and_a_curve_is_drawn(page)
+        page.locator("#explore-parts [role=tab]").nth(0).click()
+        page.locator("#switches").get_by_text("input=0").click()  # the input gate computed again
+        page.wait_for_function(f"{text_of('#playground-table')}.includes('0.969261')", timeout=WAIT)
+        check_the_playground_redraws_in_the_browser_and_equals_pytorch(page)
         assert page.foreign == []
     finally:
         context.close()
+
+
+def check_a_slider_moves_the_predictions_and_a_curve_is_drawn(page):
+    page.wait_for_function(f"{text_of('#playground-table')}.includes('0.969261')", timeout=WAIT)
+    box = page.locator("#slider-w_xf input[type=number]")
+    pretrained = box.input_value()
+    box.fill("-3")
+    box.press("Enter")
+    page.wait_for_function(f"!{text_of('#playground-table')}.includes('0.969261')", timeout=WAIT)
+    page.locator("#switches").get_by_text("input=0").click()
+    # With the input gate shut nothing enters the memory: Company B's prediction becomes exactly 0.
+    page.wait_for_function(
+        f"/Company B\\s+1, 0.5, 0.25, 1\\s+1\\s+0(\\s|$)/.test({text_of('#playground-table')})", timeout=WAIT
+    )
+    box.fill(pretrained)  # back to the pretrained w_xf (the table shows 0.969261 once the gate is too)
+    box.press("Enter")
+    page.locator("#explore-parts").get_by_role("tab", name="Decision curves").click()
+    page.locator("#curve-button").click()
+    expect(page.locator("#curve-plot canvas, #curve-plot svg").first).to_be_visible(timeout=WAIT)
+    page.screenshot(path=ARTIFACTS / "explore-laptop.png", full_page=True, timeout=WAIT)
+
+
+def check_time_travel_redraws_the_weights_epoch_by_epoch(page):
+    from lstm_demo.models import new_model
+
+    page.locator("#train-button").click()  # the hand-built cell, the fast recipe, seed 42
+    page.wait_for_function(
+        "(document.querySelector('#train-progress')?.innerText ?? '').includes('Converged')", timeout=WAIT * 2
+    )
+    page.get_by_role("tab", name="Explore").click()
+    page.locator("#explore-parts [role=tab]").nth(2).click()  # time-travel, Explore's third part
+    page.wait_for_function("(window.lstmCells?.travel?.state.stepper ?? null) !== null", timeout=WAIT * 2)
+    view = page.locator("#travel-view")
+    expect(view).to_contain_text("After", timeout=WAIT)
+    last = int(re.search(r"After (\d+) epochs", view.inner_text()).group(1))
+    cell = "#cell-travel .cell-wide"
+    # The last snapshot is drawn: its weights are the ones the server's table lists.
+    table = page.locator("#travel-view table").inner_text()  # a row per gate: w_x, w_h, b
+    listed = [float(v) for v in re.findall(r"(-?\d+\.\d{3})(?!\d)", table)]
+    drawn_weights = [
+        parse_number(page.locator(f"{cell} [data-weight='{n}']").first.text_content())
+        for n in CraftLSTM.PARAMETER_NAMES
+    ]
+    assert len(listed) == 12 and max(abs(a - b) for a, b in zip(listed, drawn_weights)) <= 0.0051
+    # Back to epoch 0: seed 42's initial weights, redrawn in the browser; the drawing says which.
+    number = page.locator("#travel-epoch input[type=number]")
+    number.fill("0")
+    number.press("Enter")
+    page.wait_for_function("window.lstmCells.travel.state.epoch === 0", timeout=WAIT)
+    seed = craft_parameters(new_model("craft", seed=42))
+    for name, value in seed.items():
+        assert page.locator(f"{cell} [data-weight='{name}']").first.text_content() == weight_text(value)
+    assert "after 0 epochs" in page.locator(f"{cell} [data-role=source]").text_content()
+    # Halfway, the weights are between.
+    number.fill(str(last // 2))
+    number.press("Enter")
+    page.wait_for_function("window.lstmCells.travel.state.epoch !== 0", timeout=WAIT)
+    assert last > 0
+    page.locator("#cell-travel").screenshot(path=ARTIFACTS / "cell-timetravel.png")
