@@ -153,6 +153,10 @@ def test_a_chinese_page_says_everything_in_chinese(open_context, app_server):
     expect(page.locator("#about-card-craft")).to_contain_text("StatQuest 视频", timeout=WAIT)
     expect(page.locator("#about-limits")).to_contain_text("限制", timeout=WAIT)
     page.screenshot(path=ARTIFACTS / "visitor-about-zh.png", full_page=True)
+    # Inside's charts in Chinese, on the same page (test_inside_shows_gates_... has them in English).
+    page.get_by_role("tab", name="LSTM 内部").click()
+    page.wait_for_function(f"/第 \\d+/.test({text_of('#inside-sentence')})", timeout=WAIT)
+    check_inside_charts(page, chinese=True)
 
 
 @needs_chromium
@@ -234,21 +238,25 @@ HIGHLIGHTED_JS = """() => [...document.querySelectorAll('#inside-table [role=gri
 
 
 @needs_chromium
-@pytest.mark.parametrize("options", [LAPTOP, CHINESE], ids=["english", "chinese"])
-def test_inside_shows_gates_and_memories_apart_on_whole_steps_with_the_chosen_step_marked(
-    open_context, app_server, options
-):
+def test_inside_shows_gates_and_memories_apart_on_whole_steps_with_the_chosen_step_marked(open_context, app_server):
+    """In English here; test_a_chinese_page_says_everything_in_chinese makes the same checks in Chinese."""
+    page = open_context(**LAPTOP)
+    open_page(page, app_server[0], "?tab=inside")
+    check_inside_charts(page, chinese=False)
+
+
+def check_inside_charts(page, chinese: bool) -> None:
+    """On Inside (the pretrained hand-built cell, Company B): gates and memories in two charts on
+    whole steps, the chosen step marked in both and in the table; then Predict's chart."""
     from test_visitor_tabs import assert_html_legend_whole
 
-    chinese = options is CHINESE
-    page = open_context(**options)
-    open_page(page, app_server[0], "?tab=inside")
     chosen = "所选的步 t = 4" if chinese else "chosen step t = 4"
     gates = ["遗忘门 F", "候选值 C~"] if chinese else ["forget gate F", "candidate C~"]
     assert_html_legend_whole(page, "#inside-chart-legend", [*gates, chosen])
     memories = ["长期记忆 C", "短期记忆 H"] if chinese else ["long-term memory C", "short-term memory H"]
     assert_html_legend_whole(page, "#inside-memory-chart-legend", [*memories, chosen])
     for root in ("#inside-chart", "#inside-memory-chart"):  # whole steps, the chosen one marked
+        page.wait_for_function(f"({AXIS_LABELS_JS})({root!r}).length > 0", timeout=WAIT)
         assert page.evaluate(AXIS_LABELS_JS, root) == ["1", "2", "3", "4▲"], root
     titles = page.evaluate(TITLES_JS, "#inside-chart") + page.evaluate(TITLES_JS, "#inside-memory-chart")
     expected = (
