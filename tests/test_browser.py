@@ -6,7 +6,6 @@ saved in artifacts/ for people to look at.
 """
 
 import json
-import re
 
 import pytest
 from playwright.sync_api import expect
@@ -162,40 +161,6 @@ def test_a_query_link_opens_inside_computed_and_it_recomputes_on_a_model_enter_a
     page.wait_for_function(f"{text_of('#inside-sentence')}.includes('Step 1')", timeout=WAIT)
     first = expected_trace("craft", [0.3])[-1]
     assert f"kept {first['forget_gate']:.0%} of the long-term memory" in page.locator("#inside-sentence").inner_text()
-
-
-def _epoch(page) -> int:
-    match = re.search(r"Epoch ([\d,]+) of", page.locator("#train-progress").inner_text())
-    return int(match.group(1).replace(",", "")) if match else 0
-
-
-def test_training_streams_a_growing_curve_and_stop_ends_it(page, app_server):
-    open_page(page, app_server[0], "?tab=retrain")
-    # The built-in model: the hand-built cell now trains 10,000 epochs in a few seconds, too fast to stop.
-    page.locator("#retrain-model input[value=builtin]").check()
-    page.locator("#retrain-recipe input[value=statquest]").check()
-    expect(page.locator("#retrain-epochs input")).to_have_value("300", timeout=WAIT)  # the recipe's default
-    page.locator("#retrain-epochs input").fill("10000")  # long enough to be stopped
-    page.locator("#train-button").click()
-    # The first training of a server starts its worker processes (each imports Lightning): on a busy
-    # 2-core machine that alone took over a minute once.
-    page.wait_for_function(f"/Epoch [\\d,]+ of 10,000/.test({text_of('#train-progress')})", timeout=3 * WAIT)
-    first = _epoch(page)
-    page.wait_for_function(
-        f"Number(({text_of('#train-progress')}.match(/Epoch ([\\d,]+) of/) || [0, '0'])[1].replace(/,/g, ''))"
-        f" > {first}",
-        timeout=WAIT,
-    )
-    second = _epoch(page)
-    assert second > first
-    expect(page.locator("#loss-plot canvas, #loss-plot svg").first).to_be_attached(timeout=WAIT)
-    page.screenshot(path=ARTIFACTS / "retrain-running.png", animations="disabled", timeout=WAIT)
-    page.locator("#stop-button").click(timeout=WAIT)
-    page.wait_for_function(f"{text_of('#train-progress')}.includes('Stopped by you')", timeout=WAIT)
-    epochs = int(
-        re.search(r"after ([\d,]+) epochs", page.locator("#train-progress").inner_text()).group(1).replace(",", "")
-    )
-    assert second <= epochs < 10_000
 
 
 def test_two_visitors_see_their_own_weights(browser, app_server):
