@@ -118,7 +118,17 @@ def upload(url: str, *files: tuple[str, bytes], address: str | None = None) -> t
 
 
 def cache_bytes(folder) -> int:
-    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+    """The bytes of the files under `folder`; the server may be removing some while this counts."""
+    import os
+
+    total = 0
+    for root, _, files in os.walk(folder):  # a folder removed meanwhile is skipped, not an error
+        for name in files:
+            try:
+                total += os.stat(os.path.join(root, name)).st_size
+            except FileNotFoundError:
+                pass
+    return total
 
 
 def test_uploads_are_one_file_each_bounded_per_minute_and_on_disk(upload_app):
