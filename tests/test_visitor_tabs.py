@@ -152,6 +152,8 @@ def test_stop_answers_within_a_second_and_a_streaming_training_never_blocks_the_
     )
     assert first <= epochs < 10_000
     page.screenshot(path=ARTIFACTS / "retrain-stopped.png", full_page=True)
+    page.locator("#use-own input").check()  # the stopped run's weights; the next Train turns this off
+    expect(page.locator("#retrain-badge")).to_contain_text("trained", timeout=WAIT)
     check_statquest_run(page, "laptop", LAPTOP)
 
 
@@ -172,6 +174,7 @@ def check_statquest_run(page, name: str, options: dict) -> None:
     expect(page.locator("#retrain-epochs input")).to_have_value("5000", timeout=WAIT)
     started = page.evaluate("performance.now()")
     page.locator("#train-button").click()
+    expect(page.locator("#use-own input")).not_to_be_checked(timeout=WAIT)  # new weights are coming
     final = "训练完成|到达时间上限" if name == "zh" else "Finished|Stopped at the time limit"
     page.wait_for_function(f"/{final}/.test({text_of('#train-progress')})", timeout=WAIT)
     seconds = (page.evaluate("performance.now()") - started) / 1000

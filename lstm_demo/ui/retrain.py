@@ -398,9 +398,9 @@ def build_retrain_tab(served: Served, visitor: gr.State) -> RetrainTab:
     # clicked, and the visitor turns it on for the new weights. (Turned off when the training
     # succeeded instead, the switch could be set off just after the visitor, quick on a busy
     # machine, had turned it on for the finished training.)
-    train_button.click(
-        lambda: gr.Checkbox(value=False), None, [use_own], api_visibility=PRIVATE, queue=False, show_progress="hidden"
-    )
+    # In the browser (no server round trip): an answer from the server, late on a busy machine, could
+    # turn the switch off after the visitor had turned it on for the finished training.
+    train_button.click(None, None, [use_own], js="() => false", api_visibility=PRIVATE, show_progress="hidden")
     gr.on(
         [use_own.change, model.change],
         handlers.badge,
