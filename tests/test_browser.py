@@ -175,8 +175,10 @@ def test_two_visitors_see_their_own_weights(browser, app_server):
         trainer.locator("#use-own input").check()
         trainer.get_by_role("tab", name="Predict").click()
         trainer.wait_for_function(f"{text_of('#predict-table')}.includes('built-in (trained)')", timeout=WAIT)
-        other.reload()
-        other.wait_for_function(f"{text_of('#predict-table')}.includes('built-in (')", timeout=WAIT)
+        # The other visitor predicts again, after the training, in the session it had: still pretrained.
+        other.locator("#predict-sequence textarea").fill("0.9, 0.1")
+        other.locator("#predict-button").click()
+        other.wait_for_function(f"{text_of('#predict-table')}.includes('0.9, 0.1')", timeout=WAIT)
         assert "built-in (pretrained)" in other.locator("#predict-table").inner_text()
         trainer.screenshot(path=ARTIFACTS / "predict-own-weights.png", full_page=True)
     finally:
