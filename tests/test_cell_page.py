@@ -1,7 +1,9 @@
-"""The drawn cell wired into the Space, in Debian's Chromium against the real app (one page load per test).
+"""The drawn cell wired into the Space, in Debian's Chromium against the real app (one page load per test;
+the Chinese drawing is checked on test_browser.py's Chinese page).
 
-Inside the LSTM at laptop width (English) and phone width, and in Chinese; the weight playground's
-browser-side redraw against PyTorch with the server cut off; time-travel after a real training.
+Inside the LSTM at laptop width (English) and phone width; time-travel after a
+real training, then the weight playground's browser-side redraw against PyTorch with the server
+cut off, in one visit.
 Every wait is for the event itself with a generous deadline; screenshots go to artifacts/cell-*.png.
 """
 

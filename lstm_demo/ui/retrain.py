@@ -395,11 +395,8 @@ def build_retrain_tab(served: Served, visitor: gr.State) -> RetrainTab:
     # Page-only: the readable table from the summary (so /train's outputs stay as scripts know them).
     training.then(handlers.summary_table, [summary], [table], api_visibility=PRIVATE, show_progress="hidden")
     # A new training means "my weights" are about to change: the switch goes off when Train is
-    # clicked, and the visitor turns it on for the new weights. (Turned off when the training
-    # succeeded instead, the switch could be set off just after the visitor, quick on a busy
-    # machine, had turned it on for the finished training.)
-    # In the browser (no server round trip): an answer from the server, late on a busy machine, could
-    # turn the switch off after the visitor had turned it on for the finished training.
+    # clicked (not when the training succeeds, which could come just after a quick visitor had turned
+    # it on), and in the browser: a server's answer, late on a busy machine, could come after that too.
     train_button.click(None, None, [use_own], js="() => false", api_visibility=PRIVATE, show_progress="hidden")
     gr.on(
         [use_own.change, model.change],
