@@ -166,9 +166,11 @@ def test_a_share_link_made_on_inside_at_step_2_after_training_reopens_there_with
     sender = open_context(**LAPTOP, **CLIPBOARD)
     open_page(sender, app_server[0], "?tab=retrain")
     sender.locator("#retrain-model input[value=builtin]").check()
+    sender.locator("#use-own input").check()  # before there are any: the training's show once it ends
     sender.locator("#train-button").click()
-    sender.wait_for_function(f"/Converged|converged/.test({text_of('#train-progress')})", timeout=WAIT)
-    sender.locator("#use-own input").check()
+    # the final text ("Converged after ..."): the running text's "(it stops once converged)" is not
+    sender.wait_for_function(f"{text_of('#train-progress')}.includes('Converged after')", timeout=WAIT)
+    expect(sender.locator("#use-own input")).to_be_checked()
     sender.get_by_role("tab", name="Predict").click()
     sender.wait_for_function(f"{text_of('#predict-table')}.includes('built-in (trained)')", timeout=WAIT)
     trained = predictions(sender)

@@ -206,6 +206,8 @@ def build_demo(pretrained: Pretrained | None = None, limits: Limits | None = Non
                 retrain.handlers.use_own, [retrain.use_own, visitor], [visitor], api_visibility=PRIVATE
             ).then(**predict.refresh())
         )
+        # A training's weights, when the visitor has "use my weights" on, show at once.
+        inside.compute(retrain.training.then(**predict.refresh()))
         retrain.training.success(
             explore.handlers.time_travel_range,
             [visitor],

@@ -394,18 +394,16 @@ def build_retrain_tab(served: Served, visitor: gr.State) -> RetrainTab:
     scripted.click(train, api_name="train", api_visibility=PUBLIC, show_progress="hidden", **shared)
     # Page-only: the readable table from the summary (so /train's outputs stay as scripts know them).
     training.then(handlers.summary_table, [summary], [table], api_visibility=PRIVATE, show_progress="hidden")
-    # A new training means "my weights" are about to change: the switch goes off when Train is
-    # clicked (not when the training succeeds, which could come just after a quick visitor had turned
-    # it on), and in the browser: a server's answer, late on a busy machine, could come after that too.
-    train_button.click(None, None, [use_own], js="() => false", api_visibility=PRIVATE, show_progress="hidden")
-    gr.on(
-        [use_own.change, model.change],
-        handlers.badge,
-        [use_own, model, visitor],
-        [badge],
-        api_visibility=PRIVATE,
+    # "Use my weights" is the visitor's switch alone: nothing turns it off. A training that ends
+    # while it is on shows its weights at once (the badge here; Predict and Inside in layout.py).
+    # Train used to turn it off, but on a busy machine the page applied that seconds late, after a
+    # visitor had turned it on again, and the switch and the weights shown disagreed.
+    badge_event = dict(
+        fn=handlers.badge, inputs=[use_own, model, visitor], outputs=[badge], api_visibility=PRIVATE,
         show_progress="hidden",
-    )
+    )  # fmt: skip
+    gr.on([use_own.change, model.change], **badge_event)
+    training.then(**badge_event)
     # Outside the queue, so that Stop is heard while the queue is busy; it only sets an Event.
     # Gradio hands a queue=False event the same session hash as the page's queued events.
     stop_button.click(handlers.stop, None, None, api_visibility=PRIVATE, queue=False)
