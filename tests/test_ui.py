@@ -41,16 +41,18 @@ def test_the_registry_is_bounded_and_a_closed_session_stops_its_training():
 
 
 def test_stop_by_session_ends_a_real_training_with_a_partial_result():
-    served = Served(load_pretrained(), Limits(max_train_seconds=60))
+    # A million epochs: the hand-built cell runs 10,000 in well under a second on a fast machine,
+    # and the training must still be running when the first update comes.
+    served = Served(load_pretrained(), Limits(max_train_seconds=60, max_epochs=1_000_000))
     request = gr.Request(session_hash="visitor-1")
-    updates = Retrain(served).train("craft", "statquest", 10_000, 0.001, 42, "cpu", Visitor(), request)
+    updates = Retrain(served).train("craft", "statquest", 1_000_000, 0.001, 42, "cpu", Visitor(), request)
     # The training runs in a worker process: the first updates may say it waits for one to start.
     first = next(update for update in updates if not update[0].startswith("Waiting for a free training process"))
     assert first[0].startswith("Epoch ") and len(served.stops) == 1
     assert served.stops.stop("visitor-1")
     text, *_, summary, path, visitor = list(updates)[-1]
     assert text.startswith("**Stopped by you** after") and summary["stop_reason"] == "stopped"
-    assert 0 < summary["epochs"] < 10_000 and visitor.own_source["craft"] == "trained"
+    assert 0 < summary["epochs"] < 1_000_000 and visitor.own_source["craft"] == "trained"
     assert len(served.stops) == 0  # the training's end removed its signal
 
 
