@@ -110,8 +110,8 @@ class Retrain:
         job = Job(f"train-{kind}", "train", options, limits.max_train_seconds)
         language = page_language(request)
         words = ZH if language == "zh" else EN
-        update, redraw = Every(TEXT_EVERY), Every(CHART_REDRAW)
-        shown = 0  # records already reported: a tick with nothing new sends nothing
+        update, redraw = Every(TEXT_EVERY), Every(CHART_REDRAW / 2)
+        shown = redrawn = 0  # records already reported (a tick with nothing new sends nothing); redraws
         try:
             with self.workers.run([job], stop) as run:
                 history = run.history[job.name]
@@ -121,8 +121,11 @@ class Retrain:
                     if len(history) > shown and update.due():
                         shown, last = len(history), history[-1]
                         text = self.progress_text(last, epochs, recipe, words)
-                        charts = self.training_charts(history) if redraw.due() else (gr.skip(), gr.skip())
-                        yield text, *charts, gr.skip(), gr.skip(), visitor
+                        charts = [gr.skip(), gr.skip()]
+                        if redraw.due():  # one chart a message, in turn: each redraw is its own, shorter task
+                            charts[redrawn % 2] = self.training_charts(history)[redrawn % 2]
+                            redrawn += 1
+                        yield text, *charts, gr.skip(), gr.skip(), gr.skip()
                 trained = run.results()[job.name]
         finally:
             self.served.stops.finish(session, stop)
@@ -194,24 +197,27 @@ class Retrain:
         on "Uploading...").
         """
         text, loss, predictions, summary, path, visitor = outputs
-        if isinstance(loss, pd.DataFrame):
-            loss, predictions = Retrain.chart_updates(loss, predictions, language)
+        loss, predictions = Retrain.chart_updates(loss, predictions, language)
         if isinstance(summary, dict):
             summary = gr.JSON(value=summary)
         return text, loss, predictions, summary, path, visitor
 
     @staticmethod
-    def chart_updates(loss: pd.DataFrame, predictions: pd.DataFrame, language: str) -> tuple[gr.LinePlot, gr.LinePlot]:
+    def chart_updates(loss, predictions, language: str) -> tuple:
         """training_charts' frames as updates that also carry the titles and the series' names (the
-        legends) in the page's language; the colours stay those of the English names."""
+        legends) in the page's language; the colours stay those of the English names. Anything else
+        (a gr.skip() for a chart not redrawn in this message) passes as it is."""
         names = dict(zip(["loss", *PREDICTION_SERIES], ["series.loss", "series.out0", "series.out1"]))
         names = {english: say(key, language) for english, key in names.items()}
         colours = {names[english]: colour for english, colour in SERIES_COLOURS.items()}
-        loss, predictions = (frame.assign(series=frame["series"].map(names)) for frame in (loss, predictions))
-        return (
-            titled(loss, language, "chart.loss", "chart.epoch", "chart.loss.y", color_map=colours),
-            titled(predictions, language, "chart.predictions", "chart.epoch", "chart.predictions.y", color_map=colours),
-        )
+        titles = {"loss": ("chart.loss", "chart.loss.y"), "predictions": ("chart.predictions", "chart.predictions.y")}
+        updates = []
+        for frame, (title, y_title) in zip((loss, predictions), titles.values()):
+            if isinstance(frame, pd.DataFrame):
+                frame = frame.assign(series=frame["series"].map(names))
+                frame = titled(frame, language, title, "chart.epoch", y_title, color_map=colours)
+            updates.append(frame)
+        return tuple(updates)
 
     @staticmethod
     def training_charts(history: list) -> tuple[pd.DataFrame, pd.DataFrame]:
