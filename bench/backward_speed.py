@@ -17,7 +17,9 @@ a) The statquest recipe's step (batch of one, Adam lr 0.001, seed 42's init), in
 b) The lottery's step (N = 1000 cells, full batch of 2, T = 4, Adam lr 0.1), in model-steps per
    second, no Lightning: eager autograd with foreach Adam over 12 tensors (before blocks) against
    CraftBPTT, and the lottery's form now (one (12, N) tensor, fused Adam) through autograd
-   (lottery.population_predictions) or the hand-written backward (CraftBPTTGates).
+   (lottery.population_predictions) or the hand-written backward (CraftBPTTGates), and the form
+   the lottery trains with on the CPU: the hand-written backward in NumPy
+   (backward.population_loss_and_grads) writing the rows' .grad through views.
 
 Every form first trains 100 epochs from seed 42 and must give the predictions of (a) to 1e-5.
 The forms then take turns, chunk by chunk, so that noise from other jobs lands on all of them;
@@ -39,7 +41,14 @@ from common import median, print_footer, print_header, progress
 from torch import nn
 from torch.utils._python_dispatch import TorchDispatchMode
 
-from lstm_demo.backward import CraftBPTTGates, FloatGradients, craft_predictions, loss_and_grads, squared_error
+from lstm_demo.backward import (
+    CraftBPTTGates,
+    FloatGradients,
+    craft_predictions,
+    loss_and_grads,
+    population_loss_and_grads,
+    squared_error,
+)
 from lstm_demo.data import COMPANIES, training_data
 from lstm_demo.lottery import population, population_predictions
 from lstm_demo.models import CraftLSTM, new_model
@@ -324,13 +333,29 @@ def lottery_steps(rounds: int, scale: float, members: int = 1000) -> dict[str, f
 
         return step
 
+    def make_numpy_rows():
+        """The lottery on the CPU now: population_loss_and_grads fills the rows' .grad through NumPy
+        views (no autograd, no zero_grad), then fused Adam."""
+        cells = population(members, torch.Generator().manual_seed(0))
+        rows = nn.Parameter(torch.stack([getattr(cells, name).detach().reshape(-1) for name in NAMES]))
+        rows.grad = torch.zeros_like(rows)
+        optimizer = torch.optim.Adam([rows], lr=0.1, fused=True)
+        values, grads, x, y = rows.detach().numpy(), rows.grad.numpy(), inputs.numpy(), labels.numpy()
+
+        def step(i):
+            population_loss_and_grads(values, x, y, grads)
+            optimizer.step()
+
+        return step
+
     calls = max(5, int(50 * scale))
     forms = {
         "eager autograd + Adam(foreach)  [before blocks]": (make("eager"), calls),
         "CraftBPTT Function + Adam(foreach)": (make("function"), calls),
         "CraftBPTTGates Function + Adam(foreach)": (make("gates"), calls),
         "(12, N) rows, CraftBPTTGates + Adam(fused)": (make_rows(True), calls),
-        "(12, N) rows, population_predictions + Adam(fused)  [now]": (make_rows(False), calls),
+        "(12, N) rows, population_predictions + Adam(fused)": (make_rows(False), calls),
+        "(12, N) rows, NumPy backward + Adam(fused)  [now, CPU]": (make_numpy_rows(), calls),
     }
     return {name: members / (us * 1e-6) for name, us in take_turns(forms, rounds).items()}
 

@@ -53,6 +53,9 @@ torch optimizer on top of it needs 2 (fused Adam) to 110 (Adam for-loop), as the
   population. `CraftBPTTGates` is the same with the four gates side by side: a third fewer calls.
   Neither beats eager autograd clearly on the CPU (autograd's own backward runs in C++ with no
   Python per call); they are here as the equations in tensor form and for the measurement.
+- `population_loss_and_grads`: the same backward in NumPy for a population laid out as the
+  lottery trains it (one (12, N) array), what the lottery uses on the CPU: a NumPy operation on a
+  few thousand numbers costs a fraction of an eager PyTorch one.
 
 Both are checked against autograd through CraftLSTM in tests/test_backward.py;
 `python bench/backward_speed.py` measures them.
@@ -62,6 +65,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import torch
 
 from .models import CraftLSTM
@@ -222,6 +226,97 @@ class FlatCraft:
         """The flat tensor's values into the model's 12 scalar parameters."""
         for scalar, value in zip(self._scalars, self._values):
             scalar[()] = value
+
+
+# -- A population in NumPy (the lottery on the CPU) -------------------------------------------------
+
+# The gates in the order f, i, o, c: the three sigmoids are then one slice of the (4, B, N) arrays.
+_SIGMOIDS_FIRST = [0, 1, 3, 2]
+
+
+def population_loss_and_grads(values: np.ndarray, x: np.ndarray, y: np.ndarray, grads: np.ndarray) -> float:
+    """The summed squared error of N hand-built cells, and each one's 12 gradients, in NumPy.
+
+    values (12, N): the members' parameters, rows in CraftLSTM.PARAMETER_NAMES order (gate by gate
+    f, i, c, o: W_x, W_h, b), as the lottery trains them; x (B, T) and y (B,): the batch and its
+    labels. Writes `grads` (12, N) whole and returns L = sum over members and sequences of
+    (H_T - y)^2 (w = 1: each member's gradient is its own). The equations are the module
+    docstring's, each line one array operation over the gates, the sequences and the members.
+
+    Why NumPy: at N = 1,000 a step is ~100 array operations on a few thousand numbers each, so the
+    cost is the cost per operation, and a NumPy operation costs a fraction of an eager PyTorch
+    one (on this machine torch.tanh on 8,000 float32 values took ~30 µs, np.tanh ~4 µs). Measured
+    with `python bench/backward_speed.py` (lottery rows) against autograd through
+    lottery.population_predictions. Arrays are laid out (gate, B, N), the members contiguous.
+    """
+    n = values.shape[1]
+    rows = values.reshape(4, 3, 1, n)[_SIGMOIDS_FIRST]  # (gate f,i,o,c; W_x,W_h,b; 1; N): a copy
+    W_x, W_h, b = rows[:, 0], rows[:, 1], rows[:, 2]  # (4, 1, N)
+    x = x.astype(values.dtype, copy=False)
+    batch, length = x.shape
+    H = C = None  # H_0 = C_0 = 0
+    steps = []  # what the backward pass needs of each step
+    for t in range(length):
+        Z = W_x * x[:, t, None]  # Z_t = X_t W_x + H_{t-1} W_h + b, the four gates: (4, B, N)
+        Z += b
+        if H is not None:
+            Z += W_h * H
+        A = Z  # the gates' values, in place: sigmoid(z) = (1 + tanh(z / 2)) / 2, and tanh for C~
+        A[:3] *= 0.5
+        np.tanh(A, out=A)
+        A[:3] += 1
+        A[:3] *= 0.5
+        F, I, O, C_tilde = A  # noqa: E741 (I is the input gate's name)
+        C_prev, H_prev = C, H
+        C = I * C_tilde  # C_t = F_t C_{t-1} + I_t C~_t
+        if C_prev is not None:
+            C += F * C_prev
+        tanh_C = np.tanh(C)
+        H = O * tanh_C  # H_t = O_t tanh(C_t)
+        steps.append((A, tanh_C, C_prev, H_prev))
+    error = H - y.astype(values.dtype, copy=False)[:, None]  # (B, N)
+    dH = 2 * error  # dH_T
+    dC_next = F_next = None
+    dZs = np.empty((length, 4, batch, n), values.dtype)
+    for t in range(length - 1, -1, -1):
+        A, tanh_C, C_prev, H_prev = steps[t]
+        F, I, O, C_tilde = A  # noqa: E741
+        dC = O * dH  # dC_t = dH_t O_t (1 - tanh^2(C_t)) + dC_{t+1} F_{t+1}
+        dC *= 1 - tanh_C * tanh_C
+        if dC_next is not None:
+            dC += dC_next * F_next
+        dZ = dZs[t]
+        np.subtract(1, A[:3], out=dZ[:3])  # sigmoid' = sigmoid (1 - sigmoid), the three gates
+        dZ[:3] *= A[:3]
+        if C_prev is None:  # dZ^f = dF F (1 - F), dF = dC C_{t-1}: C_0 = 0
+            dZ[0] = 0
+        else:
+            dZ[0] *= dC
+            dZ[0] *= C_prev
+        dZ[1] *= dC  # dZ^i = dI I (1 - I), dI = dC C~
+        dZ[1] *= C_tilde
+        dZ[2] *= dH  # dZ^o = dO O (1 - O), dO = dH tanh(C)
+        dZ[2] *= tanh_C
+        np.multiply(C_tilde, C_tilde, out=dZ[3])  # dZ^c = dC~ (1 - C~^2), dC~ = dC I
+        np.subtract(1, dZ[3], out=dZ[3])
+        dZ[3] *= dC
+        dZ[3] *= I
+        if t:  # dH_{t-1} = sum over the gates of dZ_t W_h
+            terms = dZ * W_h
+            dH = terms[0] + terms[1]
+            dH += terms[2]
+            dH += terms[3]
+        dC_next, F_next = dC, F
+    # The 12 gradients, sums over the steps and the sequences: dW_x = sum dZ X, dW_h = sum dZ H_{t-1}, db = sum dZ.
+    out = grads.reshape(4, 3, n)
+    out[_SIGMOIDS_FIRST, 0] = np.tensordot(x.T, dZs, axes=([0, 1], [0, 2]))
+    if length > 1:
+        previous = np.stack([H_prev for *_, H_prev in steps[1:]])  # H_1 .. H_{T-1}: (T - 1, B, N)
+        out[_SIGMOIDS_FIRST, 1] = np.einsum("tgbn,tbn->gn", dZs[1:], previous)
+    else:
+        out[:, 1] = 0
+    out[_SIGMOIDS_FIRST, 2] = dZs.sum(axis=(0, 2))
+    return float((error * error).sum())
 
 
 # -- A torch.autograd.Function ---------------------------------------------------------------------

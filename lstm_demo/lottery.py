@@ -11,9 +11,11 @@ import math
 from dataclasses import dataclass
 
 import lightning as L
+import numpy as np
 import torch
 from torch import nn
 
+from .backward import population_loss_and_grads
 from .data import training_data
 from .models import CraftLSTM
 from .optimizers import LeanAdam
@@ -80,12 +82,12 @@ class PopulationTask(L.LightningModule):
 
     As LSTMTask does, one Lightning step carries a block of epochs (~tasks.BLOCK_MS of work), so
     Lightning's per-step cost is paid per block. The 12 parameters train as one (12, N) tensor
-    (`rows`) with Adam's fused kernel (optimizers.LeanAdam), one kernel a step instead of a dozen foreach kernels over 12
-    tensors, through `population_predictions` and autograd; the values go back into the cell's
-    parameters at the end. The hand-written backward (backward.py), vectorised over the
-    population, was measured here too and is not faster than autograd on this form
-    (`python bench/backward_speed.py`, lottery rows: within the machine's noise of each other), so
-    autograd trains it.
+    (`rows`) with Adam's fused kernel (optimizers.LeanAdam), one kernel a step instead of a dozen
+    foreach kernels over 12 tensors; the values go back into the cell's parameters at the end.
+    The gradients: on the CPU, the hand-written backward in NumPy (backward.population_loss_and_grads)
+    writes `rows.grad` through a view, 3-4x faster than autograd through `population_predictions`
+    (`python bench/backward_speed.py`, lottery rows: a NumPy operation costs a fraction of an eager
+    PyTorch one); on a GPU, autograd through `population_predictions`.
     `before=True`: the task as it was before blocks (one Lightning step per epoch, automatic
     optimization, the cell's forward, foreach Adam over 12 tensors), the benchmarks' baseline.
     """
@@ -100,6 +102,7 @@ class PopulationTask(L.LightningModule):
         self.blocks = BlockSizer(block_ms)
         self.epochs_done = 0
         self.rows: nn.Parameter | None = None
+        self.arrays: tuple | None = None  # NumPy views of rows and rows.grad (CPU), for the hand-written backward
 
     def configure_optimizers(self):
         if self.before:
@@ -107,6 +110,9 @@ class PopulationTask(L.LightningModule):
         # Made here, once the cell is on the training device; not registered, so not in state_dict.
         rows = [getattr(self.cell, name).detach().reshape(-1) for name in CraftLSTM.PARAMETER_NAMES]
         self.__dict__["rows"] = nn.Parameter(torch.stack(rows))  # (12, N)
+        if self.rows.device.type == "cpu":  # the gradients by hand, in NumPy, through views (no zero_grad)
+            self.rows.grad = torch.zeros_like(self.rows)
+            self.arrays = (self.rows.detach().numpy(), self.rows.grad.numpy())
         # LeanAdam: Adam's fused kernel without torch.optim's Python around it (optimizers.py).
         return LeanAdam([self.rows], lr=self.learning_rate)
 
@@ -117,10 +123,18 @@ class PopulationTask(L.LightningModule):
         # The torch optimizer Lightning wraps, and loss.backward(): see LSTMTask._torch_optimizer.
         optimizer = self.optimizers().optimizer
         epochs = self.blocks.start(self.epochs - self.epochs_done)
-        for _ in range(epochs):
-            optimizer.zero_grad()
-            ((population_predictions(self.rows, x) - y) ** 2).sum().backward()
-            optimizer.step()
+        if self.arrays is not None:  # CPU: the hand-written backward fills rows.grad through its view
+            values, grads = self.arrays
+            x_array, y_array = x.numpy(), y.numpy()
+            with np.errstate(all="ignore"):  # a diverging member's NaN stays its own, quietly
+                for _ in range(epochs):
+                    population_loss_and_grads(values, x_array, y_array, grads)
+                    optimizer.step()
+        else:  # a GPU: autograd, which NumPy cannot follow there
+            for _ in range(epochs):
+                optimizer.zero_grad()
+                ((population_predictions(self.rows, x) - y) ** 2).sum().backward()
+                optimizer.step()
         self.epochs_done += epochs
         self.blocks.done(epochs)
         if self.epochs_done >= self.epochs:

@@ -184,3 +184,24 @@ def test_flat_parameters_step_with_the_float_gradients_and_write_back_into_the_m
     flat.write_back()
     assert [getattr(model, name).item() for name in NAMES] == flat.values()
     assert flat.values() == pytest.approx([b - 0.1 * g for b, g in zip(before, grads)], abs=1e-12)
+
+
+@pytest.mark.parametrize("batch", [1, 2, 3])
+def test_the_populations_numpy_gradients_equal_autograd(batch):
+    """lottery on the CPU: population_loss_and_grads (NumPy) against autograd through
+    lottery.population_predictions, float64, 1 to 64 steps, biases that matter."""
+    from lstm_demo.backward import population_loss_and_grads
+    from lstm_demo.lottery import population_predictions
+
+    generator = torch.Generator().manual_seed(batch)
+    for length in [1, 2, 4, 17, 64]:
+        rows = torch.randn(12, 33, generator=generator, dtype=torch.float64) * 1.5
+        x = torch.rand(batch, length, generator=generator, dtype=torch.float64) * 4 - 2
+        labels = torch.rand(batch, generator=generator, dtype=torch.float64)
+        rows.requires_grad_()
+        expected_loss = ((population_predictions(rows, x) - labels) ** 2).sum()
+        expected_loss.backward()
+        grads = torch.full((12, 33), float("nan"), dtype=torch.float64)  # written whole, or the test sees NaN
+        loss = population_loss_and_grads(rows.detach().numpy(), x.numpy(), labels.numpy(), grads.numpy())
+        assert loss == pytest.approx(expected_loss.item(), rel=1e-12)
+        torch.testing.assert_close(grads, rows.grad, rtol=1e-6, atol=1e-6, msg=f"T={length}, B={batch}")
