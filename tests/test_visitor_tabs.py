@@ -174,6 +174,26 @@ def test_retrain_reproduces_statquest_with_a_readable_result(open_context, app_s
     check_statquest_run(page, name, options)
 
 
+# The Latin words and numbers (Chinese breaks between any two characters) in the elements `selector`
+# finds whose letters lie on more than one line: a word broken inside itself ("Compan" / "y A").
+WORDS_BROKEN_ACROSS_LINES = """(selector) => {
+    const broken = [];
+    for (const element of document.querySelectorAll(selector)) {
+        const texts = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+        for (let node; (node = texts.nextNode()); ) {
+            for (const word of node.textContent.matchAll(/[A-Za-z0-9.]+/g)) {
+                const range = document.createRange();
+                range.setStart(node, word.index);
+                range.setEnd(node, word.index + word[0].length);
+                const lines = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+                if (lines.size > 1) broken.push(word[0]);
+            }
+        }
+    }
+    return broken;
+}"""
+
+
 def check_statquest_run(page, name: str, options: dict) -> None:
     """The hand-built statquest run (5,000 epochs) to its final text: its time is recorded, the
     summary reads as a table, the badge names the trained weights, the charts' legends are whole;
@@ -209,6 +229,7 @@ def check_statquest_run(page, name: str, options: dict) -> None:
     expect(page.locator("#retrain-badge")).to_contain_text("statquest", timeout=WAIT)
     if name != "phone":
         assert_legends_whole(page, "#loss-plot, #predictions-plot", 2)
+    assert page.evaluate(WORDS_BROKEN_ACROSS_LINES, "#train-table td, #train-table th") == []
     page.screenshot(path=ARTIFACTS / f"visitor-retrain-{name}.png", full_page=True)
 
     # Explore with these weights: the decision curves say whose they are, time-travel shows the

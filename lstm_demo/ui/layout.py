@@ -63,6 +63,9 @@ pre, pre code {white-space: pre-wrap !important; word-break: break-word;}
   .row {flex-wrap: wrap !important;}
   .row > *, .form > * {min-width: 100% !important; flex-basis: 100% !important;}
 }
+/* The training's summary table: words stay whole (Gradio's tables break anywhere, and on a phone
+   the first column came out as "Compan / y A"); a line breaks between words. */
+#train-table td, #train-table th {overflow-wrap: normal; word-break: normal;}
 /* Predict: a table on a laptop, one card per sequence on a phone (just under the button). */
 #predict-cards {display: none;}
 .predict-cards {display: grid; gap: 0.5em;}
