@@ -56,22 +56,36 @@ def test_stop_by_session_ends_a_real_training_with_a_partial_result():
     assert len(served.stops) == 0  # the training's end removed its signal
 
 
-def test_a_streaming_training_redraws_one_chart_a_message_in_turn_each_at_most_every_two_seconds():
+def test_a_streaming_training_redraws_one_chart_a_message_in_turn_each_at_most_every_two_seconds(monkeypatch):
     """The page's longest task while a training streams is a chart redraw: never two in one message,
-    each chart at most every CHART_REDRAW seconds, the text at most every TEXT_EVERY seconds."""
+    each chart at most every CHART_REDRAW seconds, the text at most every TEXT_EVERY seconds.
+
+    Times are when the stream decided to send (its throttles said yes), not when a message arrived:
+    on a loaded machine building a message can take most of a second, which moves arrivals closer."""
     import time
 
     import pandas as pd
 
+    from lstm_demo.ui import retrain
     from lstm_demo.ui.retrain import CHART_REDRAW, TEXT_EVERY
 
+    decided = []  # each time one of the stream's throttles let something through
+
+    class Recorded(retrain.Every):
+        def due(self) -> bool:
+            if super().due():
+                decided.append(time.monotonic())
+                return True
+            return False
+
+    monkeypatch.setattr(retrain, "Every", Recorded)
     served = Served(load_pretrained(), Limits(max_train_seconds=120, max_epochs=1_000_000))
     request = gr.Request(session_hash="visitor-2")
     updates = Retrain(served).train("craft", "statquest", 1_000_000, 0.001, 42, "cpu", Visitor(), request)
     messages, deadline = [], time.monotonic() + 100
     for text, loss, predictions, *_ in updates:  # until each chart has been redrawn three times
-        if text.startswith("Epoch "):
-            messages.append((time.monotonic(), isinstance(loss, pd.DataFrame), isinstance(predictions, pd.DataFrame)))
+        if text.startswith("Epoch "):  # (the latest yes: the chart's throttle when a chart came)
+            messages.append((decided[-1], isinstance(loss, pd.DataFrame), isinstance(predictions, pd.DataFrame)))
         if sum(m[1] for m in messages) >= 3 and sum(m[2] for m in messages) >= 3 or time.monotonic() > deadline:
             served.stops.stop("visitor-2")
     assert text.startswith("**Stopped by you**"), text
@@ -80,9 +94,10 @@ def test_a_streaming_training_redraws_one_chart_a_message_in_turn_each_at_most_e
     assert [name for name, _ in redraws][:6] == ["loss", "predictions"] * 3
     for chart in ("loss", "predictions"):
         times = [at for name, at in redraws if name == chart]
-        assert min(b - a for a, b in zip(times, times[1:])) > 0.9 * CHART_REDRAW, times
+        assert min(b - a for a, b in zip(times, times[1:])) >= CHART_REDRAW, times
     texts = [at for at, *_ in messages]
-    assert min(b - a for a, b in zip(texts, texts[1:])) > 0.9 * TEXT_EVERY
+    # (a text-only message is timed by the text's throttle, a message with a chart a moment later)
+    assert min(b - a for a, b in zip(texts, texts[1:])) >= TEXT_EVERY - 0.05
 
 
 @pytest.fixture
