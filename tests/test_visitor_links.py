@@ -198,6 +198,8 @@ def test_a_share_link_made_on_inside_at_step_2_after_training_reopens_there_with
     # the same numbers: the same weights (waited for: a progress timer may still sit over the line)
     expect(recipient.locator("#inside-sentence")).to_have_text(sentence, timeout=WAIT)
     expect(recipient.locator("#inside-step input[type=number]")).to_have_value("2", timeout=WAIT)
+    # the drawing's days slide into place (CSS transitions): the screenshot shows where they end
+    recipient.wait_for_function("document.getAnimations().every((a) => a.playState !== 'running')", timeout=WAIT)
     recipient.screenshot(path=ARTIFACTS / "visitor-shared-inside.png", full_page=True)
     recipient.get_by_role("tab", name="Predict").click()
     recipient.wait_for_function(f"{text_of('#predict-table')}.includes('built-in (from the link)')", timeout=WAIT)
