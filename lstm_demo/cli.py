@@ -130,7 +130,7 @@ def cmd_trace(args) -> None:
 
 def cmd_diagram(args) -> None:
     from .data import COMPANIES, known_label
-    from .diagram import DEFAULT_SOURCE, draw
+    from .diagram import draw
     from .weights import load_model
 
     companies = {c.name: list(c.sequence) for c in COMPANIES}
@@ -141,7 +141,7 @@ def cmd_diagram(args) -> None:
     if args.step is not None and not 1 <= args.step <= longest:
         raise InputError(key="cli.step", params={"length": longest})
     model = load_model(args.model, args.weights, args.revision)
-    source = DEFAULT_SOURCE if args.weights is None else args.weights
+    source = None if args.weights is None else args.weights  # None: what the bundled weights are
     svg = draw(model, sequences, args.step, language=args.language, names=args.names, layout=args.layout, source=source)
     sys.stdout.write(svg + "\n")
 

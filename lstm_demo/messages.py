@@ -354,6 +354,830 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "**Largest difference: {largest:.2e}** (float32 rounding; the same numbers).",
         "**最大差异：{largest:.2e}**（float32 的舍入误差；数字相同）。",
     ),
+    # -- the page's labels and texts (gr.I18n: the browser translates them) --
+    "title": (
+        "LSTM, built two ways",
+        "LSTM 的两种实现",
+    ),
+    "intro": (
+        "Two LSTMs side by side on StatQuest's toy task: **`torch.nn.LSTM`** (*built-in*) and an LSTM cell **built by hand** from its six equations (*hand-built*). Company A `0, 0.5, 0.25, 1` should give **0**, Company B `1, 0.5, 0.25, 1` should give **1**: only day 1 differs, so the model must remember it.",
+        "在 StatQuest 的小任务上并排展示两个 LSTM：**`torch.nn.LSTM`**（*内置*）和按六个方程**手工搭建**的 LSTM 单元（*手工*）。公司 A `0, 0.5, 0.25, 1` 应预测为 **0**，公司 B `1, 0.5, 0.25, 1` 应预测为 **1**：两者只有第 1 天不同，所以模型必须记住它。",
+    ),
+    "tab.predict": (
+        "Predict",
+        "预测",
+    ),
+    "tab.inside": (
+        "Inside the LSTM",
+        "LSTM 内部",
+    ),
+    "tab.retrain": (
+        "Retrain",
+        "重新训练",
+    ),
+    "tab.explore": (
+        "Explore",
+        "探索",
+    ),
+    "tab.about": (
+        "About",
+        "关于",
+    ),
+    "sequence": (
+        "Sequence (numbers separated by commas)",
+        "序列（用逗号分隔的数字）",
+    ),
+    "sequence.info": (
+        "Any length from 1 to the limit, e.g. 1, 0.5, 0.25, 1",
+        "长度从 1 到上限，例如 1, 0.5, 0.25, 1",
+    ),
+    "model": (
+        "Model",
+        "模型",
+    ),
+    "model.builtin": (
+        "built-in (torch.nn.LSTM)",
+        "内置（torch.nn.LSTM）",
+    ),
+    "model.craft": (
+        "hand-built (from the equations)",
+        "手工搭建（按方程）",
+    ),
+    "predict.button": (
+        "Predict",
+        "预测",
+    ),
+    "predict.results": (
+        "Predictions of both models",
+        "两个模型的预测",
+    ),
+    "predict.chart": (
+        "Your sequence",
+        "你的序列",
+    ),
+    "examples": (
+        "Examples (click one to predict it)",
+        "示例（点击即预测）",
+    ),
+    "upload.title": (
+        "Your own weights",
+        "你自己的权重",
+    ),
+    "upload.file": (
+        "Upload a .safetensors file of either model's layout",
+        "上传任一模型结构的 .safetensors 文件",
+    ),
+    "upload.button": (
+        "Predict with the uploaded weights",
+        "用上传的权重预测",
+    ),
+    "upload.prediction": (
+        "Prediction of the uploaded model",
+        "上传模型的预测",
+    ),
+    "upload.status": (
+        "Upload status",
+        "上传状态",
+    ),
+    "inside.button": (
+        "Step through",
+        "逐步查看",
+    ),
+    "inside.table": (
+        "Gates and memories at every step",
+        "每一步的门与记忆",
+    ),
+    "inside.chart": (
+        "Inside the cell over time",
+        "单元内部随时间的变化",
+    ),
+    "inside.step": (
+        "Step",
+        "步",
+    ),
+    "inside.equations": (
+        "The six equations at this step",
+        "这一步的六个方程",
+    ),
+    "inside.sentence": (
+        "What the gates did",
+        "各个门做了什么",
+    ),
+    "parity.title": (
+        "Parity: the same weights in both models",
+        "一致性：同一组权重放进两个模型",
+    ),
+    "parity.button": (
+        "Transplant and compare",
+        "移植并比较",
+    ),
+    "retrain.recipe": (
+        "Recipe",
+        "训练方案",
+    ),
+    "retrain.epochs": (
+        "Epochs (the most, for fast)",
+        "轮数（fast 方案为上限）",
+    ),
+    "retrain.lr": (
+        "Learning rate",
+        "学习率",
+    ),
+    "retrain.seed": (
+        "Seed",
+        "随机种子",
+    ),
+    "retrain.device": (
+        "Device",
+        "设备",
+    ),
+    "retrain.device.info": (
+        "A 12-parameter model trains faster on the CPU: a GPU spends its time launching kernels.",
+        "12 个参数的模型在 CPU 上训练更快：GPU 的时间都花在启动内核上。",
+    ),
+    "device.gpu.none": (
+        "gpu (none here)",
+        "gpu（这里没有）",
+    ),
+    "retrain.train": (
+        "Train",
+        "训练",
+    ),
+    "retrain.stop": (
+        "Stop",
+        "停止",
+    ),
+    "retrain.progress": (
+        "Progress",
+        "进度",
+    ),
+    "retrain.loss": (
+        "Loss per epoch",
+        "每轮的损失",
+    ),
+    "retrain.predictions": (
+        "Predictions per epoch (Out 0 = Company A, Out 1 = Company B)",
+        "每轮的预测（Out 0 = 公司 A，Out 1 = 公司 B）",
+    ),
+    "retrain.summary": (
+        "Summary",
+        "总结",
+    ),
+    "retrain.file": (
+        "Trained weights (.safetensors)",
+        "训练得到的权重（.safetensors）",
+    ),
+    "retrain.use": (
+        "Use my weights in Predict and Inside (only for me)",
+        "在预测和内部视图中使用我的权重（仅对我）",
+    ),
+    "share": (
+        "Copy a link to this state",
+        "复制指向当前状态的链接",
+    ),
+    "language": (
+        "Language",
+        "语言",
+    ),
+    "weights.source": (
+        "Serving",
+        "当前权重",
+    ),
+    "explore.playground": (
+        "Weight playground: the hand-built cell's 12 parameters",
+        "权重游乐场：手工单元的 12 个参数",
+    ),
+    "explore.playground.info": (
+        "Move a slider and watch both companies' predictions. Switches force a gate, to see what it contributes.",
+        "拖动滑块，观察两家公司的预测。开关可以强制某个门的取值，看看它起什么作用。",
+    ),
+    "explore.switches": (
+        "Gate switches",
+        "门开关",
+    ),
+    "explore.reset": (
+        "Reset to the pretrained weights",
+        "恢复预训练权重",
+    ),
+    "explore.predictions": (
+        "Predictions with these weights",
+        "这组权重的预测",
+    ),
+    "explore.curve": (
+        "Decision curves",
+        "决策曲线",
+    ),
+    "explore.curve.info": (
+        "Sweep one day's value from 0 to 1, the other days fixed at a company's values.",
+        "把某一天的值从 0 扫到 1，其余几天固定为某家公司的值。",
+    ),
+    "explore.day": (
+        "Day to sweep",
+        "扫描的那一天",
+    ),
+    "explore.base": (
+        "Other days from",
+        "其余几天取自",
+    ),
+    "explore.curve.button": (
+        "Draw",
+        "绘制",
+    ),
+    "explore.travel": (
+        "Training time-travel",
+        "训练时光机",
+    ),
+    "explore.travel.info": (
+        "After a training in Retrain, move through its epochs.",
+        "在“重新训练”里训练之后，在各轮之间来回查看。",
+    ),
+    "explore.epoch": (
+        "Epochs trained",
+        "已训练的轮数",
+    ),
+    "explore.travel.inside": (
+        "Step through this epoch's weights in Inside",
+        "在“LSTM 内部”中逐步查看这一轮的权重",
+    ),
+    "explore.race": (
+        "Learning-rate race",
+        "学习率赛跑",
+    ),
+    "explore.race.info": (
+        "The same model and seed with two learning rates, the seed's recipe (batch of one, Adam).",
+        "同一个模型和种子，两个学习率，用原文的训练方案（每批一个样本，Adam）。",
+    ),
+    "explore.race.button": (
+        "Race",
+        "开始比赛",
+    ),
+    "explore.lottery": (
+        "Initialization lottery",
+        "初始化抽奖",
+    ),
+    "explore.lottery.info": (
+        "Train many random starts of the hand-built cell at once (weights N(0,1), biases 0; full batch, Adam).",
+        "同时训练手工单元的许多随机初始值（权重 N(0,1)，偏置 0；全批量，Adam）。",
+    ),
+    "explore.inits": (
+        "Random starts",
+        "随机初始值个数",
+    ),
+    "explore.lottery.button": (
+        "Draw the lottery",
+        "开奖",
+    ),
+    "explore.lottery.histogram": (
+        "Final loss of each start",
+        "每个初始值的最终损失",
+    ),
+    "predict.notes": (
+        "**Why can a prediction be negative?** A prediction is the last short-term memory H_T = O_T · tanh(C_T): a gate between 0 and 1 times a tanh between −1 and 1, so it lies between −1 and 1, and a sequence unlike the companies' can land below 0.\n\n**Where the pretrained weights come from.** The hand-built cell's 12 numbers are StatQuest's own from the video *LSTM Clearly Explained*, remade by the seed's recipe (5000 epochs); the built-in model is `torch.nn.LSTM` trained by the same recipe (see About).",
+        "**为什么预测值可能是负数？** 预测值就是最后的短期记忆 H_T = O_T · tanh(C_T)：一个 0 到 1 之间的门乘以一个 −1 到 1 之间的 tanh，所以它在 −1 到 1 之间；和两家公司都不像的序列可能落在 0 以下。\n\n**预训练权重从哪里来。** 手工单元的 12 个数字就是 StatQuest 视频《LSTM Clearly Explained》里的那组数字，由原文的训练方案（5000 轮）重新训练得到；内置模型是用同一方案训练的 `torch.nn.LSTM`（见“关于”）。",
+    ),
+    "about.what": (
+        "## What this is\nTwo LSTMs, one from the library (`torch.nn.LSTM`) and one **built by hand** from the six equations below, pretrained on StatQuest's toy task and shown side by side. **Inside the LSTM** steps through a sequence and shows each gate; **Retrain** trains either model with Lightning while you watch. The weights are safetensors files in the Hub layout; transplanted between the two models they give the same numbers (see the parity panel).\n\nA 12-parameter model trains faster on a CPU than on a GPU: each step is a few dozen tiny operations, and a GPU spends its time launching them.\n\n## Call it from a script",
+        "## 这是什么\n两个 LSTM：一个来自库（`torch.nn.LSTM`），一个按下面的六个方程**手工搭建**，都在 StatQuest 的小任务上预训练，并排展示。**LSTM 内部**逐步走过一个序列，展示每个门；**重新训练**用 Lightning 训练任一模型，边训练边看。权重是 Hub 格式的 safetensors 文件；在两个模型之间移植后，它们给出相同的数字（见一致性面板）。\n\n12 个参数的模型在 CPU 上比在 GPU 上训练得更快：每一步只有几十个很小的运算，GPU 的时间都花在启动它们上。\n\n## 在脚本中调用",
+    ),
+    "about.equations": (
+        "## The six equations",
+        "## 六个方程",
+    ),
+    "about.cards": (
+        "## The model cards",
+        "## 模型卡",
+    ),
+    "about.card.craft.full": (
+        "Model card: craft (hand-built), as on the Hub",
+        "模型卡：craft（手工），与 Hub 上的相同（英文）",
+    ),
+    "about.card.builtin.full": (
+        "Model card: builtin (torch.nn.LSTM), as on the Hub",
+        "模型卡：builtin（torch.nn.LSTM），与 Hub 上的相同（英文）",
+    ),
+    "parity.mapping": (
+        "**How 16 parameters become 12.** `torch.nn.LSTM` keeps, for each of its four gates (input, forget, candidate, output), a weight on the input, a weight on the short-term memory and **two** biases: one added to the input's term, one to the memory's term. The hand-built cell has **one** bias per gate. Both biases are only ever added together, so moving the weights over copies the two weights of each gate as they are and puts the **sum of the two biases** in the cell's one bias: 4 gates × 4 numbers = 16 become 4 gates × 3 = 12. Back the other way, the cell's bias goes into the first bias and the second is 0.",
+        "**16 个参数如何变成 12 个。** `torch.nn.LSTM` 的四个门（输入门、遗忘门、候选值、输出门）各有一个作用于输入的权重、一个作用于短期记忆的权重和**两个**偏置：一个加在输入项上，一个加在记忆项上。手工单元每个门只有**一个**偏置。两个偏置总是相加在一起，所以移植时每个门的两个权重原样复制，而单元的那个偏置取**两个偏置之和**：4 个门 × 4 个数 = 16 个，变成 4 个门 × 3 个数 = 12 个。反过来移植时，单元的偏置放进第一个偏置，第二个为 0。",
+    ),
+    "badge": (
+        "**Weights shown ({model}):** {weights}",
+        "**显示的权重（{model}）：** {weights}",
+    ),
+    "badge.pretrained.craft": (
+        "pretrained: StatQuest's own numbers from the video",
+        "预训练：StatQuest 视频里的原始数值",
+    ),
+    "badge.pretrained.builtin": (
+        "pretrained: StatQuest's recipe, 300 epochs, seed 42",
+        "预训练：StatQuest 的训练方案，300 轮，种子 42",
+    ),
+    "badge.trained": (
+        "yours, trained ({recipe} recipe, seed {seed}, {epochs:,} epochs)",
+        "你的，训练所得（{recipe} 方案，种子 {seed}，{epochs:,} 轮）",
+    ),
+    "badge.uploaded": (
+        "yours, uploaded ({file})",
+        "你的，上传的（{file}）",
+    ),
+    "badge.uploaded.nameless": (
+        "yours, uploaded",
+        "你的，上传的",
+    ),
+    "badge.epoch": (
+        "yours, from epoch {epoch} of your training",
+        "你的，取自你训练的第 {epoch} 轮",
+    ),
+    "badge.own": (
+        "yours",
+        "你的",
+    ),
+    "retrain.about.statquest": (
+        "**statquest**: StatQuest's recipe, to reproduce the video. Batch of one (Company A, then Company B), Adam: the hand-built cell 5,000 epochs at learning rate 0.001 (it ends at the video's numbers, 0.0022 and 0.9693), the built-in 300 epochs at 0.1. Small steps, so it takes thousands of epochs.",
+        "**statquest**：StatQuest 的训练方案，用来重现视频。每批一个样本（先公司 A，再公司 B），Adam：手工单元以学习率 0.001 训练 5,000 轮（结果就是视频里的数值 0.0022 和 0.9693），内置模型以 0.1 训练 300 轮。步子小，所以要几千轮。",
+    ),
+    "retrain.about.fast": (
+        "**fast**: to converge. Full batch (both companies in one step) with Rprop, whose steps grow while a gradient keeps its sign; it stops once both predictions are within 0.01 of their labels (at most 1,000 epochs; most seeds need about 50).",
+        "**fast**：为了收敛。全批量（两家公司一步算完），用 Rprop：梯度符号不变时步长不断变大；两个预测都离标签不到 0.01 时就停止（最多 1,000 轮；大多数种子约 50 轮）。",
+    ),
+    "retrain.running": (
+        "Epoch {epoch:,} of {epochs:,}: loss {loss:.4g}, Company A {a:.4f}, Company B {b:.4f} · {rate:,.0f} epochs per second",
+        "第 {epoch:,} 轮，共 {epochs:,} 轮：损失 {loss:.4g}，公司 A {a:.4f}，公司 B {b:.4f} · 每秒 {rate:,.0f} 轮",
+    ),
+    "retrain.waiting": (
+        "Waiting for a free training process (the Space runs a few trainings at once)…",
+        "正在等待空闲的训练进程（本空间同时只运行少量训练）……",
+    ),
+    "retrain.left": (
+        " · about {seconds:.1f} s left",
+        " · 约剩 {seconds:.1f} 秒",
+    ),
+    "retrain.left.most": (
+        " · at most {seconds:.1f} s left (it stops once converged)",
+        " · 最多剩 {seconds:.1f} 秒（收敛即停）",
+    ),
+    "retrain.done": (
+        "**{how}** after {epochs:,} epochs in {seconds:.2f} s on {device}. Loss {loss:.4g}; Company A {a0:.4f} → {a1:.4f}, Company B {b0:.4f} → {b1:.4f}.",
+        "**{how}**：共 {epochs:,} 轮，用时 {seconds:.2f} 秒，设备 {device}。损失 {loss:.4g}；公司 A {a0:.4f} → {a1:.4f}，公司 B {b0:.4f} → {b1:.4f}。",
+    ),
+    "retrain.end.completed": (
+        "Finished",
+        "训练完成",
+    ),
+    "retrain.end.converged": (
+        "Converged",
+        "已收敛",
+    ),
+    "retrain.end.stopped": (
+        "Stopped by you",
+        "已被你停止",
+    ),
+    "retrain.end.time_limit": (
+        "Stopped at the time limit ({limit:g} s): a partial result",
+        "到达时间上限（{limit:g} 秒）而停止：结果不完整",
+    ),
+    "retrain.end.diverged": (
+        "Training diverged (the loss became NaN or infinite): no weights are offered, and your earlier weights are kept",
+        "训练发散了（损失变成 NaN 或无穷大）：不提供权重，保留你之前的权重",
+    ),
+    "retrain.unwritten": (
+        "The weights file could not be written on the server (disk full or not writable); they are still yours in this session.",
+        "服务器上无法写入权重文件（磁盘已满或不可写）；在本次会话中它们仍归你使用。",
+    ),
+    "retrain.table.what": (
+        "Training",
+        "训练",
+    ),
+    "retrain.table.value": (
+        "Result",
+        "结果",
+    ),
+    "retrain.table.model": (
+        "model",
+        "模型",
+    ),
+    "retrain.table.recipe": (
+        "recipe",
+        "训练方案",
+    ),
+    "retrain.table.epochs": (
+        "epochs trained",
+        "训练轮数",
+    ),
+    "retrain.table.lr": (
+        "learning rate",
+        "学习率",
+    ),
+    "retrain.table.seed": (
+        "seed",
+        "随机种子",
+    ),
+    "retrain.table.loss": (
+        "loss (mean squared error)",
+        "损失（均方误差）",
+    ),
+    "retrain.table.a": (
+        "Company A (label 0): before → after",
+        "公司 A（标签 0）：训练前 → 训练后",
+    ),
+    "retrain.table.b": (
+        "Company B (label 1): before → after",
+        "公司 B（标签 1）：训练前 → 训练后",
+    ),
+    "retrain.table.time": (
+        "time",
+        "用时",
+    ),
+    "retrain.table.time.value": (
+        "{seconds:.4g} s on {device} ({rate:,.0f} epochs per second)",
+        "{seconds:.4g} 秒，设备 {device}（每秒 {rate:,.0f} 轮）",
+    ),
+    "retrain.table.end": (
+        "why it ended",
+        "结束原因",
+    ),
+    "retrain.json": (
+        "The summary as JSON (for scripts)",
+        "JSON 格式的总结（供脚本使用）",
+    ),
+    "explore.part.playground": (
+        "Weight playground",
+        "权重游乐场",
+    ),
+    "explore.part.curves": (
+        "Decision curves",
+        "决策曲线",
+    ),
+    "explore.part.travel": (
+        "Time-travel",
+        "训练时光机",
+    ),
+    "explore.part.race": (
+        "Learning-rate race",
+        "学习率赛跑",
+    ),
+    "explore.part.lottery": (
+        "Initialization lottery",
+        "初始化抽奖",
+    ),
+    "explore.forget": (
+        "Forget gate",
+        "遗忘门",
+    ),
+    "explore.forget.computed": (
+        "computed from the weights",
+        "按权重计算",
+    ),
+    "explore.forget.one": (
+        "forget=1: keep all of the long-term memory",
+        "forget=1：长期记忆全部保留",
+    ),
+    "explore.forget.zero": (
+        "forget=0: forget it at every step",
+        "forget=0：每一步都全部遗忘",
+    ),
+    "explore.switch.input": (
+        "input=0: let nothing new in",
+        "input=0：不让任何新内容进入",
+    ),
+    "explore.switch.output": (
+        "output=1: pass all of tanh(C) on",
+        "output=1：把 tanh(C) 全部输出",
+    ),
+    "explore.race.rate_a": (
+        "Learning rate A",
+        "学习率 A",
+    ),
+    "explore.race.rate_b": (
+        "Learning rate B",
+        "学习率 B",
+    ),
+    "explore.race.epochs": (
+        "Epochs",
+        "轮数",
+    ),
+    "explore.lottery.epochs": (
+        "Epochs per start",
+        "每个初始值的轮数",
+    ),
+    "explore.lottery.why": (
+        "Why most starts converge in 500 epochs here, while StatQuest's recipe takes 5,000: a different recipe. The lottery trains full batch (both companies in one step) with Adam at learning rate 0.1, a hundred times StatQuest's 0.001 with a batch of one; big steps get there in hundreds of epochs (or stall on a plateau), small steps need thousands.",
+        "为什么这里大多数初始值 500 轮就收敛，而 StatQuest 的方案要 5,000 轮：训练方案不同。抽奖用全批量（两家公司一步算完）和学习率 0.1 的 Adam，是 StatQuest 的 0.001（每批一个样本）的一百倍；大步子几百轮就到（或者卡在平台上），小步子要几千轮。",
+    ),
+    # -- the About tab's sentences computed from the model cards and the app's limits --
+    "about.card.craft.summary": (
+        "**Hand-built cell** (12 parameters). StatQuest's own numbers from the video *LSTM Clearly Explained*, "
+        "remade by the recipe `{recipe}`: seed {seed}, {epochs} epochs, Adam at learning rate {learning_rate}. "
+        "Predicts Company A → {company_a}, Company B → {company_b}.",
+        "**手工单元**（12 个参数）。这就是 StatQuest 视频《LSTM Clearly Explained》里的那组数字，"
+        "由训练方案 `{recipe}` 重新训练得到：随机种子 {seed}，{epochs} 轮，Adam，学习率 {learning_rate}。"
+        "预测：公司 A → {company_a}，公司 B → {company_b}。",
+    ),
+    "about.card.builtin.summary": (
+        "**Built-in `torch.nn.LSTM(1, 1)`** (16 parameters: two biases per gate). Trained by the recipe "
+        "`{recipe}`: seed {seed}, {epochs} epochs, Adam at learning rate {learning_rate}. "
+        "Predicts Company A → {company_a}, Company B → {company_b}.",
+        "**内置 `torch.nn.LSTM(1, 1)`**（16 个参数：每个门两个偏置）。由训练方案 `{recipe}` 训练得到："
+        "随机种子 {seed}，{epochs} 轮，Adam，学习率 {learning_rate}。预测：公司 A → {company_a}，公司 B → {company_b}。",
+    ),
+    "about.limits": (
+        "## Limits\nSequences up to {length:,} numbers; up to {epochs:,} epochs and {seconds:g} s per training; "
+        "{trainings} trainings at once; uploads up to {bytes:,} bytes (`.safetensors` only).",
+        "## 限制\n序列最多 {length:,} 个数字；每次训练最多 {epochs:,} 轮、{seconds:g} 秒；同时最多 {trainings} 个训练；"
+        "上传文件最大 {bytes:,} 字节（只接受 `.safetensors`）。",
+    ),
+    # -- the drawn cell (diagram.py) --
+    "diagram.title": (
+        "The LSTM cell, unrolled over the days",
+        "LSTM 单元按天展开",
+    ),
+    "diagram.single_title": (
+        "The LSTM cell, one day at a time",
+        "LSTM 单元，一次一天",
+    ),
+    "diagram.desc": (
+        "{seqs}. Day {step} is drawn in full: the long-term memory C runs along the top through the forget multiplication and the addition; the short-term memory H runs along the bottom; the input X comes up from below into four gates. Stage 1, what to forget: the forget gate. Stage 2, what to remember: the input gate and the candidate memory. Stage 3, what to output: the output gate. Every line shows its weight; every box and circle its value. Weights: {source}.",
+        "{seqs}。第 {step} 天完整画出：长期记忆 C 沿顶部经过遗忘乘法和加法；短期记忆 H 沿底部；输入 X 从下方进入四个门。阶段 1，忘记什么：遗忘门。阶段 2，记住什么：输入门和候选记忆。阶段 3，输出什么：输出门。每条线标出权重，每个方框和圆圈标出数值。权重：{source}。",
+    ),
+    "diagram.weights": (
+        "Weights: {source}",
+        "权重：{source}",
+    ),
+    "diagram.folded": (
+        "nn.LSTM's 16 parameters drawn as the cell's 12 (each bias = b_ih + b_hh)",
+        "nn.LSTM 的 16 个参数合并为单元的 12 个（每个偏置 = b_ih + b_hh）",
+    ),
+    "diagram.stages.1": (
+        "What to forget",
+        "忘记什么",
+    ),
+    "diagram.stages.2": (
+        "What to remember",
+        "记住什么",
+    ),
+    "diagram.stages.3": (
+        "What to output",
+        "输出什么",
+    ),
+    "diagram.stages_short.1": (
+        "Forget",
+        "遗忘",
+    ),
+    "diagram.stages_short.2": (
+        "Remember",
+        "记住",
+    ),
+    "diagram.stages_short.3": (
+        "Output",
+        "输出",
+    ),
+    "diagram.day": (
+        "Day {step}",
+        "第 {step} 天",
+    ),
+    "diagram.same.1": (
+        "same",
+        "同一组",
+    ),
+    "diagram.same.2": (
+        "12 weights",
+        "12 个权重",
+    ),
+    "diagram.prediction": (
+        "prediction",
+        "预测",
+    ),
+    "diagram.label": (
+        "label",
+        "标签",
+    ),
+    "diagram.names.forget.1": (
+        "% long-term",
+        "长期记忆",
+    ),
+    "diagram.names.forget.2": (
+        "to remember",
+        "保留的百分比",
+    ),
+    "diagram.names.input.1": (
+        "% potential memory",
+        "潜在记忆",
+    ),
+    "diagram.names.input.2": (
+        "to remember",
+        "保留的百分比",
+    ),
+    "diagram.names.candidate.1": (
+        "potential",
+        "潜在的",
+    ),
+    "diagram.names.candidate.2": (
+        "long-term memory",
+        "长期记忆",
+    ),
+    "diagram.names.output.1": (
+        "% short-term",
+        "短期记忆",
+    ),
+    "diagram.names.output.2": (
+        "to output",
+        "输出的百分比",
+    ),
+    "diagram.gate_names.forget": (
+        "Forget gate",
+        "遗忘门",
+    ),
+    "diagram.gate_names.input": (
+        "Input gate",
+        "输入门",
+    ),
+    "diagram.gate_names.candidate": (
+        "Candidate memory",
+        "候选记忆",
+    ),
+    "diagram.gate_names.output": (
+        "Output gate",
+        "输出门",
+    ),
+    "diagram.aria_gate": (
+        "{name} {symbol} = {{value}}. Press Enter for its equation and gradient.",
+        "{name} {symbol} = {{value}}。按回车键查看公式和梯度。",
+    ),
+    "diagram.legend_lines": (
+        "Lines: blue = positive weight, vermillion = negative, thicker = larger |weight|.",
+        "线：蓝色 = 正权重，朱红色 = 负权重，越粗 = |权重| 越大。",
+    ),
+    "diagram.legend_numbers": (
+        "Numbers on lines are weights (b = bias); numbers in boxes and circles are this day's values.",
+        "线上的数字是权重（b = 偏置）；方框和圆圈里的数字是当天的数值。",
+    ),
+    "diagram.legend_stages": (
+        "Stages: 1 what to forget · 2 what to remember · 3 what to output.",
+        "阶段：1 忘记什么 · 2 记住什么 · 3 输出什么。",
+    ),
+    "source.pretrained.craft": (
+        "pretrained: StatQuest's own numbers from the video",
+        "预训练：StatQuest 视频里的原始数值",
+    ),
+    "source.pretrained.builtin": (
+        "pretrained: torch.nn.LSTM trained by StatQuest's recipe, 300 epochs, seed 42",
+        "预训练：用 StatQuest 的训练方案训练的 torch.nn.LSTM，300 轮，种子 42",
+    ),
+    "full_stop": (".", "。"),
+    "colon": (": ", "："),
+    "semicolon": ("; ", "；"),
+    "stage.sentence.1": (
+        "Keep {forget:.0%} of the long-term memory: {c_prev} becomes {kept}.",
+        "保留 {forget:.0%} 的长期记忆：{c_prev} 变为 {kept}。",
+    ),
+    "stage.sentence.2": (
+        "Let {input:.0%} of the potential memory {candidate} in and add it: C = {c}.",
+        "让潜在记忆 {candidate} 的 {input:.0%} 进入并加上：C = {c}。",
+    ),
+    "stage.sentence.3": (
+        "Pass {output:.0%} of tanh(C) on as the short-term memory: H = {h}.",
+        "把 tanh(C) 的 {output:.0%} 作为短期记忆输出：H = {h}。",
+    ),
+    # -- the drawing's page (ui/cell.py, cell.js) --
+    "cell.first": (
+        "« Day 1",
+        "« 第 1 天",
+    ),
+    "cell.back": (
+        "◀ Back",
+        "◀ 上一天",
+    ),
+    "cell.forward": (
+        "Forward ▶",
+        "下一天 ▶",
+    ),
+    "cell.play": (
+        "▶ Play",
+        "▶ 播放",
+    ),
+    "cell.pause": (
+        "■ Pause",
+        "■ 暂停",
+    ),
+    "cell.keys": (
+        "or ← → on the drawing; click a gate",
+        "或在图上按 ← →；点击一个门",
+    ),
+    "cell.frame": (
+        "The LSTM cell drawn: Play, Back and Forward step through the days; the arrow keys too.",
+        "画出的 LSTM 单元：播放、上一天、下一天逐天查看；方向键也可以。",
+    ),
+    "cell.day_of": (
+        "Day {step} of {length}",
+        "第 {step} 天，共 {length} 天",
+    ),
+    "cell.day": (
+        "day {step}",
+        "第 {step} 天",
+    ),
+    "cell.wait": (
+        "This day's explanation is on its way from the server; the equations below follow the step.",
+        "这一天的解释正在从服务器传来；下面的方程跟随这一步。",
+    ),
+    "cell.numbers": (
+        "Every number drawn for day {step}, as a table",
+        "第 {step} 天画出的每个数字（表格）",
+    ),
+    "cell.epoch_source": (
+        "Weights: yours, after {epoch} epochs of your training",
+        "权重：你的，训练 {epoch} 轮之后",
+    ),
+    "cell.yours": (
+        "Your sequence",
+        "你的序列",
+    ),
+    "cell.field.input": (
+        "X_t (input)",
+        "X_t（输入）",
+    ),
+    "cell.field.long_memory_prev": (
+        "C_t−1 (long-term memory before)",
+        "C_t−1（之前的长期记忆）",
+    ),
+    "cell.field.short_memory_prev": (
+        "H_t−1 (short-term memory before)",
+        "H_t−1（之前的短期记忆）",
+    ),
+    "cell.field.forget_gate": (
+        "F_t (forget gate)",
+        "F_t（遗忘门）",
+    ),
+    "cell.field.kept": (
+        "F_t · C_t−1 (kept)",
+        "F_t · C_t−1（保留的）",
+    ),
+    "cell.field.input_gate": (
+        "I_t (input gate)",
+        "I_t（输入门）",
+    ),
+    "cell.field.candidate": (
+        "C̃_t (candidate memory)",
+        "C̃_t（候选记忆）",
+    ),
+    "cell.field.added": (
+        "I_t · C̃_t (added)",
+        "I_t · C̃_t（加上的）",
+    ),
+    "cell.field.long_memory": (
+        "C_t (long-term memory)",
+        "C_t（长期记忆）",
+    ),
+    "cell.field.tanh_long": (
+        "tanh(C_t)",
+        "tanh(C_t)",
+    ),
+    "cell.field.output_gate": (
+        "O_t (output gate)",
+        "O_t（输出门）",
+    ),
+    "cell.field.short_memory": (
+        "H_t (short-term memory)",
+        "H_t（短期记忆）",
+    ),
+    "cell.field.prediction": (
+        "prediction (H of the last day)",
+        "预测（最后一天的 H）",
+    ),
+    "cell.source.trained": (
+        "yours, trained in Retrain",
+        "你的，在“重新训练”中训练的",
+    ),
+    "cell.source.uploaded": (
+        "yours, uploaded",
+        "你的，上传的",
+    ),
+    "cell.source.epoch": (
+        "yours, after {epoch} epochs of your training",
+        "你的，训练 {epoch} 轮之后",
+    ),
+    "cell.source.sliders": (
+        "the playground's sliders",
+        "游乐场滑块上的权重",
+    ),
+    "gate.heading": (
+        "**{name} {symbol}_t · {seq} · day {step}**",
+        "**{name} {symbol}_t · {seq} · 第 {step} 天**",
+    ),
+    "gate.loss": (
+        "Gradient of the loss L = (prediction − label)² = ({prediction} − {label:g})² = {loss:.4g} for this sequence, through all its days (autograd on the server):",
+        "损失 L = （预测 − 标签）² = ({prediction} − {label:g})² = {loss:.4g} 对这个序列（经过它的每一天）的梯度（服务器上用 autograd 计算）：",
+    ),
+    "gate.sign": (
+        "A negative value means that increasing the parameter lowers the loss.",
+        "负值表示增大该参数会降低损失。",
+    ),
+    "gate.folded": (
+        "The built-in model has two biases per gate (b_ih and b_hh); each gets the gradient shown for b.",
+        "内置模型每个门有两个偏置（b_ih 和 b_hh），每个的梯度都等于这里 b 的梯度。",
+    ),
+    "gate.no_label": (
+        "This sequence has no label (only Company A's and Company B's are known), so there is no loss and no gradient to show.",
+        "这个序列没有标签（只有公司 A 和公司 B 的标签是已知的），所以没有损失，也没有梯度。",
+    ),
 }
 
 # The names sentences fill in (`what`, `model`, `whose`): English -> Chinese.
@@ -408,3 +1232,13 @@ def say(key: str, language: str = "en", **params) -> str:
 def placeholders(text: str) -> set[str]:
     """The names a template fills in: {'count', 'limit'} for "... {count:,} ... {limit:,}."."""
     return {field for _, field, _, _ in string.Formatter().parse(text) if field}
+
+
+# Every key in one language: the page's gr.I18n takes these (only the keys the page uses: ui/common.T).
+EN: dict[str, str] = {key: english for key, (english, _) in MESSAGES.items()}
+ZH: dict[str, str] = {key: chinese for key, (_, chinese) in MESSAGES.items()}
+
+
+def words(language: str) -> dict[str, str]:
+    """The whole catalogue in `language` ('zh', or English for anything else), unfilled."""
+    return ZH if language == "zh" else EN

@@ -16,7 +16,8 @@ from playwright.sync_api import expect
 from browsing import WAIT, needs_chromium, record_foreign_requests, text_of
 from conftest import ARTIFACTS, COMPANY_A, COMPANY_B
 from lstm_demo import load_model
-from lstm_demo.diagram import gate_gradients, parse_number, value_text, weight_text
+from lstm_demo.explain import gate_gradients
+from lstm_demo.values import parse_number, value_text, weight_text
 from lstm_demo.explore import playground_model
 from lstm_demo.models import CraftLSTM, craft_parameters
 

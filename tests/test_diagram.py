@@ -8,20 +8,10 @@ import torch
 
 import lstm_demo
 from lstm_demo import COMPANY_A, COMPANY_B, load_file, load_model, save_model, to_builtin
-from lstm_demo.diagram import (
-    FIELDS,
-    GATES,
-    VALUE_DIGITS,
-    WEIGHT_DIGITS,
-    WORDS,
-    draw,
-    draw_companies,
-    edge_width,
-    explain_step,
-    fmt,
-    gate_gradients,
-    parse_number,
-)
+from lstm_demo.diagram import draw, draw_companies
+from lstm_demo.explain import explain_step, gate_gradients
+from lstm_demo.messages import say
+from lstm_demo.values import FIELDS, GATES, VALUE_DIGITS, WEIGHT_DIGITS, edge_width, fmt, parse_number
 from lstm_demo.models import craft_parameters
 
 NS = "{http://www.w3.org/2000/svg}"
@@ -120,8 +110,8 @@ def test_uploaded_safetensors_model_is_drawn(tmp_path):
 def test_builtin_drawing_says_its_biases_are_folded_and_craft_does_not():
     builtin_text = "".join(parse(draw_companies(load_model("builtin"))).itertext())
     craft_text = "".join(parse(draw_companies(load_model("craft"))).itertext())
-    assert WORDS["en"]["folded"] in builtin_text and "16" in builtin_text
-    assert WORDS["en"]["folded"] not in craft_text
+    assert say("diagram.folded") in builtin_text and "16" in builtin_text
+    assert say("diagram.folded") not in craft_text
 
 
 def test_builtin_folded_bias_is_the_sum_of_its_two_biases():
@@ -158,15 +148,23 @@ def test_title_description_and_focusable_gates():
 def test_chinese_drawing_has_no_english_words_left():
     root = parse(draw_companies(load_model("craft"), step=2, language="zh", names="statquest"))
     text = "\n".join(t for t in root.itertext())
-    for stage in WORDS["zh"]["stages_short"][:0] + WORDS["zh"]["stages"]:
+    for stage in [say(f"diagram.stages.{k}", "zh") for k in (1, 2, 3)]:
         assert stage in text
     assert "公司 A" in text and "第 2 天" in text and "预训练" in text
-    for english in (*WORDS["en"]["stages"], "Day", "Company", "prediction", "weights", "remember", "% long-term"):
+    for english in (
+        *(say(f"diagram.stages.{k}") for k in (1, 2, 3)),
+        "Day",
+        "Company",
+        "prediction",
+        "weights",
+        "remember",
+        "% long-term",
+    ):
         assert english not in text
     # Full-width punctuation in Chinese sentences.
-    for line in (WORDS["zh"]["legend_lines"], WORDS["zh"]["legend_numbers"], WORDS["zh"]["folded"]):
+    for line in (say("diagram.legend_lines", "zh"), say("diagram.legend_numbers", "zh"), say("diagram.folded", "zh")):
         assert not set(",:;()") & set(line.replace("b_ih", "")), line
-    assert "\uff0c" in WORDS["zh"]["legend_lines"] and "\uff08" in WORDS["zh"]["folded"]
+    assert "\uff0c" in say("diagram.legend_lines", "zh") and "\uff08" in say("diagram.folded", "zh")
     assert root.get("lang") == "zh-CN"
 
 
@@ -335,7 +333,7 @@ def test_diagram_endpoint_returns_the_pretrained_cell_as_svg(client):
     model = load_model("builtin")
     assert assert_numbers_match(root, model, list(COMPANIES.values())) > 0
     assert root.get("data-step") == "3" and root.get("lang") == "en"
-    assert WORDS["en"]["folded"] in "".join(root.itertext())
+    assert say("diagram.folded") in "".join(root.itertext())
     # Any other sequence alone, the last step by default.
     root = parse(client.predict("0.3, -1.5, 2", "craft", None, api_name="/diagram"))
     assert root.get("data-step") == "3" and len([g for g in root.iter(f"{NS}g") if g.get("class") == "row"]) == 1
@@ -386,7 +384,7 @@ def test_cli_diagram_writes_the_svg(tmp_path, capsys):
     assert main([*argv, "--names", "statquest", "0.2", "-0.4"]) == 0
     root = parse(capsys.readouterr().out)
     text = "".join(root.itertext())
-    assert root.get("lang") == "zh-CN" and WORDS["zh"]["names"]["forget"][0] in text
+    assert root.get("lang") == "zh-CN" and say("diagram.names.forget.1", "zh") in text
     assert_numbers_match(root, load_file(tmp_path / "mine" / "model.safetensors"), [[0.2, -0.4]])
     # A step past the end: one line on stderr, nothing on stdout, status 2.
     assert main(["diagram", "--model", "craft", "--step", "5", "1, 2"]) == 2

@@ -80,7 +80,7 @@ def test_js_forward_pass_equals_pytorch_on_random_weights_and_sequences(page):
 def test_js_fmt_prints_as_python_does(page):
     load(page, draw(load_model("craft"), [1.0]))
     values = [0.125, 0.375, -0.125, 2.5e-5, -0.00004, 0.015, 1.005, -3.14159, 0.0, -0.0, 123.456789, 0.99995]
-    from lstm_demo.diagram import fmt
+    from lstm_demo.values import fmt
 
     for digits in (2, 4):
         got = page.evaluate("([v, d]) => v.map(x => LSTMDiagram.fmt(x, d))", [values, digits])
@@ -111,7 +111,7 @@ def test_update_redraws_the_same_numbers_as_python(page, layout):
         "() => Array.from(document.querySelectorAll('[data-edge]')).map(e => [e.getAttribute('data-edge'), "
         "e.style.strokeWidth, e.classList.contains('neg')])"
     )
-    from lstm_demo.diagram import edge_width
+    from lstm_demo.values import edge_width
 
     for name, width, negative in edges:
         assert float(width.removesuffix("px")) == pytest.approx(edge_width(weights[name]))

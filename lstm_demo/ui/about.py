@@ -14,9 +14,9 @@ import gradio as gr
 
 from ..explain import equations_markdown
 from ..limits import Limits
+from ..messages import say
 from ..weights import BUNDLED
 from .common import T
-from .text import EN, ZH
 
 CARD_ORDER = ("craft", "builtin")  # the hand-built cell first: it is the lesson
 
@@ -24,14 +24,14 @@ CARD_ORDER = ("craft", "builtin")  # the hand-built cell first: it is the lesson
 def build_about_tab(limits: Limits) -> None:
     gr.Markdown(T("about.what"), elem_id="about-what")
     gr.Markdown(SCRIPT_EXAMPLE)
-    gr.Markdown(T(limits_key(limits)), elem_id="about-limits")
+    gr.Markdown(limits_label(limits), elem_id="about-limits")
     gr.Markdown(T("about.equations"))
     gr.Markdown(equations_markdown())
     gr.Markdown(T("about.cards"))
     for kind in CARD_ORDER:
         key = f"about.card.{kind}"
-        EN[key], ZH[key] = card_summary(kind, "en"), card_summary(kind, "zh")
-        gr.Markdown(T(key), elem_id=f"about-card-{kind}")
+        label = T.define(key, card_summary(kind, "en"), card_summary(kind, "zh"))
+        gr.Markdown(label, elem_id=f"about-card-{kind}")
         with gr.Accordion(T(f"about.card.{kind}.full"), open=False):
             gr.Markdown(card_body(kind))
 
@@ -57,38 +57,19 @@ def card_facts(kind: str) -> dict[str, str]:
     return facts
 
 
-CARD_SUMMARY = {
-    "craft": {
-        "en": (
-            "**Hand-built cell** (12 parameters). StatQuest's own numbers from the video *LSTM Clearly Explained*, "
-            "remade by the seed's recipe `{recipe}`: seed {seed}, {epochs} epochs, Adam at learning rate "
-            "{learning rate}. Predicts Company A → {Company A}, Company B → {Company B}."
-        ),
-        "zh": (
-            "**手工单元**（12 个参数）。这就是 StatQuest 视频《LSTM Clearly Explained》里的那组数字，"
-            "由原文的训练方案 `{recipe}` 重新训练得到：随机种子 {seed}，{epochs} 轮，Adam，学习率 {learning rate}。"
-            "预测：公司 A → {Company A}，公司 B → {Company B}。"
-        ),
-    },
-    "builtin": {
-        "en": (
-            "**Built-in `torch.nn.LSTM(1, 1)`** (16 parameters: two biases per gate). Trained by the recipe "
-            "`{recipe}`: seed {seed}, {epochs} epochs, Adam at learning rate {learning rate}. "
-            "Predicts Company A → {Company A}, Company B → {Company B}."
-        ),
-        "zh": (
-            "**内置 `torch.nn.LSTM(1, 1)`**（16 个参数：每个门两个偏置）。由训练方案 `{recipe}` 训练得到："
-            "随机种子 {seed}，{epochs} 轮，Adam，学习率 {learning rate}。预测：公司 A → {Company A}，公司 B → {Company B}。"
-        ),
-    },
-}
-
-
 def card_summary(kind: str, language: str) -> str:
     """A model card's summary in `language`, from the card's own numbers."""
     facts = card_facts(kind)
-    template = CARD_SUMMARY[kind][language]
-    return re.sub(r"\{([^{}]+)\}", lambda m: facts.get(m.group(1), "?"), template)
+    return say(
+        f"about.card.{kind}.summary",
+        language,
+        recipe=facts.get("recipe", "?"),
+        seed=facts.get("seed", "?"),
+        epochs=facts.get("epochs", "?"),
+        learning_rate=facts.get("learning rate", "?"),
+        company_a=facts.get("Company A", "?"),
+        company_b=facts.get("Company B", "?"),
+    )
 
 
 # The same in both languages: code. The file it uploads is in this repository.
@@ -105,23 +86,14 @@ client.predict(handle_file("weights/craft/model.safetensors"), "0, 0.5, 0.25, 1"
 """
 
 
-def limits_key(limits: Limits) -> str:
-    """The i18n key of this app's limits sentence (registered here: it holds the app's numbers)."""
+def limits_label(limits: Limits):
+    """The app's limits in a sentence (a page-computed label: it holds this app's numbers)."""
     numbers = dict(
-        length=f"{limits.max_sequence_length:,}",
-        epochs=f"{limits.max_epochs:,}",
-        seconds=f"{limits.max_train_seconds:g}",
+        length=limits.max_sequence_length,
+        epochs=limits.max_epochs,
+        seconds=limits.max_train_seconds,
         trainings=limits.max_concurrent_trainings,
-        bytes=f"{limits.max_upload_bytes:,}",
+        bytes=limits.max_upload_bytes,
     )
-    en = (
-        "## Limits\nSequences up to {length} numbers; up to {epochs} epochs and {seconds} s per training; "
-        "{trainings} trainings at once; uploads up to {bytes} bytes (`.safetensors` only)."
-    ).format(**numbers)
-    zh = (
-        "## 限制\n序列最多 {length} 个数字；每次训练最多 {epochs} 轮、{seconds} 秒；同时最多 {trainings} 个训练；"
-        "上传文件最大 {bytes} 字节（只接受 `.safetensors`）。"
-    ).format(**numbers)
-    key = "about.limits." + hashlib.sha256(en.encode()).hexdigest()[:10]
-    EN[key], ZH[key] = en, zh
-    return key
+    en, zh = (say("about.limits", language, **numbers) for language in ("en", "zh"))
+    return T.define("about.limits." + hashlib.sha256(en.encode()).hexdigest()[:10], en, zh)

@@ -17,7 +17,7 @@ from collections.abc import Callable
 import gradio as gr
 from gradio import utils
 
-from .text import EN
+from ..messages import EN
 
 _TYPE_NAMES = {float: "float", int: "int", str: "str", dict: "dict", list: "list", bool: "bool"}
 

@@ -17,115 +17,30 @@ from pathlib import Path
 
 import gradio as gr
 
-from .. import diagram
 from ..data import COMPANIES, known_label
-from ..diagram import GATES, SYMBOLS, draw, explain_steps, gate_gradients, trace_arrays, with_products
+from ..diagram import company_label, draw, script
+from ..explain import explain_steps, gate_gradients
+from ..messages import MESSAGES, say, template
+from ..values import GATES, SYMBOLS, trace_arrays, value_text, with_products
 from ..models import CraftLSTM, LSTMModel, craft_parameters
 
 CELL_JS = Path(__file__).with_name("cell.js")
 EXPLAIN_ALL = 64  # sequences up to this long carry every day's explanation; longer ones a window
 EXPLAIN_AROUND = 24  # days either side of the current one in that window
 
-PAGE_WORDS = {
-    "en": {
-        "first": "« Day 1",
-        "back": "◀ Back",
-        "forward": "Forward ▶",
-        "play": "▶ Play",
-        "pause": "■ Pause",
-        "keys": "or ← → on the drawing; click a gate",
-        "frame": "The LSTM cell drawn: Play, Back and Forward step through the days; the arrow keys too.",
-        "day_of": "Day {step} of {length}",
-        "day": "day {step}",
-        "wait": "This day's explanation is on its way from the server; the equations below follow the step.",
-        "numbers": "Every number drawn for day {step}, as a table",
-        "epoch_source": "Weights: yours, after {epoch} epochs of your training",
-        "yours": "Your sequence",
-        "fields": {
-            "input": "X_t (input)",
-            "long_memory_prev": "C_t−1 (long-term memory before)",
-            "short_memory_prev": "H_t−1 (short-term memory before)",
-            "forget_gate": "F_t (forget gate)",
-            "kept": "F_t · C_t−1 (kept)",
-            "input_gate": "I_t (input gate)",
-            "candidate": "C̃_t (candidate memory)",
-            "added": "I_t · C̃_t (added)",
-            "long_memory": "C_t (long-term memory)",
-            "tanh_long": "tanh(C_t)",
-            "output_gate": "O_t (output gate)",
-            "short_memory": "H_t (short-term memory)",
-            "prediction": "prediction (H of the last day)",
-        },
-    },
-    "zh": {
-        "first": "« 第 1 天",
-        "back": "◀ 上一天",
-        "forward": "下一天 ▶",
-        "play": "▶ 播放",
-        "pause": "■ 暂停",
-        "keys": "或在图上按 ← →;点击一个门",
-        "frame": "画出的 LSTM 单元:播放、上一天、下一天逐天查看;方向键也可以。",
-        "day_of": "第 {step} 天,共 {length} 天",
-        "day": "第 {step} 天",
-        "wait": "这一天的解释正在从服务器传来;下面的方程跟随这一步。",
-        "numbers": "第 {step} 天画出的每个数字(表格)",
-        "epoch_source": "权重:你的,训练 {epoch} 轮之后",
-        "yours": "你的序列",
-        "fields": {
-            "input": "X_t(输入)",
-            "long_memory_prev": "C_t−1(之前的长期记忆)",
-            "short_memory_prev": "H_t−1(之前的短期记忆)",
-            "forget_gate": "F_t(遗忘门)",
-            "kept": "F_t · C_t−1(保留的)",
-            "input_gate": "I_t(输入门)",
-            "candidate": "C̃_t(候选记忆)",
-            "added": "I_t · C̃_t(加上的)",
-            "long_memory": "C_t(长期记忆)",
-            "tanh_long": "tanh(C_t)",
-            "output_gate": "O_t(输出门)",
-            "short_memory": "H_t(短期记忆)",
-            "prediction": "预测(最后一天的 H)",
-        },
-    },
-}
+PAGE_WORDS = (
+    "first", "back", "forward", "play", "pause", "keys", "frame", "day_of", "day", "wait", "numbers",
+    "epoch_source", "yours",
+)  # fmt: skip
 
-# Whose weights a drawing shows (ui.state.Visitor.model's second value), in the drawing's words.
-SOURCES = {
-    "en": {
-        "pretrained": diagram.DEFAULT_SOURCE,
-        "trained": "yours, trained in Retrain",
-        "uploaded": "yours, uploaded",
-        "epoch": "yours, after {epoch} epochs of your training",
-        "sliders": "the playground's sliders",
-    },
-    "zh": {
-        "pretrained": diagram.DEFAULT_SOURCE,  # diagram.py translates this one itself
-        "trained": "你的,在“重新训练”中训练的",
-        "uploaded": "你的,上传的",
-        "epoch": "你的,训练 {epoch} 轮之后",
-        "sliders": "游乐场滑块上的权重",
-    },
-}
 
-GATE_WORDS = {
-    "en": {
-        "heading": "**{name} {symbol}_t · {seq} · day {step}**",
-        "loss": "Gradient of the loss L = (prediction − label)² = ({prediction} − {label:g})² = {loss:.4g} for this "
-        "sequence, through all its days (autograd on the server):",
-        "sign": "A negative value means that increasing the parameter lowers the loss.",
-        "folded": "The built-in model has two biases per gate (b_ih and b_hh); each gets the gradient shown for b.",
-        "no_label": "This sequence has no label (only Company A's and Company B's are known), so there is no loss "
-        "and no gradient to show.",
-    },
-    "zh": {
-        "heading": "**{name} {symbol}_t · {seq} · 第 {step} 天**",
-        "loss": "损失 L = (预测 − 标签)² = ({prediction} − {label:g})² = {loss:.4g} 对这个序列(经过它的每一天)的梯度"
-        "(服务器上用 autograd 计算):",
-        "sign": "负值表示增大该参数会降低损失。",
-        "folded": "内置模型每个门有两个偏置(b_ih 和 b_hh),每个的梯度都等于这里 b 的梯度。",
-        "no_label": "这个序列没有标签(只有公司 A 和公司 B 的标签是已知的),所以没有损失,也没有梯度。",
-    },
-}
+def page_words(language: str) -> dict:
+    """What cell.js writes on the page (its buttons, status, the numbers table), in `language`."""
+    words = {key: template(f"cell.{key}", language) for key in PAGE_WORDS}
+    fields = [key.removeprefix("cell.field.") for key in MESSAGES if key.startswith("cell.field.")]
+    words["fields"] = {field: template(f"cell.field.{field}", language) for field in fields}
+    return words
+
 
 CSS = """
 .cell-narrow {display: none;}
@@ -174,24 +89,23 @@ CSS = """
 
 
 def js_on_load() -> str:
-    return (
-        diagram.script()
-        + "\n"
-        + CELL_JS.read_text(encoding="utf-8")
-        + "\nLSTMCell.mount(element, props, trigger, watch);"
-    )
+    return script() + "\n" + CELL_JS.read_text(encoding="utf-8") + "\nLSTMCell.mount(element, props, trigger, watch);"
 
 
 def language_of(value: object) -> str:
     return "zh" if str(value or "").lower().startswith("zh") else "en"
 
 
-def source_text(whose: str, language: str) -> str:
-    """The drawing's "Weights: ..." for ui.state.Visitor.model's whose ("pretrained", "epoch 120", ...)."""
-    words = SOURCES[language_of(language)]
+def source_text(whose: str, language: str) -> str | None:
+    """The drawing's "Weights: ..." for ui.state.Visitor.model's whose ("epoch 120", "trained", ...);
+    None for the pretrained weights (the drawing says what the bundled weights of its model are)."""
+    language = language_of(language)
+    if whose == "pretrained":
+        return None
     if whose.startswith("epoch "):
-        return words["epoch"].format(epoch=whose.removeprefix("epoch "))
-    return words.get(whose, whose)
+        return say("cell.source.epoch", language, epoch=whose.removeprefix("epoch "))
+    key = f"cell.source.{whose}"
+    return say(key, language) if key in MESSAGES else whose
 
 
 def drawn_sequences(values: list[float], language: str) -> dict[str, list[float]]:
@@ -199,11 +113,11 @@ def drawn_sequences(values: list[float], language: str) -> dict[str, list[float]
     so the difference day 1 makes is in view; otherwise the visitor's sequence alone."""
     if known_label(values) is not None:
         return {c.name: list(c.sequence) for c in COMPANIES}
-    return {PAGE_WORDS[language_of(language)]["yours"]: list(values)}
+    return {say("cell.yours", language_of(language)): list(values)}
 
 
 def shown_names(sequences: dict[str, list[float]], language: str) -> list[str]:
-    return [diagram.COMPANY_WORDS.get(language, {}).get(name, name) for name in sequences]
+    return [company_label(name, language) for name in sequences]
 
 
 @dataclass
@@ -214,12 +128,12 @@ class Picture:
     sequences: dict[str, list[float]]
     step: int
     language: str = "en"
-    source: str = diagram.DEFAULT_SOURCE
+    source: str | None = None  # None: what the bundled weights are
     rows: list[list[dict]] | None = None  # the page's own Trace.rows(), one list per sequence
     switches: tuple[str, ...] = ()
 
     def html(self, cell_id: str) -> str:
-        words = PAGE_WORDS[self.language]
+        words = page_words(self.language)
         kw = dict(language=self.language, source=self.source, rows=self.rows)
         wide = draw(self.model, self.sequences, self.step, id_prefix=f"{cell_id}-wide", **kw)
         narrow = draw(self.model, self.sequences, self.step, layout="single", id_prefix=f"{cell_id}-narrow", **kw)
@@ -266,7 +180,7 @@ class Picture:
             traces=traces,
             switches=list(self.switches),
             explain=self.explain() if explain else None,
-            words=PAGE_WORDS[self.language],
+            words=page_words(self.language),
             language=self.language,
             step=self.step,
             keep_step=keep_step,
@@ -305,15 +219,19 @@ def gate_markdown(picture: Picture, seq: int, gate: str, step: int) -> str:
     """A gate's equation with this step's numbers, and the gradient of the loss with respect to its
     three parameters for this sequence and its label (or a sentence saying it has none)."""
     language = picture.language
-    words, g = GATE_WORDS[language], GATE_WORDS[language]
+
+    def g(key: str, **params) -> str:
+        return say(f"gate.{key}", language, **params)
+
     name = list(picture.sequences)[seq]
     values = picture.sequences[name]
     rows = picture.rows[seq] if picture.rows is not None else picture._rows(values)
     stages = explain_steps(picture.model, rows, range(step, step + 1), language)[0]
     where = {"forget": (0, 0), "input": (1, 0), "candidate": (1, 1), "output": (2, 0)}[gate]
     equation = stages[where[0]]["equations"][where[1]]
-    heading = words["heading"].format(
-        name=diagram.WORDS[language]["gate_names"][gate],
+    heading = g(
+        "heading",
+        name=say(f"diagram.gate_names.{gate}", language),
         symbol=SYMBOLS[gate],
         seq=shown_names({name: values}, language)[0],
         step=step,
@@ -322,12 +240,10 @@ def gate_markdown(picture: Picture, seq: int, gate: str, step: int) -> str:
     label = known_label(values)
     gradients = gate_gradients(picture.model, values, label)
     if gradients is None:
-        lines.append(g["no_label"])
+        lines.append(g("no_label"))
         return "\n".join(lines)
     prediction = rows[-1]["short_memory"]
-    lines.append(
-        g["loss"].format(prediction=diagram.value_text(prediction), label=label, loss=(prediction - label) ** 2)
-    )
+    lines.append(g("loss", prediction=value_text(prediction), label=label, loss=(prediction - label) ** 2))
     names = list(gradients[gate])
     lines += [
         "",
@@ -335,8 +251,8 @@ def gate_markdown(picture: Picture, seq: int, gate: str, step: int) -> str:
         "|" + "---|" * len(names),
         "| " + " | ".join(f"{gradients[gate][n]:+.4g}".replace("-", "−") for n in names) + " |",
         "",
-        g["sign"],
+        g("sign"),
     ]
     if not isinstance(picture.model, CraftLSTM):
-        lines.append(g["folded"])
+        lines.append(g("folded"))
     return "\n".join(lines)

@@ -29,13 +29,35 @@ from ..recipes import DEVICES
 from ..weights import Pretrained
 from .guard import cut, errors
 from .state import StopSignals
-from ..messages import say
-from .text import EN, ZH
+from ..messages import MESSAGES, say
 
 log = logging.getLogger("lstm_demo.space")
 
-I18N = gr.I18n(en=EN, zh=ZH)
-T = I18N  # T("key") -> a label the browser translates
+
+class Labels:
+    """The page's labels: `T(key)` is a catalogue key the browser translates (gr.I18n), and only the
+    keys the page uses go to the page. `T.define(key, en, zh)` adds a label that the page computes
+    (a model card's numbers, the app's limits); `T.i18n()` is what launch() takes."""
+
+    def __init__(self):
+        self._i18n = gr.I18n()
+        self.used: dict[str, tuple[str, str]] = {}
+
+    def __call__(self, key: str):
+        self.used[key] = MESSAGES[key]
+        return self._i18n(key)
+
+    def define(self, key: str, english: str, chinese: str):
+        self.used[key] = (english, chinese)
+        return self._i18n(key)
+
+    def i18n(self) -> gr.I18n:
+        return gr.I18n(
+            en={key: en for key, (en, _) in self.used.items()}, zh={key: zh for key, (_, zh) in self.used.items()}
+        )
+
+
+T = Labels()  # T("key") -> a label the browser translates
 
 # Okabe-Ito: colours that stay apart for the common kinds of colour blindness.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000"]

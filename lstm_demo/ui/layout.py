@@ -34,7 +34,7 @@ from ..messages import LANGUAGES, say
 from ..weights import Pretrained, load_pretrained, model_from_text
 from .about import build_about_tab
 from .api import describe_api
-from .common import I18N, PRIVATE, Served, T, browser_language, inline_icon, sentence_of, session_of
+from .common import PRIVATE, Served, T, browser_language, inline_icon, sentence_of, session_of
 from .explore import OPEN_PART_JS, build_explore_tab
 from .sessions import share_block_configs
 from .guard import RequestGuard, shield
@@ -42,7 +42,6 @@ from .inside import build_inside_tab
 from .predict import build_predict_tab
 from .retrain import build_retrain_tab
 from .state import Visitor, start_janitor
-from .text import EN, ZH
 
 TABS = ("predict", "inside", "retrain", "explore", "about")
 
@@ -164,16 +163,14 @@ def build_demo(pretrained: Pretrained | None = None, limits: Limits | None = Non
 
     ttl = max(1, int(limits.trained_file_ttl_seconds))
     # Gradio's copies of trained files (its cache) go after the same time as ours.
-    with gr.Blocks(title=EN["title"], delete_cache=(min(600, ttl), ttl)) as demo:
+    with gr.Blocks(title=say("title"), delete_cache=(min(600, ttl), ttl)) as demo:
         visitor = gr.State(None)
-        gr.Markdown(f"# {EN['title']} · {ZH['title']}")
+        gr.Markdown(f"# {say('title')} · {say('title', 'zh')}")
         gr.Markdown(T("intro"))
         with gr.Row(equal_height=True):
             key = f"weights.line.{served.pretrained.source_key}"  # the weights line, in the page's language
-            EN[key], ZH[key] = (
-                f"*{say('weights.line', lang, source=served.pretrained.source_text(lang))}*" for lang in LANGUAGES
-            )
-            gr.Markdown(T(key), elem_id="weights-source")
+            line = (f"*{say('weights.line', lang, source=served.pretrained.source_text(lang))}*" for lang in LANGUAGES)
+            gr.Markdown(T.define(key, *line), elem_id="weights-source")
             share = gr.Button(
                 SHARE_LABEL, icon=inline_icon("link.svg"), size="sm", scale=0, min_width=160, elem_id="share-button"
             )
@@ -348,7 +345,7 @@ def launch_kwargs(limits: Limits | None = None) -> dict:
     return dict(
         max_file_size=limits.max_upload_bytes,
         state_session_capacity=limits.max_sessions,
-        i18n=I18N,
+        i18n=T.i18n(),
         theme=THEME,
         css=CSS,
         js=PAGE_JS,

@@ -31,7 +31,7 @@ from .common import EPOCH_AXIS, Every, downsample, friendly, log, page_language,
 from .common import session_of, titled
 from ..workers import Job, Trained, WorkerPool, shared_pool
 from .state import TimeTravel, Visitor, remove_expired, write_trained
-from .text import EN, ZH
+from ..messages import words as catalogue
 
 # Each streamed message costs the page more than its own outputs: Gradio's page (6.31) refreshes
 # the loading status of every component any event has written to, copying their properties (a
@@ -109,7 +109,7 @@ class Retrain:
         )  # fmt: skip
         job = Job(f"train-{kind}", "train", options, limits.max_train_seconds)
         language = page_language(request)
-        words = ZH if language == "zh" else EN
+        words = catalogue(language)
         update, redraw = Every(TEXT_EVERY), Every(CHART_REDRAW / 2)
         shown = redrawn = 0  # records already reported (a tick with nothing new sends nothing); redraws
         try:
@@ -156,7 +156,7 @@ class Retrain:
 
     def _finished(self, kind: str, trained: Trained, visitor: Visitor, language: str) -> tuple:
         """The last message of a training: what happened, the charts, the summary and the file."""
-        words = ZH if language == "zh" else EN
+        words = catalogue(language)
         result = trained.result
         summary = result.summary()
         before, after = result.predictions_before, result.predictions
@@ -254,9 +254,10 @@ class Retrain:
         """The training's summary as a readable table (4 significant digits, plain words)."""
         if not isinstance(summary, dict) or "loss" not in summary:
             return ""
-        words = ZH if page_language(request) == "zh" else EN
-        text = "recipe_text_zh" if words is ZH else "recipe_text"  # the recipe in the page's language
-        colon, opening, closing = ("：", "（", "）") if words is ZH else (": ", " (", ")")  # full-width in Chinese
+        chinese = page_language(request) == "zh"
+        words = catalogue("zh" if chinese else "en")
+        text = "recipe_text_zh" if chinese else "recipe_text"  # the recipe in the page's language
+        colon, opening, closing = ("：", "（", "）") if chinese else (": ", " (", ")")  # full-width in Chinese
         optimizer = summary.get("optimizer", "")
         before, after = summary.get("predictions_before", {}), summary.get("predictions", {})
         seconds = summary.get("seconds") or 0.0

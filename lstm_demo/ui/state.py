@@ -48,9 +48,9 @@ class Visitor:
     def badge(self, kind: str, language: str = "en") -> str:
         """One line naming the weights Predict, Inside and Explore show for `kind`: pretrained
         (StatQuest's), trained (recipe, seed, epochs), uploaded (file name), or epoch N."""
-        from .text import EN, ZH
+        from ..messages import words as catalogue
 
-        words = ZH if language == "zh" else EN
+        words = catalogue(language)
         source = self.own_source.get(kind, "pretrained") if self.use_own and kind in self.own else "pretrained"
         detail = self.own_detail.get(kind, {}) if source != "pretrained" else {}
         if source == "pretrained":

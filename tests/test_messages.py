@@ -1,5 +1,5 @@
-"""Both languages: every label and every sentence the server writes has both, and every error the
-package raises names a sentence of the catalogue (lstm_demo.messages)."""
+"""One catalogue, both languages: every label and every sentence the server or the page shows is a key
+of lstm_demo.messages with English and Chinese, and every error the package raises names one."""
 
 import ast
 import re
@@ -10,16 +10,19 @@ import pytest
 from lstm_demo.checks import whole_number
 from lstm_demo.data import parse_sequence
 from lstm_demo.errors import InputError, LSTMDemoError
-from lstm_demo.messages import LANGUAGES, MESSAGES, WORDS, placeholders, say
-from lstm_demo.ui.text import EN, ZH
+from lstm_demo.messages import EN, LANGUAGES, MESSAGES, WORDS, ZH, placeholders, say
 
 PACKAGE = Path(__file__).resolve().parent.parent / "lstm_demo"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
+FORMULA = re.compile(r"\{[^}]*\}|[A-Za-z]+\([^()]*\)")  # placeholders and formulas such as tanh(C_t)
+
+
 def test_every_label_exists_in_both_languages():
     assert EN.keys() == ZH.keys()
-    assert [key for key in EN if ZH[key] == EN[key]] == []
+    # The same text in both is fine only where it holds no words: "{source} → {target}", "tanh(C_t)".
+    assert [key for key in EN if ZH[key] == EN[key] and re.search(r"[A-Za-z]{3,}", FORMULA.sub("", EN[key]))] == []
 
 
 @pytest.mark.parametrize("key", sorted(MESSAGES))
@@ -28,16 +31,28 @@ def test_every_sentence_has_both_languages_with_the_same_placeholders(key):
     assert english.strip() and chinese.strip()
     assert len(MESSAGES[key]) == len(LANGUAGES)
     assert placeholders(english) == placeholders(chinese), key
-    if re.search(r"[A-Za-z]{3,}", re.sub(r"\{[^}]*\}", "", english)):  # words, not only placeholders
+    if re.search(r"[A-Za-z]{3,}", FORMULA.sub("", english)):  # words, not only placeholders and formulas
         assert CJK.search(chinese), f"{key}: the Chinese sentence has no Chinese in it"
 
 
 def test_chinese_text_uses_full_width_punctuation():
-    # ASCII , : ; ( ) right after a Chinese character is a half-width mark in Chinese text.
-    half_width = re.compile(r"[\u4e00-\u9fff][,:;()]")
-    offenders = [key for key, (_, zh) in MESSAGES.items() if half_width.search(zh)]
-    offenders += [key for key, zh in ZH.items() if half_width.search(zh)]
+    # ASCII , : ; ( ) next to a Chinese character (a space between allowed) is a half-width mark in
+    # Chinese text: "第 4 天,共 4 天" and "← →;点击" are wrong, "0, 0.5, 0.25, 1" is a sequence.
+    half_width = re.compile(r"[\u4e00-\u9fff] ?[,:;()]|[,:;()] ?[\u4e00-\u9fff]")
+    offenders = [key for key, (_, zh) in MESSAGES.items() if half_width.search(FORMULA.sub("", zh))]
     assert offenders == []
+
+
+def test_no_module_but_the_catalogue_holds_words_of_a_language():
+    # A Chinese character anywhere else in the package's code (Python or the page's JavaScript) is a
+    # translation kept outside the catalogue.
+    found = []
+    for path in sorted(PACKAGE.rglob("*")):
+        if path.suffix in (".py", ".js", ".css") and path.name != "messages.py":
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if CJK.search(line):
+                    found.append(f"{path.relative_to(PACKAGE.parent)}:{number}")
+    assert found == []
 
 
 def _raise_sites():
