@@ -42,7 +42,7 @@ from .svg import (
     _text,
     row_width,
     slot_x,
-    window_start,
+    window_days,
 )
 from .values import GATE_FIELD, edge_width, step_values, value_text, weight_text, with_products
 
@@ -75,15 +75,19 @@ def draw(
     window: int = WINDOW,
     id_prefix: str = "lstm",
     rows: list[list[dict[str, float]]] | None = None,
+    chrome: bool = True,
+    style: bool = True,
 ) -> str:
     """The SVG document of the cell for these sequences, with `step` (1-based; default the last) expanded.
 
     sequences: {"Company A": [...], "Company B": [...]} (drawn one above the other) or one list.
     names: "equations" (F_t, I_t, C~_t, O_t) or "statquest" ("% long-term to remember", ...).
-    layout: "unrolled" (a window of steps side by side, ~1200 px wide) or "single" (one cell, 384 px wide,
-    for phones; the page steps through the days). id_prefix keeps marker ids unique when a page holds
+    layout: "unrolled" (day 1 and a window of days side by side, ~1200 px wide) or "single" (one cell,
+    384 px wide; the page steps through the days). id_prefix keeps marker ids unique when a page holds
     several drawings. rows: the trace the page already has (Trace.rows(), one list per sequence), drawn
-    instead of tracing again, so that the drawing and the page's table come from the same Trace.
+    instead of tracing again. chrome: the title, the weights' source and the legend (a page that says
+    them around the drawing leaves them out); style: the drawing's CSS inside the document (a page that
+    holds it once leaves it out).
     """
     if names not in ("equations", "statquest"):
         raise ValueError("names must be 'equations' or 'statquest'")
@@ -104,7 +108,7 @@ def draw(
     if not 1 <= step <= longest:
         raise ValueError(f"step must be between 1 and {longest}")
     geo = WIDE if layout == "unrolled" else NARROW
-    window = max(1, int(window)) if layout == "unrolled" else 1
+    window = max(2, int(window)) if layout == "unrolled" else 1
     weights = craft_parameters(model)
     if rows is not None:
         if len(rows) != len(seqs) or any(len(r) != len(v) for r, v in zip(rows, seqs.values())):
@@ -117,26 +121,28 @@ def draw(
     b = Builder(geo, names, language, id_prefix)
     rows_slots = [min(len(v), window) for v in seqs.values()]
     width = geo.width or max(row_width(geo, n) for n in rows_slots)
-    legend = [words("legend_lines"), words("legend_numbers"), words("legend_stages")]
+    legend = [words("legend_lines"), words("legend_numbers"), words("legend_stages")] if chrome else []
     if layout == "single":
         legend = [piece for line in legend for piece in _wrap_line(line, 58)]
     folded = not isinstance(model, CraftLSTM)
-    header_h = 58 if layout == "unrolled" else 70 + (32 if folded else 0)
-    legend_h = 17 * len(legend) + 16
+    if chrome:
+        header_h = 58 if layout == "unrolled" else 70 + (32 if folded else 0)
+    else:
+        header_h = 14 if layout == "unrolled" else 10
+    legend_h = 17 * len(legend) + 16 if legend else 0
     extra = 0 if layout == "unrolled" else 20  # narrow: a second heading line per row
-    height = header_h + len(seqs) * (ROW_H + ROW_GAP + extra) + legend_h
+    height = header_h + len(seqs) * (ROW_H + ROW_GAP + extra) + legend_h - (0 if chrome else ROW_GAP)
 
-    # Header: title, which weights, and the builtin model's folding.
     title = words("title" if layout == "unrolled" else "single_title")
     b.add(f'<rect class="paper" x="0" y="0" width="{_n(width)}" height="{_n(height)}" rx="14"/>')
-    b.add(_text(geo.margin, 24, title, "title", "start"))
-    # Which weights: its own tspan, so that a page can say "after epoch N" as it redraws snapshots.
-    source_line = f'<tspan data-role="source">{escape(words("weights", source=shown_source))}</tspan>'
-    if layout == "unrolled" and folded:
-        source_line += escape("  ·  " + words("folded"))
-    b.add(f'<text x="{_n(geo.margin)}" y="44" class="subtitle" text-anchor="start">{source_line}</text>')
-    if layout == "single":
-        if folded:
+    if chrome:  # title, which weights, and the builtin model's folding
+        b.add(_text(geo.margin, 24, title, "title", "start"))
+        # Which weights: its own tspan, so that a page can say "after epoch N" as it redraws snapshots.
+        source_line = f'<tspan data-role="source">{escape(words("weights", source=shown_source))}</tspan>'
+        if layout == "unrolled" and folded:
+            source_line += escape("  ·  " + words("folded"))
+        b.add(f'<text x="{_n(geo.margin)}" y="44" class="subtitle" text-anchor="start">{source_line}</text>')
+        if layout == "single" and folded:
             for i, line in enumerate(_wrap_line(words("folded"), 60)):
                 b.add(_text(geo.margin, 62 + 16 * i, line, "subtitle", "start"))
 
@@ -144,46 +150,9 @@ def draw(
     for seq, (name, sequence) in enumerate(seqs.items()):
         shown = company_label(name, language)
         names_drawn.append(shown or "")
-        n = rows_slots[seq]
-        length = len(sequence)
-        s = min(step, length)
-        start = window_start(length, s, window)
-        current = s - start
+        b.row_name = shown or words("sequence")
         top = header_h + seq * (ROW_H + ROW_GAP + extra) + extra
-        b.add(
-            f'<g class="row" data-seq="{seq}" data-length="{length}" data-slots="{n}" transform="translate(0 {top})">'
-        )
-        label = known_label(sequence)
-        seq_text = ", ".join(f"{v:g}" for v in sequence)
-        if length > 12:
-            seq_text = ", ".join(f"{v:g}" for v in sequence[:6]) + ", …"
-        tail = width - geo.margin
-        # The prediction is the last short-term memory H_T. Narrow: name and day on one line, the
-        # prediction and the label on the next.
-        if layout == "unrolled":
-            heading = f"{shown}  ·  {seq_text}" if shown else seq_text
-            title_y, pred_x = ROW_TITLE_Y - 4, tail - (62 if label is not None else 0)
-            b.add(_text(pred_x - 62, title_y, words("prediction"), "note", "end"))
-        else:
-            heading, title_y = shown or seq_text, ROW_TITLE_Y - 4
-            b.add(_text(geo.margin, title_y, words("prediction"), "note", "start"))
-            pred_x = geo.margin + 130
-        b.add(_text(geo.margin, title_y - (20 if layout == "single" else 0), heading, "row-title", "start"))
-        if label is not None:
-            b.add(_text(tail, title_y, f"{words('label')} {label:g}", "note", "end"))
-        b.value(pred_x, title_y, "short_memory", seq, length, "val pred", "end")
-        b.add(f'<text class="ellipsis{"" if start > 1 else " is-hidden"}" data-ellipsis="before" '
-              f'x="{_n(geo.margin - 2)}" y="{C_Y + 6}">…</text>')  # fmt: skip
-        for slot in range(n) if layout == "unrolled" else ():
-            b.compact(seq, slot, start + slot, slot_x(geo, slot, current), slot == current)
-        b.cell(seq, s, slot_x(geo, current, current))
-        end_x = row_width(geo, n) - geo.margin - geo.gap
-        if geo.gap:  # the memories leaving the last step shown
-            b.flow([(end_x, C_Y), (end_x + geo.gap - 2, C_Y)], cls="flow cline")
-            b.flow([(end_x, H_Y), (end_x + geo.gap - 2, H_Y)], cls="flow hline")
-        b.add(f'<text class="ellipsis{"" if start + n - 1 < length else " is-hidden"}" data-ellipsis="after" '
-              f'x="{_n(end_x + geo.gap + 2)}" y="{C_Y + 6}">…</text>')  # fmt: skip
-        b.add("</g>")
+        _row(b, seq, sequence, step, window, layout, top, width, words)
 
     # Legend: what widths, colours and numbers mean; the stages by number, tint and dash pattern.
     y = header_h + len(seqs) * (ROW_H + ROW_GAP + extra) + 6
@@ -198,7 +167,7 @@ def draw(
         return shown + (f", … ({len(values)})" if len(values) > 12 else "")
 
     seq_desc = semicolon.join(f"{n}{colon}{listed(s)}" if n else listed(s) for n, s in zip(names_drawn, seqs.values()))
-    desc = words("desc", seqs=seq_desc, step=step, source=shown_source)
+    desc = words("desc", seqs=seq_desc, step="{step}", source=shown_source)
     if folded:
         desc += " " + words("folded") + say("full_stop", language)
     svg_open = (
@@ -210,14 +179,67 @@ def draw(
         f'aria-labelledby="{id_prefix}-title {id_prefix}-desc">'
     )
     defs = (
-        f'<title id="{id_prefix}-title">{escape(title)}</title><desc id="{id_prefix}-desc">{escape(desc)}</desc>'
+        f'<title id="{id_prefix}-title">{escape(title)}</title>'
+        f'<desc id="{id_prefix}-desc" data-template="{escape(desc, quote=True)}"></desc>'
         f'<defs><marker id="{id_prefix}-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="11" '
         f'markerHeight="11" markerUnits="userSpaceOnUse" orient="auto-start-reverse">'
         '<path d="M0 0 L10 5 L0 10 z" class="arrowhead"/></marker>'
-        f"</defs><style>{SVG_CSS}</style>"
+        f"</defs>" + (f"<style>{SVG_CSS}</style>" if style else "")
     )
     svg = svg_open + defs + "".join(b.out) + "</svg>"
     return fill(svg, weights, [values[name] for name in seqs], step)
+
+
+def _row(b: Builder, seq: int, sequence: list[float], step: int, window: int, layout: str, top, width, words) -> None:
+    """One sequence's row: its heading (name, prediction, label), the days of its window and the full cell."""
+    geo = b.g
+    length = len(sequence)
+    s = min(step, length)
+    days = window_days(length, s, window) if layout == "unrolled" else [s]
+    n, current = len(days), days.index(s)
+    b.add(f'<g class="row" data-seq="{seq}" data-length="{length}" data-slots="{n}" transform="translate(0 {top})">')
+    label = known_label(sequence)
+    seq_text = ", ".join(f"{v:g}" for v in sequence)
+    if length > 12:
+        seq_text = ", ".join(f"{v:g}" for v in sequence[:6]) + ", …"
+    tail = width - geo.margin
+    # The prediction is the last short-term memory H_T. Narrow: name and day on one line, the
+    # prediction and the label on the next.
+    shown = b.row_name if b.row_name != words("sequence") else ""
+    if layout == "unrolled":
+        heading = f"{shown}  ·  {seq_text}" if shown else seq_text
+        title_y, pred_x = ROW_TITLE_Y - 4, tail - (62 if label is not None else 0)
+        b.add(_text(pred_x - 62, title_y, words("prediction"), "note", "end"))
+    else:
+        heading, title_y = shown or seq_text, ROW_TITLE_Y - 4
+        b.add(_text(geo.margin, title_y, words("prediction"), "note", "start"))
+        pred_x = geo.margin + 130
+    b.add(_text(geo.margin, title_y - (20 if layout == "single" else 0), heading, "row-title", "start"))
+    if label is not None:
+        b.add(_text(tail, title_y, f"{words('label')} {label:g}", "note", "end"))
+    b.value(pred_x, title_y, "short_memory", seq, length, "val pred", "end", part="prediction")
+    if layout == "unrolled":
+        for slot, day in enumerate(days):
+            b.compact(seq, slot, day, slot_x(geo, slot, current), slot == current, after_gap=_gap_before(days, slot))
+        gap_x = slot_x(geo, 1, current) - geo.gap / 2 if n > 1 else 0
+        gap = _gap_before(days, 1)
+        b.add(
+            f'<text class="ellipsis gap{"" if gap else " is-hidden"}" data-ellipsis="gap" text-anchor="middle" '
+            f'x="0" y="{C_Y - 12}" style="transform: translate({_n(gap_x)}px, 0px)">…</text>'
+        )
+    b.cell(seq, s, slot_x(geo, current, current), after_gap=layout == "unrolled" and _gap_before(days, current))
+    end_x = row_width(geo, n) - geo.margin - geo.gap
+    if geo.gap:  # the memories leaving the last step shown
+        b.flow([(end_x, C_Y), (end_x + geo.gap - 2, C_Y)], cls="flow cline", part="c")
+        b.flow([(end_x, H_Y), (end_x + geo.gap - 2, H_Y)], cls="flow hline", part="h")
+    b.add(f'<text class="ellipsis{"" if days[-1] < length else " is-hidden"}" data-ellipsis="after" '
+          f'x="{_n(end_x + geo.gap + 2)}" y="{C_Y + 6}">…</text>')  # fmt: skip
+    b.add("</g>")
+
+
+def _gap_before(days: list[int], slot: int) -> bool:
+    """Whether days are left out between this slot and the one before it (diagram.js: gapBefore)."""
+    return 0 < slot < len(days) and days[slot] - days[slot - 1] > 1
 
 
 def _wrap_line(line: str, chars: int) -> list[str]:
@@ -260,12 +282,12 @@ def fill(svg: str, weights: dict[str, float], rows: list[list[dict]], step: int)
             w = weights[el.get("data-edge")]
             el.set("class", _sign_class(el.get("class", ""), w))
             el.set("style", f"stroke-width: {edge_width(w)}px")
-        elif "data-template" in el.attrib:
-            el.text = el.get("data-template").replace("{step}", el.get("data-step"))
+        elif "data-template" in el.attrib:  # a day's name, or the description naming the day shown
+            el.text = el.get("data-template").replace("{step}", el.get("data-step", str(step)))
         if tag == "g" and "data-gate" in el.attrib:
             seq, s = int(el.get("data-seq")), int(el.get("data-step"))
             v = value_text(rows[seq][s - 1][GATE_FIELD[el.get("data-gate")]])
-            el.set("aria-label", el.get("data-aria").replace("{value}", v))
+            el.set("aria-label", el.get("data-aria").replace("{value}", v).replace("{step}", str(s)))
     return ET.tostring(root, encoding="unicode")
 
 

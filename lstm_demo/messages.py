@@ -360,8 +360,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "LSTM 的两种实现",
     ),
     "intro": (
-        "Two LSTMs side by side on StatQuest's toy task: **`torch.nn.LSTM`** (*built-in*) and an LSTM cell **built by hand** from its six equations (*hand-built*). Company A `0, 0.5, 0.25, 1` should give **0**, Company B `1, 0.5, 0.25, 1` should give **1**: only day 1 differs, so the model must remember it.",
-        "在 StatQuest 的小任务上并排展示两个 LSTM：**`torch.nn.LSTM`**（*内置*）和按六个方程**手工搭建**的 LSTM 单元（*手工*）。公司 A `0, 0.5, 0.25, 1` 应预测为 **0**，公司 B `1, 0.5, 0.25, 1` 应预测为 **1**：两者只有第 1 天不同，所以模型必须记住它。",
+        "**`torch.nn.LSTM`** beside an LSTM cell **built by hand** from its six equations, on StatQuest's toy "
+        "task: Company A `0, 0.5, 0.25, 1` should give **0**, Company B `1, 0.5, 0.25, 1` should give **1**.",
+        "**`torch.nn.LSTM`** 与按六个方程**手工搭建**的 LSTM 单元并排，用 StatQuest 的小任务："
+        "公司 A `0, 0.5, 0.25, 1` 应预测为 **0**，公司 B `1, 0.5, 0.25, 1` 应预测为 **1**。",
     ),
     "tab.predict": (
         "Predict",
@@ -999,9 +1001,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "输出门",
     ),
     "diagram.aria_gate": (
-        "{name} {symbol} = {{value}}. Press Enter for its equation and gradient.",
-        "{name} {symbol} = {{value}}。按回车键查看公式和梯度。",
+        "{name} {symbol}, {company}, day {{step}}: {{value}}. Press Enter for its equation and gradient.",
+        "{name} {symbol}，{company}，第 {{step}} 天：{{value}}。按回车键查看公式和梯度。",
     ),
+    "strip.label": (
+        "The long-term memory C and the short-term memory H of each company, day by day",
+        "每家公司逐天的长期记忆 C 和短期记忆 H",
+    ),
+    "diagram.sequence": ("the sequence", "这个序列"),
+    "diagram.gap": ("days {first} to {last} not drawn", "第 {first} 到 {last} 天未画出"),
     "diagram.legend_lines": (
         "Lines: blue = positive weight, vermillion = negative, thicker = larger |weight|.",
         "线：蓝色 = 正权重，朱红色 = 负权重，越粗 = |权重| 越大。",
@@ -1038,6 +1046,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "把 tanh(C) 的 {output:.0%} 作为短期记忆输出：H = {h}。",
     ),
     # -- the drawing's page (ui/cell.py, cell.js) --
+    "stage.sentence.1.first": (
+        "Day 1 has no long-term memory yet (C_t−1 = 0): the forget gate, {forget:.0%}, has nothing to keep.",
+        "第 1 天还没有长期记忆（C_t−1 = 0）：遗忘门是 {forget:.0%}，但没有什么可保留的。",
+    ),
     "cell.first": (
         "« Day 1",
         "« 第 1 天",
@@ -1058,10 +1070,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "■ Pause",
         "■ 暂停",
     ),
-    "cell.keys": (
-        "or ← → on the drawing; click a gate",
-        "或在图上按 ← →；点击一个门",
-    ),
     "cell.frame": (
         "The LSTM cell drawn: Play, Back and Forward step through the days; the arrow keys too.",
         "画出的 LSTM 单元：播放、上一天、下一天逐天查看；方向键也可以。",
@@ -1070,22 +1078,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Day {step} of {length}",
         "第 {step} 天，共 {length} 天",
     ),
-    "cell.day": (
-        "day {step}",
-        "第 {step} 天",
+    "cell.stages_summary": (
+        "The three stages of day {step}, with their equations and every number drawn",
+        "第 {step} 天的三个阶段：方程和画出的每个数字",
     ),
-    "cell.wait": (
-        "This day's explanation is on its way from the server; the equations below follow the step.",
-        "这一天的解释正在从服务器传来；下面的方程跟随这一步。",
-    ),
-    "cell.numbers": (
-        "Every number drawn for day {step}, as a table",
-        "第 {step} 天画出的每个数字（表格）",
-    ),
-    "cell.epoch_source": (
-        "Weights: yours, after {epoch} epochs of your training",
-        "权重：你的，训练 {epoch} 轮之后",
-    ),
+    "cell.show": ("Company shown", "显示的公司"),
+    "cell.epoch_source": ("Weights: yours, after {epoch} epochs of your training", "权重：你的，训练 {epoch} 轮之后"),
     "cell.yours": (
         "Your sequence",
         "你的序列",
@@ -1166,6 +1164,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Gradient of the loss L = (prediction − label)² = ({prediction} − {label:g})² = {loss:.4g} for this sequence, through all its days (autograd on the server):",
         "损失 L = （预测 − 标签）² = ({prediction} − {label:g})² = {loss:.4g} 对这个序列（经过它的每一天）的梯度（服务器上用 autograd 计算）：",
     ),
+    "gate.curious": ("For the curious: how the loss changes with this gate's weights", "给好奇的你：损失如何随这个门的权重变化"),
+    "gate.close": ("Close", "关闭"),
     "gate.sign": (
         "A negative value means that increasing the parameter lowers the loss.",
         "负值表示增大该参数会降低损失。",

@@ -15,11 +15,21 @@ from html import escape
 from .messages import MESSAGES, say
 from .values import ACTIVATION, GATE_FIELD, GATE_KEY, GATE_STAGE, GATES, SYMBOLS
 
+GATE_NAME = {key: gate for gate, key in GATE_KEY.items()}  # "f" -> "forget"
 
-def window_start(length: int, step: int, window: int) -> int:
-    """First step (1-based) of the window of `window` steps around `step` (diagram.js: windowStart)."""
-    n = min(length, window)
-    return max(1, min(step - (n - 1) // 2, length - n + 1))
+
+def window_days(length: int, step: int, window: int) -> list[int]:
+    """The days (1-based) a row of `window` slots shows for `step` (diagram.js: windowDays).
+
+    Day 1 is always shown: it is where the memory starts. The other slots show the days around
+    `step`; days between day 1 and them are an honest gap in the row.
+    """
+    if length <= window:
+        return list(range(1, length + 1))
+    if window == 1:
+        return [step]
+    first = max(2, min(step - (window - 2) // 2, length - window + 2))
+    return [1, *range(first, first + window - 1)]
 
 
 # -- geometry ----------------------------------------------------------------------------------------
@@ -115,10 +125,15 @@ def _n(v: float) -> str:
     return f"{v:.1f}".rstrip("0").rstrip(".")
 
 
-def _symbol(symbol: str, sub: str, x, y, cls="sym", anchor="middle") -> str:
+def edge_part(name: str) -> str:
+    """The part a weighted line belongs to: H_{t-1} feeding a gate, or the input X_t."""
+    return "h-feedback" if name.startswith("w_h") else "x" if name.startswith("w_x") else GATE_NAME[name[-1]]
+
+
+def _symbol(symbol: str, sub: str, x, y, cls="sym", anchor="middle", part=None) -> str:
     """F_t as F with a subscript t (the subscript stays >= 11 px)."""
     return (
-        f"<text {_attrs(x=_n(x), y=_n(y), class_=cls, text_anchor=anchor)}>{escape(symbol)}"
+        f"<text {_attrs(x=_n(x), y=_n(y), class_=cls, text_anchor=anchor, data_part=part)}>{escape(symbol)}"
         f'<tspan class="sub" dy="4">{escape(sub)}</tspan></text>'
     )
 
@@ -129,6 +144,7 @@ class Builder:
     def __init__(self, geo: Geometry, names: str, language: str, prefix: str):
         self.g, self.names, self.language, self.p = geo, names, language, prefix
         self.out: list[str] = []
+        self.row_name = ""  # the sequence of the row being drawn, as the page names it
 
     def words(self, key: str, **params) -> str:
         """The drawing's catalogue entry `diagram.<key>` in its language."""
@@ -141,36 +157,37 @@ class Builder:
     def add(self, s: str) -> None:
         self.out.append(s)
 
-    # Dynamic texts: the browser rewrites exactly these.
-    def value(self, x, y, field, seq, step, cls="val", anchor="middle") -> None:
-        self.add(_text(x, y, "", cls, anchor, data_field=field, data_seq=seq, data_step=step))
+    # Dynamic texts: the browser rewrites exactly these. `part` names what the text belongs to (the
+    # story lights parts up: story.PARTS).
+    def value(self, x, y, field, seq, step, cls="val", anchor="middle", part=None) -> None:
+        self.add(_text(x, y, "", cls, anchor, data_field=field, data_seq=seq, data_step=step, data_part=part))
 
     def weight(self, x, y, name, cls="wt", anchor="middle") -> None:
-        self.add(_text(x, y, "", cls, anchor, data_weight=name))
+        self.add(_text(x, y, "", cls, anchor, data_weight=name, data_part=edge_part(name)))
 
     def edge(self, x1, y1, x2, y2, name, stage) -> None:
-        self.add(
-            f"<line {_attrs(x1=_n(x1), y1=_n(y1), x2=_n(x2), y2=_n(y2), class_=f'edge s{stage}', data_edge=name)}/>"
-        )
+        points = _attrs(x1=_n(x1), y1=_n(y1), x2=_n(x2), y2=_n(y2))
+        self.add(f"<line {points} {_attrs(class_=f'edge s{stage}', data_edge=name, data_part=edge_part(name))}/>")
 
-    def flow(self, points, stage=None, arrow=True, cls="flow") -> None:
+    def flow(self, points, stage=None, arrow=True, cls="flow", part=None) -> None:
         d = "M" + " L".join(f"{_n(x)} {_n(y)}" for x, y in points)
         classes = f"{cls} s{stage}" if stage else cls
         marker = f"url(#{self.p}-arrow)" if arrow else None
-        self.add(f"<path {_attrs(d=d, class_=classes, marker_end=marker)}/>")
+        self.add(f"<path {_attrs(d=d, class_=classes, marker_end=marker, data_part=part)}/>")
 
-    def circle(self, x, y, op, stage) -> None:
+    def circle(self, x, y, op, stage, part=None) -> None:
         r = self.g.r
         self.add(
-            f'<g class="op s{stage}"><circle {_attrs(cx=_n(x), cy=_n(y), r=_n(r))}/>'
+            f'<g {_attrs(class_=f"op s{stage}", data_part=part)}><circle {_attrs(cx=_n(x), cy=_n(y), r=_n(r))}/>'
             f"{_text(x, y + 5.5, op, 'op-sign', 'middle')}</g>"
         )
 
-    def cell(self, seq: int, step: int, x0: float) -> None:
-        """The expanded cell of row `seq` at `step`, translated to x0."""
+    def cell(self, seq: int, step: int, x0: float, after_gap: bool = False) -> None:
+        """The expanded cell of row `seq` at `step`, translated to x0 (after_gap: days before it are left out)."""
         g = self.g
         gx = g.gate_x
-        self.add(f'<g class="cell" data-seq="{seq}" data-slot="cell" style="transform: translate({_n(x0)}px, 0px)">')
+        cls = "cell after-gap" if after_gap else "cell"
+        self.add(f'<g class="{cls}" data-seq="{seq}" data-slot="cell" style="transform: translate({_n(x0)}px, 0px)">')
         # Stage regions: tint + numbered label + a border with the stage's own dash pattern.
         labels = self.tuple_words("stages_short" if g.short_stage_names else "stages")
         for k, (a, b) in enumerate(g.regions, start=1):
@@ -198,65 +215,68 @@ class Builder:
         # The long-term memory: straight across the top, only x and + on it.
         fx, ix, cx, ox = gx
         if g.gap:  # the C and H lines arriving from the previous step
-            self.flow([(-g.gap, C_Y), (0, C_Y)], cls="flow cline link")
-            self.flow([(-g.gap, H_Y), (0, H_Y)], cls="flow hline link")
-        self.flow([(0, C_Y), (fx - g.r, C_Y)], cls="flow cline")
-        self.flow([(fx + g.r, C_Y), (g.mul_x - g.r, C_Y)], cls="flow cline")
-        self.flow([(g.mul_x + g.r, C_Y), (g.cell_w, C_Y)], cls="flow cline", arrow=False)
+            self.flow([(-g.gap, C_Y), (0, C_Y)], cls="flow cline link", part="c")
+            self.flow([(-g.gap, H_Y), (0, H_Y)], cls="flow hline link", part="h")
+        self.flow([(0, C_Y), (fx - g.r, C_Y)], cls="flow cline", part="c")
+        self.flow([(fx + g.r, C_Y), (g.mul_x - g.r, C_Y)], cls="flow cline", part="c")
+        self.flow([(g.mul_x + g.r, C_Y), (g.cell_w, C_Y)], cls="flow cline", arrow=False, part="c")
         # The short-term memory H_{t-1} along the bottom, feeding every gate; X_t from below.
-        self.flow([(0, H_Y), (ox - g.tap, H_Y)], arrow=False, cls="flow hline")
+        self.flow([(0, H_Y), (ox - g.tap, H_Y)], arrow=False, cls="flow hline", part="h h-feedback")
         x_in = 22 if g is WIDE else 10
-        self.flow([(x_in, ROW_H - 6), (x_in, X_Y), (ox + g.tap, X_Y)], arrow=False, cls="flow xline")
+        self.flow([(x_in, ROW_H - 6), (x_in, X_Y), (ox + g.tap, X_Y)], arrow=False, cls="flow xline", part="x")
         # Gate edges (weight on H_{t-1}, weight on X_t) into each box, drawn before the boxes.
         box_bottom = BOX_TOP + self.box_h
         for gate, x in zip(GATES, gx):
             k, stage = GATE_KEY[gate], GATE_STAGE[gate]
             self.edge(x - g.tap, H_Y, x - g.foot, box_bottom + 2, f"w_h{k}", stage)
             self.edge(x + g.tap, X_Y, x + g.foot, box_bottom + 2, f"w_x{k}", stage)
-            self.add(f'<circle class="tap" cx="{_n(x - g.tap)}" cy="{H_Y}" r="2.5"/>')
-            self.add(f'<circle class="tap" cx="{_n(x + g.tap)}" cy="{X_Y}" r="2.5"/>')
+            self.add(f'<circle class="tap" data-part="h-feedback" cx="{_n(x - g.tap)}" cy="{H_Y}" r="2.5"/>')
+            self.add(f'<circle class="tap" data-part="x" cx="{_n(x + g.tap)}" cy="{X_Y}" r="2.5"/>')
             # Weight labels: H's above the H line, X's between the H and X lines, so they never collide.
             hy = (box_bottom + H_Y) / 2 + 4
             self.weight(x - g.tap + (g.tap - g.foot) * (H_Y - hy) / (H_Y - box_bottom) - 5, hy, f"w_h{k}", "wt", "end")
             self.weight(x + g.tap - 1 + 5, H_Y + 21, f"w_x{k}", "wt", "start")
         # Stage 1: F_t up into the x on the C line.
-        self.flow([(fx, BOX_TOP), (fx, C_Y + g.r)], stage=1)
-        self.circle(fx, C_Y, "×", 1)
-        self.value(fx + g.r + 4, C_Y + 22, "kept", seq, step, "val small", "start")
+        self.flow([(fx, BOX_TOP), (fx, C_Y + g.r)], stage=1, part="forget kept")
+        self.circle(fx, C_Y, "×", 1, part="kept")
+        self.value(fx + g.r + 4, C_Y + 22, "kept", seq, step, "val small", "start", part="kept")
         # Stage 2: I_t and C~_t meet in an x, whose product is added to C.
-        self.flow([(ix, BOX_TOP), (ix, MUL_Y), (g.mul_x - g.r, MUL_Y)], stage=2)
-        self.flow([(cx, BOX_TOP), (cx, MUL_Y), (g.mul_x + g.r, MUL_Y)], stage=2)
-        self.flow([(g.mul_x, MUL_Y - g.r), (g.mul_x, C_Y + g.r)], stage=2)
-        self.circle(g.mul_x, MUL_Y, "×", 2)
-        self.circle(g.mul_x, C_Y, "+", 2)
-        self.value(g.mul_x + 7, (MUL_Y + C_Y) / 2 + 5, "added", seq, step, "val small", "start")
+        self.flow([(ix, BOX_TOP), (ix, MUL_Y), (g.mul_x - g.r, MUL_Y)], stage=2, part="input added")
+        self.flow([(cx, BOX_TOP), (cx, MUL_Y), (g.mul_x + g.r, MUL_Y)], stage=2, part="candidate added")
+        self.flow([(g.mul_x, MUL_Y - g.r), (g.mul_x, C_Y + g.r)], stage=2, part="added")
+        self.circle(g.mul_x, MUL_Y, "×", 2, part="added")
+        self.circle(g.mul_x, C_Y, "+", 2, part="added c")
+        self.value(g.mul_x + 7, (MUL_Y + C_Y) / 2 + 5, "added", seq, step, "val small", "start", part="added")
         # Stage 3: tanh(C_t) times O_t is H_t, which leaves along the bottom.
         tanh_y = MUL_Y - 2
-        self.flow([(g.out_x, C_Y), (g.out_x, tanh_y - 13)], stage=3)
+        self.flow([(g.out_x, C_Y), (g.out_x, tanh_y - 13)], stage=3, part="tanh")
         self.add(
-            f'<g class="op s3"><rect {_attrs(x=_n(g.out_x - 19), y=tanh_y - 13, width=38, height=26, rx=13)}/>'
+            f'<g class="op s3" data-part="tanh">'
+            f"<rect {_attrs(x=_n(g.out_x - 19), y=tanh_y - 13, width=38, height=26, rx=13)}/>"
             f"{_text(g.out_x, tanh_y + 4.5, 'tanh', 'op-word', 'middle')}</g>"
         )
         out_y = BOX_TOP + self.box_h / 2
-        self.flow([(g.out_x, tanh_y + 13), (g.out_x, out_y - g.r)], stage=3)
-        self.flow([(ox + g.box_w / 2, out_y), (g.out_x - g.r, out_y)], stage=3)
-        self.circle(g.out_x, out_y, "×", 3)
-        self.flow([(g.out_x, out_y + g.r), (g.out_x, H_Y), (g.cell_w, H_Y)], stage=3, arrow=False, cls="flow hline")
-        self.value(g.out_x - 23, tanh_y + 4.5, "tanh_long", seq, step, "val small", "end")
+        self.flow([(g.out_x, tanh_y + 13), (g.out_x, out_y - g.r)], stage=3, part="tanh")
+        self.flow([(ox + g.box_w / 2, out_y), (g.out_x - g.r, out_y)], stage=3, part="output")
+        self.circle(g.out_x, out_y, "×", 3, part="output tanh")
+        self.flow(
+            [(g.out_x, out_y + g.r), (g.out_x, H_Y), (g.cell_w, H_Y)], stage=3, arrow=False, cls="flow hline", part="h"
+        )
+        self.value(g.out_x - 23, tanh_y + 4.5, "tanh_long", seq, step, "val small", "end", part="tanh")
         # Gates: rounded boxes with activation, name, value and bias.
         for gate, x in zip(GATES, gx):
             self.gate_box(gate, x, seq, step)
         # Memories in and out, and the input: names above the lines, values below (left) or before the tap.
-        self.add(_symbol("C", "t−1", 4, C_Y - 8, "sym small", "start"))
-        self.value(4, C_Y + (19 if g is WIDE else 30), "long_memory_prev", seq, step, "val small", "start")
-        self.add(_symbol("H", "t−1", 4, H_Y - 8, "sym small", "start"))
-        self.value(4, H_Y + 19, "short_memory_prev", seq, step, "val small", "start")
-        self.add(_symbol("C", "t", g.out_x - 10 - 68, C_Y - 8, "sym small", "end"))
-        self.value(g.out_x - 10, C_Y - 8, "long_memory", seq, step, "val", "end")
-        self.add(_symbol("H", "t", g.cell_w - 4 - 68, X_Y + 22, "sym small", "end"))
-        self.value(g.cell_w - 4, X_Y + 22, "short_memory", seq, step, "val", "end")
-        self.add(_symbol("X", "t", x_in + 6, ROW_H - 12, "sym small", "start"))
-        self.value(x_in + 30, ROW_H - 12, "input", seq, step, "val", "start")
+        self.add(_symbol("C", "t−1", 4, C_Y - 8, "sym small", "start", part="c"))
+        self.value(4, C_Y + (19 if g is WIDE else 30), "long_memory_prev", seq, step, "val small", "start", part="c")
+        self.add(_symbol("H", "t−1", 4, H_Y - 8, "sym small", "start", part="h"))
+        self.value(4, H_Y + 19, "short_memory_prev", seq, step, "val small", "start", part="h")
+        self.add(_symbol("C", "t", g.out_x - 10 - 68, C_Y - 8, "sym small", "end", part="c"))
+        self.value(g.out_x - 10, C_Y - 8, "long_memory", seq, step, "val", "end", part="c")
+        self.add(_symbol("H", "t", g.cell_w - 4 - 68, X_Y + 22, "sym small", "end", part="h"))
+        self.value(g.cell_w - 4, X_Y + 22, "short_memory", seq, step, "val", "end", part="h")
+        self.add(_symbol("X", "t", x_in + 6, ROW_H - 12, "sym small", "start", part="x"))
+        self.value(x_in + 30, ROW_H - 12, "input", seq, step, "val", "start", part="x")
         self.add("</g>")
 
     @property
@@ -273,11 +293,11 @@ class Builder:
         g, k, stage = self.g, GATE_KEY[gate], GATE_STAGE[gate]
         symbol = SYMBOLS[gate]
         name = self.words(f"gate_names.{gate}")
-        aria = self.words("aria_gate", name=name, symbol=f"{symbol}_t")
+        aria = self.words("aria_gate", name=name, symbol=f"{symbol}_t", company=self.row_name or "")
         left = x - g.box_w / 2
         attributes = _attrs(
-            class_=f"gate s{stage}", data_gate=gate, data_seq=seq, data_step=step, tabindex=0, role="button",
-            data_aria=aria, aria_label=aria.replace("{value}", ""),
+            class_=f"gate s{stage}", data_gate=gate, data_part=gate, data_seq=seq, data_step=step, tabindex=0,
+            role="button", data_aria=aria, aria_label=aria.replace("{value}", "").replace("{step}", str(step)),
         )  # fmt: skip
         self.add(
             f"<g {attributes}>"
@@ -304,15 +324,16 @@ class Builder:
         self.weight(x - 2, y + 46, f"b_{k}", "wt bias", "start")
         self.add("</g>")
 
-    def compact(self, seq: int, slot: int, step: int, x0: float, hidden: bool) -> None:
+    def compact(self, seq: int, slot: int, step: int, x0: float, hidden: bool, after_gap: bool = False) -> None:
+        """A day of the row in brief (C_t, H_t, X_t); hidden while it is the expanded one."""
         g = self.g
         cw = g.compact_w
-        cls = "slot is-current" if hidden else "slot"
+        cls = "slot" + (" is-current" if hidden else "") + (" after-gap" if after_gap else "")
         self.add(f'<g class="{cls}" data-seq="{seq}" data-slot="{slot}" style="transform: translate({_n(x0)}px, 0px)">')
-        self.flow([(-g.gap, C_Y), (0, C_Y)], cls="flow cline link")
-        self.flow([(-g.gap, H_Y), (0, H_Y)], cls="flow hline link")
-        self.flow([(0, C_Y), (cw, C_Y)], cls="flow cline", arrow=False)
-        self.flow([(0, H_Y), (cw, H_Y)], cls="flow hline", arrow=False)
+        self.flow([(-g.gap, C_Y), (0, C_Y)], cls="flow cline link", part="c")
+        self.flow([(-g.gap, H_Y), (0, H_Y)], cls="flow hline link", part="h")
+        self.flow([(0, C_Y), (cw, C_Y)], cls="flow cline", arrow=False, part="c")
+        self.flow([(0, H_Y), (cw, H_Y)], cls="flow hline", arrow=False, part="h")
         top, bottom = C_Y + 30, H_Y - 30
         self.add(f'<line class="stub" x1="{_n(cw / 2)}" y1="{C_Y}" x2="{_n(cw / 2)}" y2="{top}"/>')
         self.add(f'<line class="stub" x1="{_n(cw * 0.7)}" y1="{bottom}" x2="{_n(cw * 0.7)}" y2="{H_Y}"/>')
@@ -325,10 +346,10 @@ class Builder:
         same = self.tuple_words("same")
         self.add(_text(cw / 2, (top + bottom) / 2 + 14, same[0], "note", "middle"))
         self.add(_text(cw / 2, (top + bottom) / 2 + 29, same[1], "note", "middle"))
-        self.add(_symbol("C", "", 4, C_Y - 8, "sym small", "start"))
-        self.value(cw - 2, C_Y - 8, "long_memory", seq, step, "val small", "end")
-        self.add(_symbol("H", "", 4, H_Y - 8, "sym small", "start"))
-        self.value(cw - 2, H_Y - 8, "short_memory", seq, step, "val small", "end")
+        self.add(_symbol("C", "", 4, C_Y - 8, "sym small", "start", part="c"))
+        self.value(cw - 2, C_Y - 8, "long_memory", seq, step, "val small", "end", part="c")
+        self.add(_symbol("H", "", 4, H_Y - 8, "sym small", "start", part="h"))
+        self.value(cw - 2, H_Y - 8, "short_memory", seq, step, "val small", "end", part="h")
         self.add(_symbol("X", "", cw * 0.3 + 6, ROW_H - 12, "sym small", "start"))
         self.value(cw * 0.3 + 22, ROW_H - 12, "input", seq, step, "val small", "start")
         self.add("</g>")

@@ -3,7 +3,6 @@
 The page is a static document set with page.set_content: diagram.js inline and an SVG from diagram.py.
 """
 
-import json
 import random
 
 import pytest
@@ -12,8 +11,13 @@ import torch
 from browsing import needs_chromium
 from lstm_demo import COMPANY_A, COMPANY_B, load_model, new_model
 from lstm_demo.diagram import draw, draw_companies, script
+from lstm_demo.explain import explain_step
 from lstm_demo.explore import SWITCHES, playground_model
+from lstm_demo.messages import say, template
 from lstm_demo.models import CraftLSTM, craft_parameters
+from lstm_demo.strip import BAR_W, draw_strip
+from lstm_demo.svg import window_days
+from lstm_demo.values import step_values, trace_arrays
 
 pytestmark = needs_chromium
 
@@ -119,43 +123,97 @@ def test_update_redraws_the_same_numbers_as_python(page, layout):
     assert page.requests == []
 
 
-def test_stepping_moves_the_window_on_a_long_sequence(page):
+def test_a_long_sequence_keeps_day_1_in_the_window_as_python_draws_it(page):
     model = load_model("craft")
     sequence = [round(0.5 + 0.5 * ((k * 7) % 11) / 11, 3) for k in range(30)]
-    load(page, draw(model, sequence, 1))
     weights = craft_parameters(model)
-    page.evaluate(
-        """([w, seq]) => {
-            const svg = document.querySelector('svg');
-            window.stepper = LSTMDiagram.stepper(svg, {weights: w, traces: [LSTMDiagram.forward(w, seq)]});
-            svg.setAttribute('tabindex', '0');
-            svg.focus();
-        }""",
-        [weights, sequence],
-    )
-    for _ in range(14):
-        page.keyboard.press("ArrowRight")
-    page.wait_for_function("window.stepper.step === 15", timeout=30_000)
-    got = page.evaluate(drawn_texts())
-    assert [list(x) for x in got] == python_texts(draw(model, sequence, 15))
-    page.keyboard.press("ArrowLeft")
-    page.wait_for_function("window.stepper.step === 14", timeout=30_000)
-    assert [list(x) for x in page.evaluate(drawn_texts())] == python_texts(draw(model, sequence, 14))
-    hidden = page.evaluate(
-        "() => Array.from(document.querySelectorAll('[data-ellipsis]')).map(e => e.classList.contains('is-hidden'))"
-    )
-    assert hidden == [False, False]
+    load(page, draw(model, sequence, 1))
+    for step in (15, 14, 2, 30):
+        page.evaluate(
+            "([w, seq, step]) => LSTMDiagram.update(document.querySelector('svg'), w, [LSTMDiagram.forward(w, seq)], step)",
+            [weights, sequence, step],
+        )
+        assert [list(x) for x in page.evaluate(drawn_texts())] == python_texts(draw(model, sequence, step))
+        days = page.evaluate(
+            "() => Array.from(document.querySelectorAll('g.slot [data-field=input]')).map(e => Number(e.getAttribute('data-step')))"
+        )
+        assert days[0] == 1 and step in days  # day 1 is always drawn, and the day asked for
+        gap = page.evaluate("() => !document.querySelector('[data-ellipsis=gap]').classList.contains('is-hidden')")
+        assert gap == (days[1] > 2)  # an honest gap between day 1 and the window
+    assert page.evaluate("([l, s, w]) => LSTMDiagram.windowDays(l, s, w)", [30, 15, 5]) == window_days(30, 15, 5)
+    for length, step, window in [(1, 1, 5), (4, 4, 5), (6, 6, 5), (6, 1, 5), (50, 25, 9), (50, 50, 4), (3, 2, 1)]:
+        js = page.evaluate("([l, s, w]) => LSTMDiagram.windowDays(l, s, w)", [length, step, window])
+        assert js == window_days(length, step, window), (length, step, window)
 
 
-def test_clicking_a_gate_reports_it(page):
-    load(page, draw_companies(load_model("craft"), step=3))
-    page.evaluate(
-        "() => LSTMDiagram.onGate(document.querySelector('svg'), (g, s, t) => { window.picked = [g, s, t]; })"
-    )
-    page.locator("[data-gate='output'][data-seq='1']").click()
-    page.wait_for_function("window.picked !== undefined", timeout=30_000)
-    assert page.evaluate("window.picked") == ["output", 1, 3]
-    page.locator("[data-gate='forget'][data-seq='0']").focus()
-    page.keyboard.press("Enter")
-    page.wait_for_function("window.picked[0] === 'forget'", timeout=30_000)
-    assert json.dumps(page.evaluate("window.picked")) == json.dumps(["forget", 0, 3])
+def test_js_gradients_equal_autograd(page):
+    load(page, draw(load_model("craft"), [1.0]))
+    rng = random.Random(7)
+    cases = []
+    for _ in range(30):
+        weights = {name: rng.uniform(-3, 3) for name in CraftLSTM.PARAMETER_NAMES}
+        sequence = [rng.uniform(-1, 1) for _ in range(rng.randint(1, 12))]
+        switches = rng.choice([[], [], ["forget=0"], ["input=0"], ["output=1"], ["forget=1"]])
+        cases.append({"w": weights, "x": sequence, "y": rng.choice([0.0, 1.0]), "s": switches})
+    got = page.evaluate("cases => cases.map(c => LSTMDiagram.gradients(c.w, c.x, c.y, c.s))", cases)
+    worst = 0.0
+    for case, grads in zip(cases, got):
+        model = playground_model(case["w"], case["s"]).double()
+        loss = (model(torch.tensor(case["x"], dtype=torch.float64)) - case["y"]) ** 2
+        loss.backward()
+        for name in CraftLSTM.PARAMETER_NAMES:
+            expected = getattr(model, name).grad.item()
+            worst = max(worst, abs(grads[name] - expected) / max(1.0, abs(expected)))
+    assert worst < 1e-9, worst
+
+
+def test_js_equations_and_sentences_read_as_pythons(page):
+    """The gate panel's and the stage cards' text, made in the browser, is explain.py's, character for
+    character; a catalogue template filled by LSTMDiagram.format is the one `say` fills."""
+    model = load_model("craft")
+    load(page, draw(model, [1.0]))
+    weights = craft_parameters(model)
+    for sequence in (list(COMPANY_A.sequence), list(COMPANY_B.sequence), [0.3, -0.7, 2.0]):
+        for day in range(1, len(sequence) + 1):
+            got = page.evaluate(
+                "([w, x, d]) => LSTMDiagram.stageEquations(w, LSTMDiagram.forward(w, x), d)", [weights, sequence, day]
+            )
+            expected = [stage["equations"] for stage in explain_step(model, sequence, day)]
+            assert got == expected
+    cases = [
+        ("stage.sentence.1", {"forget": 0.9628, "c_prev": "0.4982", "kept": "0.4797"}),
+        ("retrain.running", {"epoch": 1234, "epochs": 5000, "loss": 0.000123456, "a": 0.1, "b": 0.9, "rate": 9876.5}),
+        ("gate.loss", {"prediction": "0.9693", "label": 1.0, "loss": 0.00094249}),
+        ("story.step_of", {"step": 2, "count": 7}),
+        ("lottery.done", {"converged": 761, "inits": 1000, "share": 0.761, "threshold": 0.001, "epochs": 500,
+                          "rate": 0.1, "seed_loss": 3.1e-05, "rank": 0.452, "seconds": 1.13, "device": "cpu",
+                          "speed": 441782.2}),
+    ]  # fmt: skip
+    for key, params in cases:
+        for language in ("en", "zh"):
+            got = page.evaluate("([t, p]) => LSTMDiagram.format(t, p)", [template(key, language), params])
+            assert got == say(key, language, **params), (key, language)
+
+
+def test_the_strip_redraws_as_python_fills_it(page):
+    model, other = load_model("craft"), new_model("craft", seed=5)
+    sequences = {"Company A": list(COMPANY_A.sequence), "Company B": [1.0] + [0.0] * 11}
+    names = list(sequences)
+
+    def traces(m):
+        return [trace_arrays(step_values(m, v)) for v in sequences.values()]
+
+    load(page, draw_strip(sequences, 1, names=names, traces=traces(model)))
+    weights = craft_parameters(other)
+    for step in (1, 7, 12):
+        page.evaluate(
+            "([w, seqs, step]) => LSTMDiagram.update(document.querySelector('svg'), w, seqs.map(s => LSTMDiagram.forward(w, s)), step)",
+            [weights, list(sequences.values()), step],
+        )
+        assert [list(x) for x in page.evaluate(drawn_texts())] == python_texts(
+            draw_strip(sequences, step, names=names, traces=traces(other))
+        )
+        bars = page.evaluate(
+            "() => Array.from(document.querySelectorAll('[data-bar]')).map(b => Number(b.getAttribute('width')))"
+        )
+        assert max(bars) == pytest.approx(BAR_W)  # the largest |C| fills its bar

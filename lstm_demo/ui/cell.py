@@ -1,95 +1,61 @@
-"""The drawn cell on the page: one gr.HTML per drawing (Inside, the weight playground, time-travel).
+"""The drawn cell on the page: one gr.HTML per drawing (Inside's story, the playground, Retrain's live one).
 
-The SVG comes from lstm_demo.diagram (the same pure function as /diagram and the command line). A
-drawing's gr.HTML value holds the step buttons, the SVG twice (laptop: unrolled over the days; phone:
-one cell at a time; a CSS media query shows one) and a panel the browser fills. Its props carry what
-the browser needs to step and redraw with no server round trip (cell.js): the 12 weights, the
-sequences, the server's traces where the page has them, the stage explanations in the page's
-language, time-travel snapshots and the page's words. Python updates a drawing by returning
-`cell_update(...)` (a gr.HTML with a new value and props); Gradio patches the DOM attribute by
-attribute, and cell.js then indexes the SVG again.
+The SVGs come from lstm_demo.diagram and lstm_demo.strip (the same pure functions as /diagram and the
+command line). A drawing's gr.HTML value holds the day bar, one cell per sequence (Company A beside
+Company B; a phone shows the one in focus), the memory strip and a side column (the story, a gate's
+explanation) that the browser fills; its props carry what the browser needs to step, explain and
+redraw with no server round trip (static/cell.js): the 12 weights, the sequences, the server's traces
+where the page has them, the story's steps (Inside) and the page's words. Python updates a drawing
+by returning `Picture.update(...)` (a gr.HTML with a new value and props); Gradio patches the DOM
+attribute by attribute, and cell.js then indexes the SVGs again.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, field
+from html import escape
 
 import gradio as gr
 
 from ..data import COMPANIES, known_label
-from ..diagram import company_label, draw, script
-from ..explain import explain_steps, gate_gradients
+from ..diagram import company_label, draw
 from ..messages import MESSAGES, say, template
-from ..values import GATES, SYMBOLS, trace_arrays, value_text, with_products
 from ..models import CraftLSTM, LSTMModel, craft_parameters
+from ..story import story
+from ..strip import draw_strip
+from ..values import GATES, SYMBOLS, trace_arrays, with_products
+from .static import scripts
 
-CELL_JS = Path(__file__).with_name("cell.js")
-EXPLAIN_ALL = 64  # sequences up to this long carry every day's explanation; longer ones a window
-EXPLAIN_AROUND = 24  # days either side of the current one in that window
-
-PAGE_WORDS = (
-    "first", "back", "forward", "play", "pause", "keys", "frame", "day_of", "day", "wait", "numbers",
-    "epoch_source", "yours",
-)  # fmt: skip
+# Every drawing's page needs these once (gr.HTML loads each URL once, however many drawings ask).
+HEAD = scripts("diagram.css", "cell.css", "diagram.js", "cell.js")
+# The drawing's events back to Python, named here: Gradio registers the events a js_on_load names.
+JS_ON_LOAD = "LSTMCell.mount(element, props, trigger, watch, {step: 'cell_step', language: 'cell_language'});"
+SERVER_TRACES = 64  # sequences up to this long carry the server's trace to the page
+WORDS = ("first", "back", "forward", "play", "pause", "frame", "day_of", "stages_summary", "show", "epoch_source")
 
 
 def page_words(language: str) -> dict:
-    """What cell.js writes on the page (its buttons, status, the numbers table), in `language`."""
-    words = {key: template(f"cell.{key}", language) for key in PAGE_WORDS}
-    fields = [key.removeprefix("cell.field.") for key in MESSAGES if key.startswith("cell.field.")]
-    words["fields"] = {field: template(f"cell.field.{field}", language) for field in fields}
+    """What cell.js writes on the page (buttons, status, stage cards, a gate's explanation, the story's
+    buttons), in `language`: catalogue templates, filled in the browser (LSTMDiagram.format)."""
+
+    def t(key: str) -> str:
+        return template(key, language)
+
+    words = {key: t(f"cell.{key}") for key in WORDS}
+    words["fields"] = {k.removeprefix("cell.field."): t(k) for k in MESSAGES if k.startswith("cell.field.")}
+    words["stages"] = [t(f"diagram.stages.{k}") for k in (1, 2, 3)]
+    words["stage_sentences"] = [t(f"stage.sentence.{k}") for k in (1, 2, 3)]
+    words["stage_first"] = t("stage.sentence.1.first")
+    words["gate"] = {key: t(f"gate.{key}") for key in ("heading", "loss", "sign", "folded", "no_label", "curious", "close")}
+    words["gate_names"] = {gate: t(f"diagram.gate_names.{gate}") for gate in GATES}
+    words["symbols"] = dict(SYMBOLS)
+    words["story"] = {key: t(f"story.{key}") for key in ("next", "back", "step_of", "restart", "hint", "hint.touch")}
+    words["story"]["hint_touch"] = words["story"].pop("hint.touch")
+    words["predictions"] = {
+        "title": t("explore.predictions"), "sequence": t("predict.col.sequence"), "values": t("predict.col.values"),
+        "label": t("predict.col.label"), "prediction": t("chart.predictions.y"), "yours": t("predict.yours"),
+    }  # fmt: skip
     return words
-
-
-CSS = """
-.cell-narrow {display: none;}
-@media (max-width: 720px) {.cell-wide {display: none;} .cell-narrow {display: block;}}
-/* A phone: the 384-unit drawing takes the screen's whole width (not the page's padded column), so
-   that its 12-unit text stays at least 11 px. */
-@media (max-width: 480px) {.cell-narrow {width: calc(100vw - 6px); margin-left: calc(50% - 50vw + 3px);}}
-.cell-frame {outline: none; border-radius: 14px;}
-.cell-frame:focus-visible {outline: 3px solid #4F46E5; outline-offset: 2px;}
-.cell-wide svg, .cell-narrow svg {display: block; width: 100%; height: auto;}
-.cell-controls {display: flex; flex-wrap: wrap; gap: 6px; align-items: center; margin: 4px 0 8px;}
-.cell-controls button {font: inherit; font-size: 14px; padding: 6px 12px; min-height: 36px; cursor: pointer;
-  border: 1px solid var(--border-color-primary, #AEB6C0); border-radius: 8px;
-  background: var(--button-secondary-background-fill, #FFFFFF); color: var(--button-secondary-text-color, #1F2328);}
-.cell-controls button:hover {background: var(--button-secondary-background-fill-hover, #F3F4F6);}
-.cell-controls button:focus-visible {outline: 3px solid #4F46E5; outline-offset: 1px;}
-.cell-status {font-weight: 650; margin-left: 4px;}
-.cell-hint {font-size: 13px; opacity: .85;}
-.cell-explain {display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 340px), 1fr)); gap: 10px 16px;
-  margin-top: 8px; font-size: 14px;}
-.cell-seq h4 {margin: 0 0 4px; font-size: 15px;}
-.cell-stage {border-left: 5px solid #E69F00; padding: 4px 8px; margin: 4px 0; border-radius: 4px;
-  transition: opacity .3s ease;}
-.cell-stage.s1 {border-color: #E69F00; background: rgba(230, 159, 0, .10);}
-.cell-stage.s2 {border-color: #009E73; border-left-style: double; border-left-width: 6px;
-  background: rgba(0, 158, 115, .09);}
-.cell-stage.s3 {border-color: #CC79A7; border-left-style: dotted; border-left-width: 6px;
-  background: rgba(204, 121, 167, .10);}
-.cell-stage.is-dim {opacity: .5;}
-.cell-stage.is-current {box-shadow: inset 0 0 0 2px currentColor;}
-.cell-stage p {margin: 2px 0;}
-.cell-stage code {display: block; white-space: pre-wrap; word-break: break-word; font-size: 12.5px;
-  background: transparent; padding: 0; margin: 1px 0;}
-.cell-badge {display: inline-block; min-width: 18px; height: 18px; border-radius: 9px; text-align: center;
-  font-size: 12px; font-weight: 700; line-height: 18px; color: #1F2328;}
-.s1 .cell-badge {background: #E69F00;} .s2 .cell-badge {background: #009E73;} .s3 .cell-badge {background: #CC79A7;}
-.cell-numbers {grid-column: 1 / -1; overflow-x: auto;}
-.cell-numbers summary {cursor: pointer; font-weight: 600;}
-.cell-numbers table {border-collapse: collapse; font-size: 13px; margin: 6px 12px 6px 0; display: inline-table;
-  vertical-align: top;}
-.cell-numbers th, .cell-numbers td {padding: 2px 8px; text-align: right; border-bottom: 1px solid #D0D7DE;}
-.cell-numbers th[scope=row] {text-align: left; font-weight: 500;}
-.cell-wait {font-style: italic;}
-@media (prefers-reduced-motion: reduce) {.cell-stage {transition: none;}}
-"""
-
-
-def js_on_load() -> str:
-    return script() + "\n" + CELL_JS.read_text(encoding="utf-8") + "\nLSTMCell.mount(element, props, trigger, watch);"
 
 
 def language_of(value: object) -> str:
@@ -109,7 +75,7 @@ def source_text(whose: str, language: str) -> str | None:
 
 
 def drawn_sequences(values: list[float], language: str) -> dict[str, list[float]]:
-    """What the drawing shows for a sequence: both companies (A above B) when it is one of theirs,
+    """What the drawing shows for a sequence: both companies (A beside B) when it is one of theirs,
     so the difference day 1 makes is in view; otherwise the visitor's sequence alone."""
     if known_label(values) is not None:
         return {c.name: list(c.sequence) for c in COMPANIES}
@@ -131,36 +97,60 @@ class Picture:
     source: str | None = None  # None: what the bundled weights are
     rows: list[list[dict]] | None = None  # the page's own Trace.rows(), one list per sequence
     switches: tuple[str, ...] = ()
+    with_story: bool = False  # Inside: the story's steps, from this model's trace
+    extra: dict = field(default_factory=dict)  # more props (Retrain's replay snapshots, ...)
+
+    def longest(self) -> int:
+        return max(len(v) for v in self.sequences.values())
+
+    def traces(self) -> list[dict[str, list[float]]]:
+        rows = self.rows if self.rows is not None else [self._rows(v) for v in self.sequences.values()]
+        return [trace_arrays(with_products(r)) for r in rows]
 
     def html(self, cell_id: str) -> str:
         words = page_words(self.language)
-        kw = dict(language=self.language, source=self.source, rows=self.rows)
-        wide = draw(self.model, self.sequences, self.step, id_prefix=f"{cell_id}-wide", **kw)
-        narrow = draw(self.model, self.sequences, self.step, layout="single", id_prefix=f"{cell_id}-narrow", **kw)
-        button = '<button type="button" data-act="{0}">{1}</button>'
-        controls = "".join(button.format(act, words[act]) for act in ("first", "back", "play", "forward"))
-        return (
-            f'<div class="cell-frame" tabindex="0" role="group" aria-label="{words["frame"]}">'
-            f'<div class="cell-controls">{controls}<span class="cell-status" aria-live="polite"></span>'
-            f'<span class="cell-hint">{words["keys"]}</span></div>'
-            f'<div class="cell-wide">{wide}</div><div class="cell-narrow">{narrow}</div></div>'
-            '<div class="cell-explain"></div>'
+        names = shown_names(self.sequences, self.language)
+        traces = self.traces()
+        cells = "".join(
+            f'<div class="cv-cell" data-seq="{k}">'
+            + draw(
+                self.model, {name: values}, self.step, language=self.language, source=self.source, layout="single",
+                id_prefix=f"{cell_id}-{k}", rows=[self.rows[k]] if self.rows is not None else None, chrome=False,
+                style=False,
+            )
+            + "</div>"
+            for k, (name, values) in enumerate(self.sequences.items())
+        )  # fmt: skip
+        strips = [
+            f'<div class="cv-strip-{width}">'
+            + draw_strip(self.sequences, self.step, names=names, language=self.language, width=width, traces=traces)
+            + "</div>"
+            for width in ("wide", "narrow")
+        ]
+        # Each button's words, and a short form a phone shows (arrows).
+        button = '<button type="button" data-act="{0}" aria-label="{1}"><span class="long">{1}</span><span class="short">{2}</span></button>'
+        short = {"first": "«", "back": "◀", "forward": "▶", "play": "▶▶"}
+        days = "".join(button.format(act, escape(words[act]), short[act]) for act in ("first", "back", "forward", "play"))
+        shows = "".join(
+            f'<button type="button" data-show="{k}" aria-pressed="false" aria-label="{escape(name)}">'
+            f'<span class="long">{escape(name)}</span><span class="short">{escape(name[-1:])}</span></button>'
+            for k, name in enumerate(names)
         )
-
-    def explain(self, around: int | None = None) -> dict:
-        """Every day's three stages (explain_steps), or a window around `around` for long sequences."""
-        longest = max(len(s) for s in self.sequences.values())
-        if longest <= EXPLAIN_ALL:
-            first, last = 1, longest
-        else:
-            centre = around or self.step
-            first, last = max(1, centre - EXPLAIN_AROUND), min(longest, centre + EXPLAIN_AROUND)
-        seqs = []
-        for k, values in enumerate(self.sequences.values()):
-            rows = self.rows[k] if self.rows is not None else self._rows(values)
-            steps = range(first, min(last, len(values)) + 1)
-            seqs.append(explain_steps(self.model, rows, steps, self.language) if len(steps) else [])
-        return {"first": first, "seqs": seqs}
+        show = f'<span class="cv-show" role="group" aria-label="{escape(words["show"])}">{shows}</span>'
+        predictions = '<section class="cv-predictions" aria-live="polite"></section>' if "own" in self.extra else ""
+        source = say("diagram.weights", self.language, source=self.source or _pretrained(self.model, self.language))
+        return (
+            f'<div class="cv" data-mode="{cell_id}" data-count="{len(self.sequences)}">'
+            f'<div class="cv-main" tabindex="0" role="group" aria-label="{escape(words["frame"])}">'
+            f'<div class="cv-bar">{days}<span class="cv-status" aria-live="polite"></span>'
+            f'{show if len(self.sequences) > 1 else ""}</div>'
+            f'<div class="cv-cells">{cells}</div><div class="cv-strip">{strips[0]}</div>'
+            f'<p class="cv-source" data-role="source">{escape(source)}</p></div>'
+            f'<aside class="cv-side"><div class="cv-strip">{strips[1]}</div>'
+            '<section class="cv-gate" hidden aria-live="polite"></section>'
+            f'<section class="cv-story" hidden></section>{predictions}</aside>'
+            '<details class="cv-stages"><summary></summary></details></div>'
+        )
 
     def _rows(self, values: list[float]) -> list[dict]:
         import torch
@@ -168,91 +158,66 @@ class Picture:
         with torch.no_grad():
             return self.model.trace(torch.tensor(values, dtype=torch.float32)).rows()
 
-    def props(self, cell_id: str, keep_step: bool = False, with_traces: bool = True, explain: bool = True) -> dict:
-        traces = None
-        if with_traces and self.rows is not None:
-            traces = [trace_arrays(with_products(rows)) for rows in self.rows]
+    def props(self, cell_id: str, keep_step: bool = False) -> dict:
         return dict(
             cell_id=cell_id,
             weights=craft_parameters(self.model),
             sequences=list(self.sequences.values()),
             names=shown_names(self.sequences, self.language),
-            traces=traces,
+            labels=[known_label(v) for v in self.sequences.values()],
+            # The server's numbers where they are few; a long sequence's the browser computes (equal to 1e-6).
+            traces=self.traces() if self.rows is not None and self.longest() <= SERVER_TRACES else None,
             switches=list(self.switches),
-            explain=self.explain() if explain else None,
+            story=[step.__dict__ for step in story(self.model, self.language)] if self.with_story else [],
+            story_start=self.with_story and not keep_step,
+            folded=not isinstance(self.model, CraftLSTM),
             words=page_words(self.language),
             language=self.language,
             step=self.step,
             keep_step=keep_step,
+            **self.extra,
         )
 
-    def update(self, cell_id: str, keep_step: bool = False, explain: bool = True, **extra) -> gr.HTML:
-        return gr.HTML(value=self.html(cell_id), **self.props(cell_id, keep_step, explain=explain), **extra)
+    def update(self, cell_id: str, keep_step: bool = False) -> gr.HTML:
+        return gr.HTML(value=self.html(cell_id), **self.props(cell_id, keep_step))
 
-    def component(self, cell_id: str, explain: bool = True, **extra) -> gr.HTML:
+    def component(self, cell_id: str, **extra) -> gr.HTML:
         return gr.HTML(
             self.html(cell_id),
             elem_id=f"cell-{cell_id}",
-            js_on_load=js_on_load(),
-            css_template=CSS,
+            head=HEAD,
+            js_on_load=JS_ON_LOAD,
             apply_default_css=False,
-            **self.props(cell_id, explain=explain),
+            **self.props(cell_id),
             **extra,
         )
 
 
-def gate_event(data: dict, sequences: dict[str, list[float]]) -> tuple[str, int, int]:
-    """(gate, sequence index, step) from a cell_gate event's data, checked."""
-    from ..errors import InputError
-
-    data = data if isinstance(data, dict) else {}
-    gate, seq, step = data.get("gate"), data.get("seq"), data.get("step")
-    if gate not in GATES or not isinstance(seq, int) or not 0 <= seq < len(sequences):
-        raise InputError(key="cell.not_gate")
-    length = len(list(sequences.values())[seq])
-    if not isinstance(step, int) or not 1 <= step <= length:
-        raise InputError(key="cell.step_range", params={"length": length})
-    return gate, seq, step
-
-
-def gate_markdown(picture: Picture, seq: int, gate: str, step: int) -> str:
-    """A gate's equation with this step's numbers, and the gradient of the loss with respect to its
-    three parameters for this sequence and its label (or a sentence saying it has none)."""
-    language = picture.language
-
-    def g(key: str, **params) -> str:
-        return say(f"gate.{key}", language, **params)
-
-    name = list(picture.sequences)[seq]
-    values = picture.sequences[name]
-    rows = picture.rows[seq] if picture.rows is not None else picture._rows(values)
-    stages = explain_steps(picture.model, rows, range(step, step + 1), language)[0]
-    where = {"forget": (0, 0), "input": (1, 0), "candidate": (1, 1), "output": (2, 0)}[gate]
-    equation = stages[where[0]]["equations"][where[1]]
-    heading = g(
-        "heading",
-        name=say(f"diagram.gate_names.{gate}", language),
-        symbol=SYMBOLS[gate],
-        seq=shown_names({name: values}, language)[0],
-        step=step,
+def empty_component(cell_id: str, **extra) -> gr.HTML:
+    """A drawing with nothing drawn yet (filled by an event: Retrain's after a training)."""
+    return gr.HTML(
+        "",
+        elem_id=f"cell-{cell_id}",
+        head=HEAD,
+        js_on_load=JS_ON_LOAD,
+        apply_default_css=False,
+        cell_id=cell_id,
+        weights=None,
+        sequences=[],
+        names=[],
+        labels=[],
+        traces=None,
+        switches=[],
+        story=[],
+        story_start=False,
+        folded=False,
+        words={},
+        language="en",
+        step=1,
+        keep_step=False,
+        **extra,
     )
-    lines = [heading, "", f"`{equation}`", ""]
-    label = known_label(values)
-    gradients = gate_gradients(picture.model, values, label)
-    if gradients is None:
-        lines.append(g("no_label"))
-        return "\n".join(lines)
-    prediction = rows[-1]["short_memory"]
-    lines.append(g("loss", prediction=value_text(prediction), label=label, loss=(prediction - label) ** 2))
-    names = list(gradients[gate])
-    lines += [
-        "",
-        "| " + " | ".join(f"∂L/∂{n}" for n in names) + " |",
-        "|" + "---|" * len(names),
-        "| " + " | ".join(f"{gradients[gate][n]:+.4g}".replace("-", "−") for n in names) + " |",
-        "",
-        g("sign"),
-    ]
-    if not isinstance(picture.model, CraftLSTM):
-        lines.append(g("folded"))
-    return "\n".join(lines)
+
+
+def _pretrained(model: LSTMModel, language: str) -> str:
+    return say(f"source.pretrained.{model.kind}", language)

@@ -27,7 +27,7 @@ from ..data import COMPANIES, COMPANY_B, format_sequence, known_label, parse_seq
 from ..diagram import draw
 from ..explain import equations_markdown, step_equations, step_sentence
 from ..models import LSTMModel, Trace, check_kind, craft_parameters
-from .cell import EXPLAIN_ALL, Picture, drawn_sequences, gate_event, gate_markdown, language_of, source_text
+from .cell import Picture, drawn_sequences, language_of, source_text
 from .common import (
     CHART,
     CHART_POINTS,
@@ -161,63 +161,51 @@ class Inside:
                 with torch.no_grad():
                     rows.append(lstm.trace(torch.tensor(drawn)).rows())
         longest = max(len(v) for v in sequences.values())
-        step = longest if step is None else min(step, longest)
-        return Picture(lstm, sequences, step, language, source_text(whose, language), rows)
+        story = len(sequences) == len(COMPANIES)  # the story is the two companies'
+        step = (1 if story else longest) if step is None else min(step, longest)  # the story starts on day 1
+        return Picture(lstm, sequences, step, language, source_text(whose, language), rows, with_story=story)
 
     @friendly
     def views(self, sequence: str, model: str, visitor: Visitor | None, request: gr.Request = None):
-        """The chart over time, a step slider at the last step, that step's equations and sentence,
-        the inputs unchanged (so that a deep link saves them) and the drawn cell at that step."""
+        """The chart over time, a step slider at the day the drawing opens on, that day's equations and
+        sentence, the inputs unchanged (so that a deep link saves them) and the drawn cell."""
         lstm, trace = self.traced(sequence, model, visitor)
         rows = trace.rows()
         language = browser_language(request)
-        cell = self.picture(sequence, model, visitor, language, trace=trace).update("inside")
-        last = len(rows)
-        equations, sentence = self._explain(rows, last, lstm, request)
-        slider = gr.Slider(minimum=1, maximum=max(last, 2), value=last, step=1, interactive=last > 1)
+        picture = self.picture(sequence, model, visitor, language, trace=trace)
+        at = min(picture.step, len(rows))  # the day the drawing opens on (the story's first, day 1)
+        equations, sentence = self._explain(rows, at, lstm, request)
+        slider = gr.Slider(minimum=1, maximum=max(len(rows), 2), value=at, step=1, interactive=len(rows) > 1)
         badge = Visitor.of(visitor).badge(check_kind(model), language)
-        gates, gates_legend, memories, memories_legend = charts(rows, last, language)
+        gates, gates_legend, memories, memories_legend = charts(rows, at, language)
         return (
-            gates, gates_legend, memories, memories_legend, marked_table(rows, last), slider, equations, sentence, sequence, model, cell, badge
+            gates, gates_legend, memories, memories_legend, marked_table(rows, at), slider, equations, sentence,
+            sequence, model, picture.update("inside"), badge,
         )  # fmt: skip
 
     @friendly
     def step(self, sequence: str, model: str, step, visitor: Visitor | None, request: gr.Request = None):
-        """The equations with this step's numbers, one sentence on what the gates did, and, for a
-        sequence too long to carry every day's explanation, the drawing's explanations around it."""
+        """The equations with this step's numbers, one sentence on what the gates did, the charts and
+        the table with the step marked."""
         step = whole_number(step, "step", 1, self.served.limits.max_sequence_length)
         lstm, trace = self.traced(sequence, model, visitor)
         rows = trace.rows()
         step = min(step, len(rows))
         explained = self._explain(rows, step, lstm, request)
-        marked = (*charts(rows, step, browser_language(request)), marked_table(rows, step))  # the step, marked
-        if len(rows) <= EXPLAIN_ALL:
-            return *explained, *marked, gr.skip()
-        picture = self.picture(sequence, model, visitor, browser_language(request), step)
-        return *explained, *marked, gr.HTML(explain=picture.explain(around=step))
+        return *explained, *charts(rows, step, browser_language(request)), marked_table(rows, step)
 
     @staticmethod
     @friendly
     def follow(event: gr.EventData) -> int:
         """The drawing stepped in the browser: the step slider follows (and with it the views below)."""
-        step = getattr(event, "_data", None) or {}
-        step = step.get("step") if isinstance(step, dict) else None
-        return whole_number(step, "step", 1, 10**9)
-
-    @friendly
-    def gate(self, sequence: str, model: str, visitor: Visitor | None, event: gr.EventData, request: gr.Request = None):
-        """A gate clicked in the drawing: its equation at that step and the loss's gradient."""
-        picture = self.picture(sequence, model, visitor, browser_language(request))
-        gate, seq, step = gate_event(getattr(event, "_data", None), picture.sequences)
-        return gr.Markdown(gate_markdown(picture, seq, gate, step), visible=True)
+        return whole_number(getattr(event, "step", None), "step", 1, 10**9)
 
     @friendly
     def relabel(
         self, sequence: str, model: str, visitor: Visitor | None, event: gr.EventData, request: gr.Request = None
     ):
         """The visitor switched the page's language: the same drawing, in that language, at the same day."""
-        data = getattr(event, "_data", None) or {}
-        language = language_of(data.get("language") if isinstance(data, dict) else None)
+        language = language_of(getattr(event, "language", None))
         return self.picture(sequence, model, visitor, language).update("inside", keep_step=True)
 
     @friendly
@@ -328,24 +316,31 @@ class InsideTab:
 
 def build_inside_tab(served: Served, visitor: gr.State) -> InsideTab:
     handlers = Inside(served)
-    # The drawn cell first, already drawn (the pretrained hand-built model, both companies, day 4):
-    # the page load then redraws it in the visitor's language, from the same trace as the table.
-    pretrained = served.pretrained.models["craft"]
-    opening = {c.name: list(c.sequence) for c in COMPANIES}
-    cell = Picture(pretrained, opening, 4, rows=[Picture(pretrained, opening, 4)._rows(v) for v in opening.values()])
-    cell = cell.component("inside")
-    gate_view = gr.Markdown(visible=False, elem_id="cell-inside-gate")
-    with gr.Row():
+    # The sequence and the model first, then the cell drawn (the pretrained hand-built model, Company A
+    # beside Company B) with the story's first step beside it: the page load redraws it in the
+    # visitor's language, from the same trace as the table.
+    with gr.Row(elem_id="inside-controls", equal_height=True):
         sequence = gr.Textbox(
             value=format_sequence(COMPANY_B.sequence),
             label=T("sequence"),
-            max_lines=3,
+            show_label=False,
+            container=False,
+            placeholder=T("sequence"),
+            max_lines=1,
             scale=3,
+            min_width=200,
             elem_id="inside-sequence",
         )
-        model = gr.Radio(MODEL_CHOICES, value="craft", label=T("model"), scale=2, elem_id="inside-model")
+        model = gr.Radio(
+            MODEL_CHOICES, value="craft", label=T("model"), show_label=False, container=False, scale=3,
+            min_width=280, elem_id="inside-model",
+        )  # fmt: skip
+        button = gr.Button(T("inside.button"), variant="primary", size="md", scale=0, min_width=130, elem_id="inside-button")
+    pretrained = served.pretrained.models["craft"]
+    opening = {c.name: list(c.sequence) for c in COMPANIES}
+    rows = [Picture(pretrained, opening, 1)._rows(v) for v in opening.values()]
+    cell = Picture(pretrained, opening, 1, rows=rows, with_story=True).component("inside")
     badge = gr.Markdown(Visitor().badge("craft"), elem_id="inside-badge")
-    button = gr.Button(T("inside.button"), variant="primary", elem_id="inside-button")
     panels = []
     with gr.Row():
         for columns, title, y_title, elem_id in (
@@ -410,7 +405,7 @@ def build_inside_tab(served: Served, visitor: gr.State) -> InsideTab:
     step.change(
         handlers.step,
         [sequence, model, step, visitor],
-        [equations, sentence, chart, chart_legend_, memory_chart, memory_legend, table, cell],
+        [equations, sentence, chart, chart_legend_, memory_chart, memory_legend, table],
         api_visibility=PRIVATE,
         trigger_mode="always_last",
         show_progress="hidden",
@@ -420,7 +415,6 @@ def build_inside_tab(served: Served, visitor: gr.State) -> InsideTab:
     step.change(None, [step], None, js="(s) => { window.lstmCells?.inside?.go(s); return s; }")
     quiet = dict(api_visibility=PRIVATE, show_progress="hidden")
     cell.cell_step(handlers.follow, None, [step], trigger_mode="always_last", **quiet)
-    cell.cell_gate(handlers.gate, [sequence, model, visitor], [gate_view], trigger_mode="always_last", **quiet)
     cell.cell_language(handlers.relabel, [sequence, model, visitor], [cell], **quiet)
     gr.api(handlers.diagram, api_name="diagram", api_visibility=PUBLIC)
     gr.api(handlers.parity, api_name="parity", api_visibility=PUBLIC)

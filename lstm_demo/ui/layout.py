@@ -35,20 +35,38 @@ from ..weights import Pretrained, load_pretrained, model_from_text
 from .about import build_about_tab
 from .api import describe_api
 from .common import PRIVATE, Served, T, browser_language, inline_icon, sentence_of, session_of
-from .explore import OPEN_PART_JS, build_explore_tab
+from .explore import build_explore_tab
 from .sessions import share_block_configs
 from .guard import RequestGuard, shield
 from .inside import build_inside_tab
 from .predict import build_predict_tab
 from .retrain import build_retrain_tab
 from .state import Visitor, start_janitor
+from .static import StaticFiles, scripts
 
-TABS = ("predict", "inside", "retrain", "explore", "about")
+TABS = ("inside", "predict", "retrain", "explore", "about")  # in the page's order; a link names one
 
 # Readable from a 390-px phone to a laptop: nothing may be wider than the screen; wide tables and
 # formulas scroll inside their own box instead of the page, and on a phone a row's parts stack.
 # (Gradio scopes these rules to the app's container itself.)
 CSS = """
+#page-header {gap: 4px 16px; align-items: start;}
+#page-header > .column {gap: 2px;}
+#page-title h1 {font-size: 1.55rem; margin: 0 0 2px;}
+#intro p, #weights-source p {margin: 0;}
+#weights-source {font-size: var(--text-sm); color: var(--body-text-color-subdued);}
+#inside-controls {gap: 8px; align-items: center;}
+#inside-controls .wrap {gap: 4px 8px;}
+@media (max-width: 720px) {
+  #page-title h1 {font-size: 1.25rem;}
+  #intro, #weights-source {display: none;}
+  #page-header {flex-wrap: nowrap !important; align-items: center;}
+  #page-header > * {min-width: 0 !important; flex-basis: auto !important;}
+  /* The Share button as its icon alone (its words stay its accessible name). */
+  #share-button {font-size: 0; padding: 6px 10px; min-width: 0 !important; gap: 0;}
+  /* The drawing and its story first; the sequence and model under them. */
+  #inside-controls {order: 2;}
+}
 .block, .form, .row, .column {min-width: 0 !important; max-width: 100%;}
 #predict-table, #inside-table, #playground-table {overflow-x: auto;}
 pre, pre code {white-space: pre-wrap !important; word-break: break-word;}
@@ -88,72 +106,17 @@ THEME = gr.themes.Soft(
     font_mono=[gr.themes.Font("ui-monospace"), "monospace"],
 )
 
-SHARE_LABEL = say("share.label")  # the button's first label; the page's script puts it in the page's language
-SHARE_WORDS = {language: [say(k, language) for k in ("share.label", "share.copied")] for language in LANGUAGES}
-PAGE_LANGUAGE_JS = "(document.documentElement.lang || 'en').toLowerCase().startsWith('zh') ? 'zh' : 'en'"
+SHARE_LABEL = say("share.label")  # the button's first label; static/page.js puts it in the page's language
 
-# The Share button runs in the browser only. gr.DeepLinkButton also registers a server function
-# outside the queue (a one-second sleep that puts its label back), which anyone can call by its
-# index and which holds one of Gradio's threads each time. Here the browser asks Gradio's own
-# deep-link route to save the session's values (as gr.DeepLinkButton's script does), adds what a
-# deep link does not hold (the tab shown, Inside's step, and the visitor's own weights in use, which
-# live in a gr.State), copies the link, and a second browser-only step puts the label back.
-# The link's own sequence and model give way to the deep link's (they may be out of date).
-SHARE_JS = f"""
-async () => {{
-    const words = {json.dumps(SHARE_WORDS, ensure_ascii=False)}[{PAGE_LANGUAGE_JS}];
-    const url = new URL(window.location.href);
-    const response = await fetch(`gradio_api/deep_link?session_hash=${{window.__gradio_session_hash__}}`);
-    if (!response.ok) return words[0];
-    const saved = (await response.text()).replace(/^"|"$/g, "");
-    for (const name of ["deep_link", "tab", "step", "weights", "sequence", "model"]) url.searchParams.delete(name);
-    if (saved) url.searchParams.set("deep_link", saved);
-    const tabs = [...document.querySelectorAll("#main-tabs [role=tab]")].slice(0, {len(TABS)});
-    const shown = tabs.findIndex((tab) => tab.getAttribute("aria-selected") === "true");
-    const names = {json.dumps(list(TABS))};
-    if (shown >= 0) url.searchParams.set("tab", names[shown]);
-    const step = document.querySelector("#inside-step input[type=number]")?.value;
-    if (step) url.searchParams.set("step", step);
-    const weights = document.querySelector("#weights-link textarea, #weights-link input")?.value;
-    if (weights) url.searchParams.set("weights", weights);
-    await navigator.clipboard.writeText(url.toString());
-    return words[1];
-}}
-"""
-SHARE_RESET_JS = f"""
-async () => {{
-    await new Promise((done) => setTimeout(done, 1000));
-    return {json.dumps(SHARE_WORDS, ensure_ascii=False)}[{PAGE_LANGUAGE_JS}][0];
-}}
-"""
 
-# Run once when the page loads. Gradio's error toast titles itself with its type ("Error"), which
-# no i18n key reaches: the title follows the page's language here. The Share button's label too.
-PAGE_JS = rf"""
-() => {{
-    const words = {{
-        zh: {{ error: {json.dumps(say("toast.error", "zh"), ensure_ascii=False)} }},
-        share: {json.dumps(SHARE_WORDS, ensure_ascii=False)},
-    }};
-    const language = () => {PAGE_LANGUAGE_JS};
-    const translate = () => {{
-        const zh = language() === "zh";
-        for (const title of document.querySelectorAll(".toast-title.error")) {{
-            const text = title.firstChild;
-            if (text && text.nodeType === 3 && /^\s*Error\s*$/.test(text.nodeValue) && zh)
-                text.nodeValue = words.zh.error + " ";
-        }}
-        const share = document.querySelector("#share-button");
-        const label = share && [...share.childNodes].find((n) => n.nodeType === 3 && n.nodeValue.trim());
-        const all = Object.values(words.share).map((w) => w[0]);
-        if (label && all.includes(label.nodeValue.trim()) && label.nodeValue.trim() !== words.share[language()][0])
-            label.nodeValue = words.share[language()][0];
-    }};
-    new MutationObserver(translate).observe(document.body, {{ childList: true, subtree: true }});
-    new MutationObserver(translate).observe(document.documentElement, {{ attributes: true, attributeFilter: ["lang"] }});
-    translate();
-}}
-"""
+def page_head() -> str:
+    """The page's <head>: its words for static/page.js (from the catalogue), then the script itself."""
+    words = {
+        "share": {language: [say(k, language) for k in ("share.label", "share.copied")] for language in LANGUAGES},
+        "error": {language: say("toast.error", language) for language in LANGUAGES},
+        "tabs": list(TABS),
+    }
+    return f"<script>window.lstmPageWords = {json.dumps(words, ensure_ascii=False)};</script>" + scripts("page.js")
 
 
 def build_demo(pretrained: Pretrained | None = None, limits: Limits | None = None) -> gr.Blocks:
@@ -165,22 +128,25 @@ def build_demo(pretrained: Pretrained | None = None, limits: Limits | None = Non
     # Gradio's copies of trained files (its cache) go after the same time as ours.
     with gr.Blocks(title=say("title"), delete_cache=(min(600, ttl), ttl)) as demo:
         visitor = gr.State(None)
-        gr.Markdown(f"# {say('title')} · {say('title', 'zh')}")
-        gr.Markdown(T("intro"))
-        with gr.Row(equal_height=True):
-            key = f"weights.line.{served.pretrained.source_key}"  # the weights line, in the page's language
-            line = (f"*{say('weights.line', lang, source=served.pretrained.source_text(lang))}*" for lang in LANGUAGES)
-            gr.Markdown(T.define(key, *line), elem_id="weights-source")
+        # A short header, so that the drawing and its story are on the first screen.
+        with gr.Row(equal_height=False, elem_id="page-header"):
+            with gr.Column(scale=1, min_width=0):
+                gr.Markdown(T.define("page.title", *(f"# {say('title', lang)}" for lang in LANGUAGES)), elem_id="page-title")
+                gr.Markdown(T("intro"), elem_id="intro")
+                key = f"weights.line.{served.pretrained.source_key}"  # the weights line, in the page's language
+                line = (f"*{say('weights.line', lang, source=served.pretrained.source_text(lang))}*" for lang in LANGUAGES)
+                gr.Markdown(T.define(key, *line), elem_id="weights-source")
             share = gr.Button(
                 SHARE_LABEL, icon=inline_icon("link.svg"), size="sm", scale=0, min_width=160, elem_id="share-button"
             )
         notice = gr.Markdown(visible=False, elem_id="link-notice")  # shown when a query link names no tab
 
-        with gr.Tabs(selected="predict", overflow_behavior="wrap", elem_id="main-tabs") as tabs:
-            with gr.Tab(T("tab.predict"), id="predict"):
-                predict = build_predict_tab(served, visitor)
+        # The page opens on the drawn cell and its story (Inside); a link may name another tab.
+        with gr.Tabs(selected="inside", elem_id="main-tabs") as tabs:
             with gr.Tab(T("tab.inside"), id="inside"):
                 inside = build_inside_tab(served, visitor)
+            with gr.Tab(T("tab.predict"), id="predict"):
+                predict = build_predict_tab(served, visitor)
             with gr.Tab(T("tab.retrain"), id="retrain"):
                 retrain = build_retrain_tab(served, visitor)
             with gr.Tab(T("tab.explore"), id="explore"):
@@ -188,7 +154,9 @@ def build_demo(pretrained: Pretrained | None = None, limits: Limits | None = Non
             with gr.Tab(T("tab.about"), id="about"):
                 build_about_tab(limits)
 
-        share.click(None, js=SHARE_JS, outputs=[share]).then(None, js=SHARE_RESET_JS, outputs=[share])
+        share.click(None, js="() => window.lstmPage.share()", outputs=[share]).then(
+            None, js="() => window.lstmPage.shareReset()", outputs=[share]
+        )
 
         # Weights the visitor brings (upload) or makes (training) reach Predict and Inside.
         inside.compute(  # Inside recomputes too, and its badge names the uploaded file
@@ -234,13 +202,11 @@ def build_demo(pretrained: Pretrained | None = None, limits: Limits | None = Non
         inside.compute(opened.then(**predict.refresh())).then(
             link_step_value, [link_step, inside.sequence], [inside.step], api_visibility=PRIVATE
         )
-        demo.load(**explore.playground)
         # A deep link saves a gr.JSON's value as the text "root={...}" (Gradio writes its JSON model
         # with str()); the page puts the dict back.
         summaries = [block for block in demo.blocks.values() if isinstance(block, gr.JSON)]
         if summaries:
             demo.load(json_from_link, summaries, summaries, api_visibility=PRIVATE, show_progress="hidden")
-        demo.load(None, js=OPEN_PART_JS)  # ?tab=explore&part=race opens that part of Explore
 
         def session_ended(request: gr.Request) -> None:
             served.stops.forget(session_of(request))  # a training nobody watches stops
@@ -348,8 +314,8 @@ def launch_kwargs(limits: Limits | None = None) -> dict:
         i18n=T.i18n(),
         theme=THEME,
         css=CSS,
-        js=PAGE_JS,
+        head=page_head(),
         footer_links=["api", "gradio", "settings"],  # settings: Gradio's language switch
         # Request bodies and uploads bounded before Gradio reads them (guard.py).
-        app_kwargs={"middleware": [Middleware(RequestGuard, limits=limits)]},
+        app_kwargs={"middleware": [Middleware(StaticFiles), Middleware(RequestGuard, limits=limits)]},
     )

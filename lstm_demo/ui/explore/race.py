@@ -1,0 +1,124 @@
+"""Explore's learning-rate race: one model and seed, two learning rates, trained at once and streamed.
+
+Public endpoint: /race (model, seed, learning_rate_a, learning_rate_b, epochs) -> streams (text, chart).
+"""
+
+from __future__ import annotations
+
+import threading
+
+import gradio as gr
+import pandas as pd
+
+from ...checks import choice, real_number, whole_number
+from ...messages import say
+from ...models import MODEL_KINDS
+from ...workers import Job
+from ..common import CHART, EPOCH_AXIS, MODEL_CHOICES, PRIVATE, PUBLIC, Every, T, downsample, friendly
+from ..common import page_language, page_stream, titled
+from ..retrain import CHART_REDRAW, TICK, TRAINING_POINTS
+from .common import heading
+
+
+class Race:
+    @friendly
+    def race(
+        self, model, seed, learning_rate_a, learning_rate_b, epochs, request: gr.Request = None, progress=gr.Progress()
+    ):
+        """Two trainings of one model and seed with two learning rates (the seed's recipe), live, in
+        two worker processes (a race counts twice against the training limit).
+
+        Args:
+            model: "builtin" (torch.nn.LSTM) or "craft" (the hand-built cell).
+            seed: Seed of the initial weights both runs share.
+            learning_rate_a: The first run's learning rate (Adam's step size).
+            learning_rate_b: The second run's learning rate (Adam's step size).
+            epochs: Epochs each run trains (StatQuest's recipe: batch of one, Adam).
+        """
+        limits = self.served.limits
+        kind = choice(model, "model", MODEL_KINDS)
+        seed = whole_number(seed, "seed", 0, limits.max_seed)
+        rates = [
+            real_number(r, "learning rate", limits.min_learning_rate, limits.max_learning_rate)
+            for r in (learning_rate_a, learning_rate_b)
+        ]
+        epochs = whole_number(epochs, "number of epochs", 1, limits.max_epochs)
+        rates = list(dict.fromkeys(rates))  # the same rate twice is one training
+        stop = threading.Event()  # set when the stream is closed (a cancel, a closed page)
+        options = dict(kind=kind, recipe="statquest", epochs=epochs, seed=seed, limits=limits)
+        jobs = [Job(f"race-{r}", "train", {**options, "learning_rate": r}, limits.max_train_seconds) for r in rates]
+        redraw = Every(CHART_REDRAW)
+        language = page_language(request)
+        with self.workers.run(jobs, stop) as run:
+            history = {rate: run.history[job.name] for rate, job in zip(rates, jobs)}
+            for _ in run.ticks(TICK):
+                done = min(len(h) for h in history.values())
+                progress(done / epochs, desc=f"epoch {done} of {epochs}")
+                if run.waiting:
+                    yield say("race.waiting", language), gr.skip()
+                else:
+                    chart = self._race_chart(history) if redraw.due() else gr.skip()
+                    yield self._race_text(history, language), chart
+            run.results()
+        yield self._race_text(history, language, final=True), self._race_chart(history)
+
+    @staticmethod
+    def race_updates(message: tuple, language: str) -> tuple:
+        """One of /race's messages as the page takes it: the chart as an update titled in the
+        page's language (scripts get the chart's data)."""
+        text, chart = message
+        if isinstance(chart, pd.DataFrame):
+            chart = titled(chart, language, "chart.race", "chart.epoch", "chart.loss.y")
+        return text, chart
+
+    @staticmethod
+    def _race_text(history: dict, language: str = "en", final: bool = False) -> str:
+        parts = [
+            say("race.run", language, rate=rate, epoch=r.epoch, loss=r.loss, a=r.company_a, b=r.company_b)
+            for rate, records in history.items()
+            if records
+            for r in records[-1:]
+        ]
+        separator = "；" if language == "zh" else "; "
+        return (say("race.finished", language) if final else "") + separator.join(parts)
+
+    @staticmethod
+    def _race_chart(history: dict) -> pd.DataFrame:
+        """One line per learning rate, each thinned to TRAINING_POINTS."""
+        rows = [(r.epoch, r.loss, f"learning rate {rate:g}") for rate, records in history.items() for r in records]
+        frame = pd.DataFrame(rows, columns=["epoch", "loss", "series"])
+        if len(frame):
+            frame = pd.concat([downsample(g, TRAINING_POINTS) for _, g in frame.groupby("series")])
+        return frame
+
+
+def build(handlers, concurrency: dict) -> None:
+    heading("explore.race")
+    with gr.Row():
+        model = gr.Radio(MODEL_CHOICES, value="craft", label=T("model"))
+        seed = gr.Number(42, label=T("retrain.seed"), precision=0)
+        rate_a = gr.Number(0.001, label=T("explore.race.rate_a"))
+        rate_b = gr.Number(0.1, label=T("explore.race.rate_b"))
+        epochs = gr.Number(500, label=T("explore.race.epochs"), precision=0, elem_id="race-epochs")
+    button = gr.Button(T("explore.race.button"), elem_id="race-button")
+    text = gr.Markdown(elem_id="race-text")
+    plot = gr.LinePlot(
+        x="epoch",
+        y="loss",
+        color="series",
+        title="Loss per epoch, two learning rates",
+        x_title="epoch",
+        y_title="mean squared error",
+        elem_id="race-plot",
+        **CHART,
+        **EPOCH_AXIS,
+    )
+    # Two events, one race (as for /train): the button's sends the chart as an update titled in the
+    # page's language; /race, for scripts, sends the chart's data.
+    shared = dict(inputs=[model, seed, rate_a, rate_b, epochs], outputs=[text, plot], preprocess=False, **concurrency)
+    button.click(
+        page_stream(handlers.race, Race.race_updates), api_name="race_on_page", api_visibility=PRIVATE, **shared
+    )
+    scripted = gr.Button(visible=False, elem_id="race-for-scripts")
+    scripted.click(handlers.race, api_name="race", api_visibility=PUBLIC, show_progress="hidden", **shared)
+
