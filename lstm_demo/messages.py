@@ -1233,9 +1233,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "story.forget.text.forgets": (
         "The forget gate decides how much of the memory to keep. On day 2 B's forget gate is {F_B2:.0%}: of B's "
         "memory {C_B1:+.3f} it keeps {kept_B2:+.3f}. On days 2 to 4 it goes as low as {F_B_min:.0%}, so these "
-        "weights forget most of what day 1 wrote instead of keeping it.",
+        "weights let what day 1 wrote fade instead of keeping it.",
         "遗忘门决定保留多少记忆。第 2 天 B 的遗忘门是 {F_B2:.0%}：B 的记忆 {C_B1:+.3f} 保留下 {kept_B2:+.3f}。"
-        "第 2 到 4 天它低至 {F_B_min:.0%}，所以这组权重把第 1 天写入的大部分忘掉了，而不是保留下来。",
+        "第 2 到 4 天它低至 {F_B_min:.0%}，所以这组权重让第 1 天写入的内容逐渐消失，而不是保留下来。",
     ),
     "story.feedback.title": ("H feeds back into every gate", "H 反馈到每一个门"),
     "story.feedback.text": (

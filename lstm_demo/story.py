@@ -52,7 +52,7 @@ LAYOUT: dict[str, tuple[int, int, int | None, tuple[str, ...], tuple[str, ...]]]
 VARIANTS = {
     "puzzle": "not_apart",  # the predictions are not on either side of the labels' middle, A below, B above
     "day1": "alike",  # day 1 writes nearly the same memory for both companies
-    "forget": "forgets",  # B's forget gate drops below one half on days 2-4
+    "forget": "forgets",  # B's forget gate keeps half or less on one of days 2-4
     "feedback": "no_growth",  # B's memory does not grow from day 1 to day 3
     "break": "apart",  # forcing the forget gate to 0 does not halve the gap between the predictions
     "why": "lost",  # less than half of day 1's memory survives along the C line
@@ -117,7 +117,7 @@ def supported(key: str, n: dict[str, float]) -> bool:
     claims = {
         "puzzle": lambda: n["pred_A"] < middle < n["pred_B"],
         "day1": lambda: abs(n["C_B1"] - n["C_A1"]) >= NEARLY,
-        "forget": lambda: n["F_B_min"] >= 0.5,
+        "forget": lambda: n["F_B_min"] > 0.5,
         "feedback": lambda: n["C_B1"] < n["C_B2"] < n["C_B3"],
         "break": lambda: abs(n["gap_off"]) < abs(n["gap"]) / 2,
         "why": lambda: n["keep_B"] >= 0.5,
