@@ -165,6 +165,7 @@ def test_the_text_prints_its_numbers_to_the_digits_shown(models, name, language)
         assert {name for name, _ in printed} == set(step.numbers), step.key  # every number shown, no more
         for number, text in printed:
             assert equal_to_the_digits_shown(text, step.numbers[number]), f"{step.key}: {number} = {text}"
+            assert len(text.rstrip("%").partition(".")[2]) <= 3, f"{step.key}: {number} = {text}: too many digits"
 
 
 def test_no_template_types_a_number_into_its_words():
