@@ -49,13 +49,42 @@ def hand_built(**values: float) -> CraftLSTM:
     return playground_model({name: values.get(name, 0.0) for name in CraftLSTM.PARAMETER_NAMES})
 
 
+def with_weights(model, **changes: float) -> CraftLSTM:
+    """The model's weights as a hand-built cell, some of them changed."""
+    return playground_model({**craft_parameters(model), **changes})
+
+
+def remembers_through_h() -> CraftLSTM:
+    """The first random hand-built cell (seed 0) that tells A from B by its forward pass and keeps more
+    than half of its gap with the forget gate forced to 0: it carries day 1 some other way than C."""
+    generator = torch.Generator().manual_seed(0)
+    for _ in range(2000):
+        weights = dict(zip(CraftLSTM.PARAMETER_NAMES, (3 * torch.randn(12, generator=generator)).tolist()))
+        a, b = (forward64(playground_model(weights), list(c.sequence)) for c in COMPANIES)
+        a_off, b_off = (forward64(playground_model(weights, ["forget=0"]), list(c.sequence)) for c in COMPANIES)
+        if a < 0.5 < b and abs(b_off - a_off) >= abs(b - a) / 2:
+            return playground_model(weights)
+    pytest.fail("no such weights among 2000 draws")
+
+
 @pytest.fixture(scope="module")
 def models():
+    craft = load_model("craft")
     return {
-        "craft": load_model("craft"),
+        "craft": craft,
         "builtin": load_model("builtin"),
         "trained": train("craft", "fast", seed=3).model,  # converges in well under 100 epochs
+        # All zero: C~ = tanh(0) = 0, so no memory is ever written; every gate is one half.
+        "zero": hand_built(),
+        # A forget bias of -10: F = sigmoid(-10 + ...) is tiny on every day.
+        "shut": with_weights(craft, b_f=-10.0),
+        # No weight on the input anywhere: day 1 is the same for A and B, whatever the rest does.
+        "blind": with_weights(craft, w_xf=0.0, w_xi=0.0, w_xc=0.0, w_xo=0.0),
+        "through_h": remembers_through_h(),
     }
+
+
+ALL = ["craft", "builtin", "trained", "zero", "shut", "blind", "through_h"]
 
 
 def forward64(model, sequence) -> float:
@@ -147,7 +176,7 @@ def test_the_story_has_seven_steps_in_order_each_moving_the_drawing(models):
         assert 1 <= step.day <= len(COMPANIES[1].sequence) and step.stage in (0, 1, 2, 3)
 
 
-@pytest.mark.parametrize("name", ["craft", "builtin", "trained"])
+@pytest.mark.parametrize("name", ALL)
 def test_every_number_is_the_models_own(models, name):
     model = models[name]
     for step in story(model):
@@ -158,7 +187,7 @@ def test_every_number_is_the_models_own(models, name):
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-@pytest.mark.parametrize("name", ["craft", "builtin", "trained"])
+@pytest.mark.parametrize("name", ALL)
 def test_the_text_prints_its_numbers_to_the_digits_shown(models, name, language):
     for step in story(models[name], language):
         printed = shown(step, language)
@@ -205,11 +234,9 @@ def used(model, language="en") -> dict[str, str]:
     return {step.key: template_of(step, language) for step in story(model, language)}
 
 
-def test_weights_that_do_nothing_say_so_instead_of_telling_the_story():
-    # All zero: C~ = tanh(0) = 0, so no memory is ever written; every gate is one half.
-    zero = hand_built()
+def test_weights_that_do_nothing_say_so_instead_of_telling_the_story(models):
     for language in LANGUAGES:
-        assert used(zero, language) == {
+        assert used(models["zero"], language) == {
             "puzzle": "story.puzzle.text.not_apart",
             "day1": "story.day1.text.alike",
             "forget": "story.forget.text.forgets",
@@ -221,41 +248,24 @@ def test_weights_that_do_nothing_say_so_instead_of_telling_the_story():
 
 
 def test_a_closed_forget_gate_is_said_to_forget(models):
-    # The pretrained cell with a forget bias of -10: F = sigmoid(-10 + ...) is tiny on every day.
-    shut = playground_model({**craft_parameters(models["craft"]), "b_f": -10.0})
-    steps = {step.key: step for step in story(shut)}
+    steps = {step.key: step for step in story(models["shut"])}
     assert steps["forget"].numbers["F_B_min"] < 0.01
-    assert used(shut)["forget"] == "story.forget.text.forgets"
-    assert used(shut)["why"] == "story.why.text.lost"
+    assert used(models["shut"])["forget"] == "story.forget.text.forgets"
+    assert used(models["shut"])["why"] == "story.why.text.lost"
 
 
-def test_weights_that_remember_through_h_alone_are_not_said_to_come_together():
-    # Random hand-built cells (seed 0) until one tells A from B by its forward pass, and keeps more than
-    # half of its gap with the forget gate forced to 0: it carries day 1 some other way.
-    generator = torch.Generator().manual_seed(0)
-    for _ in range(2000):
-        weights = dict(zip(CraftLSTM.PARAMETER_NAMES, (3 * torch.randn(12, generator=generator)).tolist()))
-        model = playground_model(weights)
-        a, b = (forward64(model, list(c.sequence)) for c in COMPANIES)
-        broken = playground_model(weights, ["forget=0"])
-        a_off, b_off = (forward64(broken, list(c.sequence)) for c in COMPANIES)
-        if a < 0.5 < b and abs(b_off - a_off) >= abs(b - a) / 2:
-            break
-    else:
-        pytest.fail("no such weights among 2000 draws")
-    assert used(model)["puzzle"] == "story.puzzle.text"
-    assert used(model)["break"] == "story.break.text.apart"
+def test_weights_that_remember_through_h_alone_are_not_said_to_come_together(models):
+    assert used(models["through_h"])["puzzle"] == "story.puzzle.text"
+    assert used(models["through_h"])["break"] == "story.break.text.apart"
 
 
 def test_nearly_equal_day_one_memories_are_called_alike(models):
-    # No weight on the input anywhere: day 1 is the same for A and B, whatever the rest does.
-    blind = playground_model({**craft_parameters(models["craft"]), "w_xf": 0, "w_xi": 0, "w_xc": 0, "w_xo": 0})
-    steps = {step.key: step for step in story(blind)}
+    steps = {step.key: step for step in story(models["blind"])}
     assert steps["day1"].numbers["C_B1"] == steps["day1"].numbers["C_A1"]
-    assert used(blind)["day1"] == "story.day1.text.alike"
+    assert used(models["blind"])["day1"] == "story.day1.text.alike"
 
 
-@pytest.mark.parametrize("name", ["craft", "builtin", "trained"])
+@pytest.mark.parametrize("name", ALL)
 def test_both_languages_tell_every_step(models, name):
     english, chinese = story(models[name], "en"), story(models[name], "zh")
     for en, zh in zip(english, chinese):
@@ -266,9 +276,10 @@ def test_both_languages_tell_every_step(models, name):
 
 
 def test_no_text_uses_e_notation(models):
-    # Tiny and huge values: a closed forget gate (F ~ 5e-5), saturated gates, and the pretrained models.
+    # Tiny and huge values: a closed forget gate (F ~ 2e-9), a closed output gate, saturated gates.
     extreme = [
-        playground_model({**craft_parameters(models["craft"]), "b_f": -10.0}),
+        with_weights(models["craft"], b_f=-20.0),
+        with_weights(models["craft"], b_f=20.0, b_o=-20.0),
         hand_built(w_xc=40.0, b_c=-30.0, b_i=20.0, b_f=15.0, b_o=-12.0),
         *models.values(),
     ]
