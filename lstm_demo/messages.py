@@ -1199,11 +1199,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Company A and Company B differ only on day 1: A starts at {x_A1:g}, B at {x_B1:g}, and both then go "
         "{x_B2:g}, {x_B3:g}, {x_B4:g}. The model must predict {label_A:g} for A and {label_B:g} for B, so it has to "
         "remember day 1 until day 4. These weights predict {pred_A:.3f} for A and {pred_B:.3f} for B: they do not "
-        "(yet) tell the two apart.",
+        "(yet) tell the two apart the way the labels ask.",
         "公司 A 和公司 B 只有第 1 天不同：A 从 {x_A1:g} 开始，B 从 {x_B1:g} 开始，之后两者都是 "
         "{x_B2:g}、{x_B3:g}、{x_B4:g}。模型必须对 A 预测 {label_A:g}，对 B 预测 {label_B:g}，"
         "所以它要把第 1 天一直记到第 4 天。这组权重对 A 预测 {pred_A:.3f}，对 B 预测 {pred_B:.3f}："
-        "它们（还）分不清这两家公司。",
+        "它们（还）不能按标签的要求分开这两家公司。",
     ),
     "story.day1.title": ("Day 1 writes the memory", "第 1 天写入记忆"),
     "story.day1.text": (
@@ -1261,6 +1261,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "它们的门仍然不同，因为每天的 H 在第二天反馈到每一个门，B 的 H₁ 是 {H_B1:+.3f}，A 的是 {H_A1:+.3f}。"
         "所以第 2 天 B 的输入门让候选记忆 {Cand_B2:+.3f} 进入 {I_B2:.0%}，A 的输入门让 {Cand_A2:+.3f} "
         "进入 {I_A2:.0%}。",
+    ),
+    "story.feedback.text.same_h": (
+        "On days 2 and 3 both companies get the same inputs, {x_B2:g} and {x_B3:g}, and with these weights day 1 "
+        "leaves them nearly the same short-term memory H, B's H₁ {H_B1:+.3f} against A's {H_A1:+.3f}. H feeds back "
+        "into every gate the next day, so their gates see nearly the same: on day 2 B's input gate lets in "
+        "{I_B2:.0%} of a candidate {Cand_B2:+.3f}, A's {I_A2:.0%} of {Cand_A2:+.3f}. B's memory goes "
+        "{C_B1:+.3f} → {C_B2:+.3f} → {C_B3:+.3f}, A's {C_A1:+.3f} → {C_A2:+.3f} → {C_A3:+.3f}.",
+        "第 2、3 天两家公司的输入相同，都是 {x_B2:g} 和 {x_B3:g}；而这组权重让第 1 天留下的短期记忆 H 也几乎相同，"
+        "B 的 H₁ 是 {H_B1:+.3f}，A 的是 {H_A1:+.3f}。H 在第二天反馈到每一个门，所以它们的门看到的几乎一样："
+        "第 2 天 B 的输入门让候选记忆 {Cand_B2:+.3f} 进入 {I_B2:.0%}，A 的输入门让 {Cand_A2:+.3f} 进入 {I_A2:.0%}。"
+        "B 的记忆是 {C_B1:+.3f} → {C_B2:+.3f} → {C_B3:+.3f}，A 的是 {C_A1:+.3f} → {C_A2:+.3f} → {C_A3:+.3f}。",
     ),
     "story.output.title": ("The output gate reads it out", "输出门读出记忆"),
     "story.output.text": (

@@ -48,16 +48,16 @@ LAYOUT: dict[str, tuple[int, int, int | None, tuple[str, ...], tuple[str, ...]]]
     "why": (4, 0, 1, ("c",), ()),
 }
 
-# The variant each step falls back on when the weights do not support its usual claim.
+# The variants a step falls back on where the weights do not support its usual claim (see `variant`).
 VARIANTS = {
-    "puzzle": "not_apart",  # the predictions are not on either side of the labels' middle, A below, B above
-    "day1": "alike",  # day 1 writes nearly the same memory for both companies
-    "forget": "forgets",  # B's forget gate keeps half or less on one of days 2-4
-    "feedback": "no_growth",  # B's memory does not grow from day 1 to day 3
-    "break": "apart",  # forcing the forget gate to 0 does not halve the gap between the predictions
-    "why": "lost",  # less than half of day 1's memory survives along the C line
+    "puzzle": ("not_apart",),
+    "day1": ("alike",),
+    "forget": ("forgets",),
+    "feedback": ("same_h", "no_growth"),
+    "break": ("apart",),
+    "why": ("lost",),
 }
-NEARLY = 0.05  # two memories closer than this are "nearly the same"
+NEARLY = 0.05  # two memories (C or H) closer than this are "nearly the same"
 
 # The names the templates use for the trace's fields (values.FIELDS): C_B1 is B's C on day 1.
 SYMBOLS = {
@@ -111,23 +111,29 @@ def story_numbers(model: LSTMModel) -> dict[str, float]:
     return {name: float(value) for name, value in numbers.items()}
 
 
-def supported(key: str, n: dict[str, float]) -> bool:
-    """Whether the weights behind `n` (story_numbers) support step `key`'s usual claim."""
+def variant(key: str, n: dict[str, float]) -> str | None:
+    """The variant of step `key`'s sentence that the numbers `n` (story_numbers) call for; None: the usual."""
     middle = (n["label_A"] + n["label_B"]) / 2
-    claims = {
-        "puzzle": lambda: n["pred_A"] < middle < n["pred_B"],
-        "day1": lambda: abs(n["C_B1"] - n["C_A1"]) >= NEARLY,
-        "forget": lambda: n["F_B_min"] > 0.5,
-        "feedback": lambda: n["C_B1"] < n["C_B2"] < n["C_B3"],
-        "break": lambda: abs(n["gap_off"]) < abs(n["gap"]) / 2,
-        "why": lambda: n["keep_B"] >= 0.5,
-    }
-    return claims[key]() if key in claims else True
+    if key == "puzzle" and not n["pred_A"] < middle < n["pred_B"]:
+        return "not_apart"  # A is not predicted below the labels' middle and B above it
+    if key == "day1" and abs(n["C_B1"] - n["C_A1"]) < NEARLY:
+        return "alike"  # day 1 writes nearly the same memory for both companies
+    if key == "forget" and n["F_B_min"] <= 0.5:
+        return "forgets"  # B's forget gate keeps half or less on one of days 2-4
+    if key == "feedback" and abs(n["H_B1"] - n["H_A1"]) < NEARLY:
+        return "same_h"  # day 1 leaves both nearly the same H: nothing sets their gates apart
+    if key == "feedback" and not n["C_B1"] < n["C_B2"] < n["C_B3"]:
+        return "no_growth"  # B's memory does not grow from day 1 to day 3
+    if key == "break" and not abs(n["gap_off"]) < abs(n["gap"]) / 2:
+        return "apart"  # forcing the forget gate to 0 does not halve the gap between the predictions
+    if key == "why" and n["keep_B"] < 0.5:
+        return "lost"  # less than half of day 1's memory survives along the C line
+    return None
 
 
 def text_key(key: str, n: dict[str, float]) -> str:
-    """The catalogue key of step `key`'s sentence: the usual one, or its variant where unsupported."""
-    return f"story.{key}.text" if supported(key, n) else f"story.{key}.text.{VARIANTS[key]}"
+    """The catalogue key of step `key`'s sentence: the usual one, or the variant the numbers call for."""
+    return f"story.{key}.text" + (f".{name}" if (name := variant(key, n)) else "")
 
 
 def story(model: LSTMModel, language: str = "en") -> list[Step]:
