@@ -264,10 +264,13 @@ def test_weights_that_remember_through_h_alone_are_not_said_to_come_together(mod
     assert used(models["through_h"])["break"] == "story.break.text.apart"
 
 
-def test_nearly_equal_day_one_memories_are_called_alike(models):
+def test_weights_blind_to_the_input_are_said_to_write_and_predict_alike(models):
     steps = {step.key: step for step in story(models["blind"])}
     assert steps["day1"].numbers["C_B1"] == steps["day1"].numbers["C_A1"]
     assert used(models["blind"])["day1"] == "story.day1.text.alike"
+    # Nothing later tells them apart either: the same prediction, and the puzzle says so.
+    assert steps["puzzle"].numbers["pred_A"] == steps["puzzle"].numbers["pred_B"]
+    assert used(models["blind"])["puzzle"] == "story.puzzle.text.not_apart"
     # Nor is H: nothing on days 2-3 sets their gates apart, and the story does not say it does.
     assert steps["feedback"].numbers["H_B1"] == steps["feedback"].numbers["H_A1"]
     assert used(models["blind"])["feedback"] == "story.feedback.text.same_h"
