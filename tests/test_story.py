@@ -7,6 +7,8 @@ import copy
 import math
 import re
 import string
+import subprocess
+import sys
 
 import pytest
 import torch
@@ -305,3 +307,9 @@ def test_the_page_has_its_words_around_the_story():
     for key in ("heading", "next", "back", "restart", "step_of", "hint", "hint.touch"):
         assert f"story.{key}" in MESSAGES
     assert template("story.step_of", "en").format(step=2, count=7) == "Step 2 of 7"
+
+
+def test_the_story_needs_neither_gradio_nor_lightning():
+    code = "import sys, lstm_demo.story; print(sorted({'gradio', 'lightning'} & set(sys.modules)))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
