@@ -1178,6 +1178,152 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "This sequence has no label (only Company A's and Company B's are known), so there is no loss and no gradient to show.",
         "这个序列没有标签（只有公司 A 和公司 B 的标签是已知的），所以没有损失，也没有梯度。",
     ),
+    # -- the story (story.py) --
+    "story.heading": ("How Company B remembers day 1", "公司 B 如何记住第 1 天"),
+    "story.next": ("Next", "下一步"),
+    "story.back": ("Back", "上一步"),
+    "story.restart": ("Start again", "重新开始"),
+    "story.step_of": ("Step {step} of {count}", "第 {step} 步，共 {count} 步"),
+    "story.hint": ("← → or the buttons", "← → 或按钮"),
+    "story.hint.touch": ("Tap Next / Back", "点按“下一步”或“上一步”"),
+    "story.puzzle.title": ("The puzzle: only day 1 differs", "谜题：只有第 1 天不同"),
+    "story.puzzle.text": (
+        "Company A and Company B differ only on day 1: A starts at {x_A1:g}, B at {x_B1:g}, and both then go "
+        "{x_B2:g}, {x_B3:g}, {x_B4:g}. The model must predict {label_A:g} for A and {label_B:g} for B, so it has to "
+        "remember day 1 until day 4. This model predicts {pred_A:.3f} for A and {pred_B:.3f} for B.",
+        "公司 A 和公司 B 只有第 1 天不同：A 从 {x_A1:g} 开始，B 从 {x_B1:g} 开始，之后两者都是 "
+        "{x_B2:g}、{x_B3:g}、{x_B4:g}。模型必须对 A 预测 {label_A:g}，对 B 预测 {label_B:g}，"
+        "所以它要把第 1 天一直记到第 4 天。这个模型对 A 预测 {pred_A:.3f}，对 B 预测 {pred_B:.3f}。",
+    ),
+    "story.puzzle.text.not_apart": (
+        "Company A and Company B differ only on day 1: A starts at {x_A1:g}, B at {x_B1:g}, and both then go "
+        "{x_B2:g}, {x_B3:g}, {x_B4:g}. The model must predict {label_A:g} for A and {label_B:g} for B, so it has to "
+        "remember day 1 until day 4. These weights predict {pred_A:.3f} for A and {pred_B:.3f} for B: they do not "
+        "(yet) tell the two apart the way the labels ask.",
+        "公司 A 和公司 B 只有第 1 天不同：A 从 {x_A1:g} 开始，B 从 {x_B1:g} 开始，之后两者都是 "
+        "{x_B2:g}、{x_B3:g}、{x_B4:g}。模型必须对 A 预测 {label_A:g}，对 B 预测 {label_B:g}，"
+        "所以它要把第 1 天一直记到第 4 天。这组权重对 A 预测 {pred_A:.3f}，对 B 预测 {pred_B:.3f}："
+        "它们（还）不能按标签的要求分开这两家公司。",
+    ),
+    "story.day1.title": ("Day 1 writes the memory", "第 1 天写入记忆"),
+    "story.day1.text": (
+        "On day 1 there is no memory yet: C₀ = {C_0:g}. The input gate lets in {I_B1:.0%} of B's candidate "
+        "{Cand_B1:+.3f} and {I_A1:.0%} of A's {Cand_A1:+.3f}. So day 1 writes {C_B1:+.3f} into B's memory and "
+        "{C_A1:+.3f} into A's.",
+        "第 1 天还没有任何记忆：C₀ = {C_0:g}。输入门让 B 的候选记忆 {Cand_B1:+.3f} 进入 {I_B1:.0%}，"
+        "让 A 的 {Cand_A1:+.3f} 进入 {I_A1:.0%}。于是第 1 天把 {C_B1:+.3f} 写入 B 的记忆，"
+        "把 {C_A1:+.3f} 写入 A 的记忆。",
+    ),
+    "story.day1.text.alike": (
+        "On day 1 there is no memory yet: C₀ = {C_0:g}. The input gate lets in {I_B1:.0%} of B's candidate "
+        "{Cand_B1:+.3f} and {I_A1:.0%} of A's {Cand_A1:+.3f}. So day 1 writes nearly the same into both memories, "
+        "{C_B1:+.3f} into B's and {C_A1:+.3f} into A's: these weights do not mark day 1's difference.",
+        "第 1 天还没有任何记忆：C₀ = {C_0:g}。输入门让 B 的候选记忆 {Cand_B1:+.3f} 进入 {I_B1:.0%}，"
+        "让 A 的 {Cand_A1:+.3f} 进入 {I_A1:.0%}。于是第 1 天写入两者的记忆几乎相同，B 的是 {C_B1:+.3f}，"
+        "A 的是 {C_A1:+.3f}：这组权重没有记下第 1 天的差别。",
+    ),
+    "story.forget.title": ("What the forget gate keeps", "遗忘门保留多少"),
+    "story.forget.text": (
+        "The forget gate decides how much of the memory to keep. On day 2 B's forget gate is {F_B2:.0%}: of B's "
+        "memory {C_B1:+.3f} it keeps {kept_B2:+.3f}. On days 2 to 4 it never drops below {F_B_min:.0%}, so what "
+        "day 1 wrote is carried forward.",
+        "遗忘门决定保留多少记忆。第 2 天 B 的遗忘门是 {F_B2:.0%}：B 的记忆 {C_B1:+.3f} 保留下 {kept_B2:+.3f}。"
+        "第 2 到 4 天它从不低于 {F_B_min:.0%}，所以第 1 天写入的内容被一路带下去。",
+    ),
+    "story.forget.text.forgets": (
+        "The forget gate decides how much of the memory to keep. On day 2 B's forget gate is {F_B2:.0%}: of B's "
+        "memory {C_B1:+.3f} it keeps {kept_B2:+.3f}. On days 2 to 4 it goes as low as {F_B_min:.0%}, so these "
+        "weights let what day 1 wrote fade instead of keeping it.",
+        "遗忘门决定保留多少记忆。第 2 天 B 的遗忘门是 {F_B2:.0%}：B 的记忆 {C_B1:+.3f} 保留下 {kept_B2:+.3f}。"
+        "第 2 到 4 天它低至 {F_B_min:.0%}，所以这组权重让第 1 天写入的内容逐渐消失，而不是保留下来。",
+    ),
+    "story.feedback.title": ("H feeds back into every gate", "H 反馈到每一个门"),
+    "story.feedback.text": (
+        "On days 2 and 3 both companies get the same inputs, {x_B2:g} and {x_B3:g}, yet B's memory grows, "
+        "{C_B1:+.3f} → {C_B2:+.3f} → {C_B3:+.3f}, while A's goes {C_A1:+.3f} → {C_A2:+.3f} → {C_A3:+.3f}. "
+        "The reason is the short-term memory H: each day's H feeds back into every gate the next day, and B's "
+        "H₁ is {H_B1:+.3f} against A's {H_A1:+.3f}. So on day 2 B's input gate lets in {I_B2:.0%} of a "
+        "candidate {Cand_B2:+.3f}, A's {I_A2:.0%} of {Cand_A2:+.3f}.",
+        "第 2、3 天两家公司的输入相同，都是 {x_B2:g} 和 {x_B3:g}，但 B 的记忆在增长："
+        "{C_B1:+.3f} → {C_B2:+.3f} → {C_B3:+.3f}，而 A 的是 {C_A1:+.3f} → {C_A2:+.3f} → {C_A3:+.3f}。"
+        "原因在短期记忆 H：每天的 H 在第二天反馈到每一个门，B 的 H₁ 是 {H_B1:+.3f}，A 的是 {H_A1:+.3f}。"
+        "所以第 2 天 B 的输入门让候选记忆 {Cand_B2:+.3f} 进入 {I_B2:.0%}，A 的输入门让 {Cand_A2:+.3f} "
+        "进入 {I_A2:.0%}。",
+    ),
+    "story.feedback.text.no_growth": (
+        "On days 2 and 3 both companies get the same inputs, {x_B2:g} and {x_B3:g}, and B's memory does not grow: "
+        "{C_B1:+.3f} → {C_B2:+.3f} → {C_B3:+.3f}, while A's goes {C_A1:+.3f} → {C_A2:+.3f} → {C_A3:+.3f}. "
+        "Their gates still differ because each day's H feeds back into every gate the next day, and B's H₁ is "
+        "{H_B1:+.3f} against A's {H_A1:+.3f}. So on day 2 B's input gate lets in {I_B2:.0%} of a candidate "
+        "{Cand_B2:+.3f}, A's {I_A2:.0%} of {Cand_A2:+.3f}.",
+        "第 2、3 天两家公司的输入相同，都是 {x_B2:g} 和 {x_B3:g}，而 B 的记忆没有增长："
+        "{C_B1:+.3f} → {C_B2:+.3f} → {C_B3:+.3f}，A 的是 {C_A1:+.3f} → {C_A2:+.3f} → {C_A3:+.3f}。"
+        "它们的门仍然不同，因为每天的 H 在第二天反馈到每一个门，B 的 H₁ 是 {H_B1:+.3f}，A 的是 {H_A1:+.3f}。"
+        "所以第 2 天 B 的输入门让候选记忆 {Cand_B2:+.3f} 进入 {I_B2:.0%}，A 的输入门让 {Cand_A2:+.3f} "
+        "进入 {I_A2:.0%}。",
+    ),
+    "story.feedback.text.same_h": (
+        "On days 2 and 3 both companies get the same inputs, {x_B2:g} and {x_B3:g}, and with these weights day 1 "
+        "leaves them nearly the same short-term memory H, B's H₁ {H_B1:+.3f} against A's {H_A1:+.3f}. H feeds back "
+        "into every gate the next day, so their gates see nearly the same: on day 2 B's input gate lets in "
+        "{I_B2:.0%} of a candidate {Cand_B2:+.3f}, A's {I_A2:.0%} of {Cand_A2:+.3f}. B's memory goes "
+        "{C_B1:+.3f} → {C_B2:+.3f} → {C_B3:+.3f}, A's {C_A1:+.3f} → {C_A2:+.3f} → {C_A3:+.3f}.",
+        "第 2、3 天两家公司的输入相同，都是 {x_B2:g} 和 {x_B3:g}；而这组权重让第 1 天留下的短期记忆 H 也几乎相同，"
+        "B 的 H₁ 是 {H_B1:+.3f}，A 的是 {H_A1:+.3f}。H 在第二天反馈到每一个门，所以它们的门看到的几乎一样："
+        "第 2 天 B 的输入门让候选记忆 {Cand_B2:+.3f} 进入 {I_B2:.0%}，A 的输入门让 {Cand_A2:+.3f} 进入 {I_A2:.0%}。"
+        "B 的记忆是 {C_B1:+.3f} → {C_B2:+.3f} → {C_B3:+.3f}，A 的是 {C_A1:+.3f} → {C_A2:+.3f} → {C_A3:+.3f}。",
+    ),
+    "story.output.title": ("The output gate reads it out", "输出门读出记忆"),
+    "story.output.text": (
+        "On day 4 the output gate reads the memory out: H₄ = O₄ × tanh(C₄). For B that is {O_B4:.3f} × "
+        "tanh({C_B4:+.3f}) = {pred_B:.3f}, for A {O_A4:.3f} × tanh({C_A4:+.3f}) = {pred_A:.3f}. This last "
+        "short-term memory is the model's prediction.",
+        "第 4 天输出门把记忆读出来：H₄ = O₄ × tanh(C₄)。B 是 {O_B4:.3f} × tanh({C_B4:+.3f}) = {pred_B:.3f}，"
+        "A 是 {O_A4:.3f} × tanh({C_A4:+.3f}) = {pred_A:.3f}。最后这个短期记忆就是模型的预测。",
+    ),
+    "story.break.title": ("Break it: switch off the forget gate", "动手破坏：关掉遗忘门"),
+    "story.break.text": (
+        "Switch off the forget gate, F = {F_off:g} on every day, and each day's memory starts empty. Now the model "
+        "predicts {off_A:.3f} for A and {off_B:.3f} for B: the gap B − A shrinks from {gap:+.3f} to "
+        "{gap_off:+.3f}. What is left of the difference reaches day 4 only through H.",
+        "关掉遗忘门，每一天 F = {F_off:g}，每天的记忆就都从空开始。现在模型对 A 预测 {off_A:.3f}，"
+        "对 B 预测 {off_B:.3f}：两者之差 B − A 从 {gap:+.3f} 缩小到 {gap_off:+.3f}。"
+        "剩下的差别只能经由 H 传到第 4 天。",
+    ),
+    "story.break.text.apart": (
+        "Switch off the forget gate, F = {F_off:g} on every day, and each day's memory starts empty. Now the model "
+        "predicts {off_A:.3f} for A and {off_B:.3f} for B: the gap B − A goes from {gap:+.3f} to {gap_off:+.3f}, "
+        "so with these weights switching it off does not bring the two predictions together.",
+        "关掉遗忘门，每一天 F = {F_off:g}，每天的记忆就都从空开始。现在模型对 A 预测 {off_A:.3f}，"
+        "对 B 预测 {off_B:.3f}：两者之差 B − A 从 {gap:+.3f} 变为 {gap_off:+.3f}，"
+        "所以对这组权重来说，关掉遗忘门并没有让两个预测靠拢。",
+    ),
+    "story.why.title": ("Why an LSTM, not a plain RNN", "为什么用 LSTM，而不是普通 RNN"),
+    "story.why.text": (
+        "A plain RNN carries its memory through the same weight every day, and multiplying by one weight again and "
+        "again makes it explode or vanish; as StatQuest explains, the LSTM's long-term memory has no weights on its "
+        "path, so it does neither. colah (“Understanding LSTM Networks”) calls it a conveyor belt: “It runs straight "
+        "down the entire chain, with only some minor linear interactions.” In this cell only the forget gate stands "
+        "on B's C line from day 1 to day 4: F₂ × F₃ × F₄ = {keep_B:.3f}, so {keep_B:.0%} of what day 1 wrote "
+        "survives along it.",
+        "普通 RNN 每天都让记忆经过同一个权重，一次又一次地乘以同一个权重会让它爆炸或消失；正如 StatQuest 所讲，"
+        "LSTM 的长期记忆路径上没有权重，所以两者都不会发生。colah（《Understanding LSTM Networks》）"
+        "把它比作传送带：“它沿着整条链一直向下，只有一些很小的线性作用。”在这个单元里，B 的 C 线从第 1 天到第 4 天"
+        "只经过遗忘门：F₂ × F₃ × F₄ = {keep_B:.3f}，所以第 1 天写入的记忆有 {keep_B:.0%} 沿着它保留下来。",
+    ),
+    "story.why.text.lost": (
+        "A plain RNN carries its memory through the same weight every day, and multiplying by one weight again and "
+        "again makes it explode or vanish; as StatQuest explains, the LSTM's long-term memory has no weights on its "
+        "path, so it does neither. colah (“Understanding LSTM Networks”) calls it a conveyor belt: “It runs straight "
+        "down the entire chain, with only some minor linear interactions.” In this cell only the forget gate stands "
+        "on B's C line from day 1 to day 4, and F₂ × F₃ × F₄ = {keep_B:.3f}: these weights let only {keep_B:.0%} "
+        "of what day 1 wrote through, so they do not use the belt to remember it.",
+        "普通 RNN 每天都让记忆经过同一个权重，一次又一次地乘以同一个权重会让它爆炸或消失；正如 StatQuest 所讲，"
+        "LSTM 的长期记忆路径上没有权重，所以两者都不会发生。colah（《Understanding LSTM Networks》）"
+        "把它比作传送带：“它沿着整条链一直向下，只有一些很小的线性作用。”在这个单元里，B 的 C 线从第 1 天到第 4 天"
+        "只经过遗忘门，而 F₂ × F₃ × F₄ = {keep_B:.3f}：这组权重只让第 1 天写入的记忆通过 {keep_B:.0%}，"
+        "所以它们没有用这条传送带来记住它。",
+    ),
 }
 
 # The names sentences fill in (`what`, `model`, `whose`): English -> Chinese.
