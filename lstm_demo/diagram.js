@@ -169,20 +169,21 @@ const LSTMDiagram = (function () {
   }
 
   /* A Python format string's subset that the catalogue uses: {name}, {name:.0%}, {name:+.3f},
-   * {name:.4g}, {name:g}, {name:,}, {{ and }}. */
+   * {name:.2e}, {name:.4g}, {name:g}, {name:,}, {{ and }}. */
   function format(template, params) {
     return template.replace(/\{\{|\}\}|\{([a-z_0-9]+)(?::([^{}]*))?\}/g, (all, name, spec) => {
       if (all === "{{") return "{";
       if (all === "}}") return "}";
       const value = params[name];
       if (!spec || typeof value !== "number") return String(value);
-      const m = /^(\+)?(,)?(?:\.(\d+))?([fg%])?$/.exec(spec);
+      const m = /^(\+)?(,)?(?:\.(\d+))?([efg%])?$/.exec(spec);
       if (!m) return String(value);
       const [, plus, comma, digits, kind] = m;
       let text;
       if (kind === "%") text = pyFixed(value * 100, Number(digits || 6)) + "%";
       else if (kind === "f") text = pyFixed(value, Number(digits || 6));
       else if (kind === "g") text = pyGeneral(value, digits === undefined ? 6 : Number(digits));
+      else if (kind === "e") text = pyExponent(value, Number(digits || 6));
       else text = String(value);
       if (comma) text = text.replace(/^(-?)(\d+)/, (_, sign, whole) => sign + whole.replace(/\B(?=(\d{3})+(?!\d))/g, ","));
       if (plus && !text.startsWith("-")) text = "+" + text;
@@ -190,9 +191,15 @@ const LSTMDiagram = (function () {
     });
   }
 
+  /* Python's f"{x:.{digits}f}": a negative number keeps its sign even when it prints as zero. */
   function pyFixed(x, digits) {
-    const text = fmt(x, digits).replace(MINUS, "-");
-    return text;
+    return (x < 0 || Object.is(x, -0) ? "-" : "") + fmt(Math.abs(x), digits);
+  }
+
+  function pyExponent(x, digits) {
+    const [mantissa, exp] = x.toExponential(digits).split("e");
+    const e = Number(exp);
+    return `${mantissa}e${e < 0 ? "-" : "+"}${String(Math.abs(e)).padStart(2, "0")}`;
   }
 
   function pyGeneral(x, precision) {

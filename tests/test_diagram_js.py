@@ -151,7 +151,8 @@ def test_js_gradients_equal_autograd(page):
     rng = random.Random(7)
     cases = []
     for _ in range(30):
-        weights = {name: rng.uniform(-3, 3) for name in CraftLSTM.PARAMETER_NAMES}
+        # float32 weights: the model holds them so, and the browser gets the same numbers.
+        weights = {name: torch.tensor(rng.uniform(-3, 3)).item() for name in CraftLSTM.PARAMETER_NAMES}
         sequence = [rng.uniform(-1, 1) for _ in range(rng.randint(1, 12))]
         switches = rng.choice([[], [], ["forget=0"], ["input=0"], ["output=1"], ["forget=1"]])
         cases.append({"w": weights, "x": sequence, "y": rng.choice([0.0, 1.0]), "s": switches})
@@ -162,7 +163,8 @@ def test_js_gradients_equal_autograd(page):
         loss = (model(torch.tensor(case["x"], dtype=torch.float64)) - case["y"]) ** 2
         loss.backward()
         for name in CraftLSTM.PARAMETER_NAMES:
-            expected = getattr(model, name).grad.item()
+            grad = getattr(model, name).grad  # None: a forced gate's parameters do not reach the loss
+            expected = 0.0 if grad is None else grad.item()
             worst = max(worst, abs(grads[name] - expected) / max(1.0, abs(expected)))
     assert worst < 1e-9, worst
 

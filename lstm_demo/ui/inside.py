@@ -289,7 +289,11 @@ class InsideTab:
     def compute(self, dependency):
         """After `dependency`: trace the sequence in the inputs and show every view of it."""
         return dependency.then(
-            self.handlers.trace, [self.sequence, self.model, self.visitor], [self.table], api_visibility=PRIVATE
+            self.handlers.trace,
+            [self.sequence, self.model, self.visitor],
+            [self.table],
+            api_visibility=PRIVATE,
+            show_progress="hidden",
         ).success(**self._views())
 
     def _views(self) -> dict:
@@ -311,6 +315,7 @@ class InsideTab:
                 self.badge,
             ],  # fmt: skip
             api_visibility=PRIVATE,
+            show_progress="hidden",  # quick; a spinner over the drawing would hide the story's first step
         )
 
 

@@ -142,14 +142,16 @@ const LSTMCell = (function () {
       if (box.dataset.shown === key) return;
       box.dataset.shown = key;
       const hint = touch.matches ? w.hint_touch : w.hint;
+      const back = `<button type="button" data-story="back"${at === 0 ? " disabled" : ""}>${esc(w.back)}</button>`;
+      const next = at === steps.length - 1
+        ? `<button type="button" class="primary" data-story="restart">${esc(w.restart)}</button>`
+        : `<button type="button" class="primary" data-story="next">${esc(w.next)}</button>`;
+      const count = esc(D.format(w.step_of || "", { step: at + 1, count: steps.length }));
+      // The buttons first: on a phone the text under them may scroll, the buttons stay in view.
       box.innerHTML =
-        `<p class="cv-story-count">${esc(D.format(w.step_of || "", { step: at + 1, count: steps.length }))}</p>` +
-        `<h3 class="cv-story-title">${esc(s.title)}</h3><p class="cv-story-text" aria-live="polite">${esc(s.text)}</p>` +
-        `<div class="cv-story-buttons"><button type="button" data-story="back"${at === 0 ? " disabled" : ""}>${esc(w.back)}</button>` +
-        (at === steps.length - 1
-          ? `<button type="button" class="primary" data-story="restart">${esc(w.restart)}</button>`
-          : `<button type="button" class="primary" data-story="next">${esc(w.next)}</button>`) +
-        `</div><p class="cv-hint">${esc(hint || "")}</p>`;
+        `<div class="cv-story-nav">${back}<span class="cv-story-count">${count}</span>${next}</div>` +
+        `<div aria-live="polite"><h3 class="cv-story-title">${esc(s.title)}</h3><p class="cv-story-text">${esc(s.text)}</p></div>` +
+        `<p class="cv-hint">${esc(hint || "")}</p>`;
     }
 
     // -- a gate's explanation, beside the drawing: equation with the day's numbers, then the gradient --
