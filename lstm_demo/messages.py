@@ -1164,7 +1164,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Gradient of the loss L = (prediction − label)² = ({prediction} − {label:g})² = {loss:.4g} for this sequence, through all its days (autograd on the server):",
         "损失 L = （预测 − 标签）² = ({prediction} − {label:g})² = {loss:.4g} 对这个序列（经过它的每一天）的梯度（服务器上用 autograd 计算）：",
     ),
-    "gate.curious": ("For the curious: how the loss changes with this gate's weights", "给好奇的你：损失如何随这个门的权重变化"),
+    "gate.curious": (
+        "For the curious: how the loss changes with this gate's weights",
+        "给好奇的你：损失如何随这个门的权重变化",
+    ),
     "gate.close": ("Close", "关闭"),
     "gate.sign": (
         "A negative value means that increasing the parameter lowers the loss.",

@@ -178,7 +178,7 @@ class Builder:
     def circle(self, x, y, op, stage, part=None) -> None:
         r = self.g.r
         self.add(
-            f'<g {_attrs(class_=f"op s{stage}", data_part=part)}><circle {_attrs(cx=_n(x), cy=_n(y), r=_n(r))}/>'
+            f"<g {_attrs(class_=f'op s{stage}', data_part=part)}><circle {_attrs(cx=_n(x), cy=_n(y), r=_n(r))}/>"
             f"{_text(x, y + 5.5, op, 'op-sign', 'middle')}</g>"
         )
 

@@ -46,7 +46,9 @@ def page_words(language: str) -> dict:
     words["stages"] = [t(f"diagram.stages.{k}") for k in (1, 2, 3)]
     words["stage_sentences"] = [t(f"stage.sentence.{k}") for k in (1, 2, 3)]
     words["stage_first"] = t("stage.sentence.1.first")
-    words["gate"] = {key: t(f"gate.{key}") for key in ("heading", "loss", "sign", "folded", "no_label", "curious", "close")}
+    words["gate"] = {
+        key: t(f"gate.{key}") for key in ("heading", "loss", "sign", "folded", "no_label", "curious", "close")
+    }
     words["gate_names"] = {gate: t(f"diagram.gate_names.{gate}") for gate in GATES}
     words["symbols"] = dict(SYMBOLS)
     words["story"] = {key: t(f"story.{key}") for key in ("next", "back", "step_of", "restart", "hint", "hint.touch")}
@@ -130,7 +132,9 @@ class Picture:
         # Each button's words, and a short form a phone shows (arrows).
         button = '<button type="button" data-act="{0}" aria-label="{1}"><span class="long">{1}</span><span class="short">{2}</span></button>'
         short = {"first": "«", "back": "◀", "forward": "▶", "play": "▶▶"}
-        days = "".join(button.format(act, escape(words[act]), short[act]) for act in ("first", "back", "forward", "play"))
+        days = "".join(
+            button.format(act, escape(words[act]), short[act]) for act in ("first", "back", "forward", "play")
+        )
         shows = "".join(
             f'<button type="button" data-show="{k}" aria-pressed="false" aria-label="{escape(name)}">'
             f'<span class="long">{escape(name)}</span><span class="short">{escape(name[-1:])}</span></button>'
@@ -143,7 +147,7 @@ class Picture:
             f'<div class="cv" data-mode="{cell_id}" data-count="{len(self.sequences)}">'
             f'<div class="cv-main" tabindex="0" role="group" aria-label="{escape(words["frame"])}">'
             f'<div class="cv-bar">{days}<span class="cv-status" aria-live="polite"></span>'
-            f'{show if len(self.sequences) > 1 else ""}</div>'
+            f"{show if len(self.sequences) > 1 else ''}</div>"
             f'<div class="cv-cells">{cells}</div><div class="cv-strip">{strips[0]}</div>'
             f'<p class="cv-source" data-role="source">{escape(source)}</p></div>'
             f'<aside class="cv-side"><div class="cv-strip">{strips[1]}</div>'

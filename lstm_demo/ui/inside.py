@@ -340,7 +340,9 @@ def build_inside_tab(served: Served, visitor: gr.State) -> InsideTab:
             MODEL_CHOICES, value="craft", label=T("model"), show_label=False, container=False, scale=3,
             min_width=280, elem_id="inside-model",
         )  # fmt: skip
-        button = gr.Button(T("inside.button"), variant="primary", size="md", scale=0, min_width=130, elem_id="inside-button")
+        button = gr.Button(
+            T("inside.button"), variant="primary", size="md", scale=0, min_width=130, elem_id="inside-button"
+        )
     pretrained = served.pretrained.models["craft"]
     opening = {c.name: list(c.sequence) for c in COMPANIES}
     rows = [Picture(pretrained, opening, 1)._rows(v) for v in opening.values()]
@@ -415,9 +417,10 @@ def build_inside_tab(served: Served, visitor: gr.State) -> InsideTab:
         trigger_mode="always_last",
         show_progress="hidden",
     )
-    # The drawing and the slider follow each other: the slider in the browser alone; the drawing's
-    # own steps through the server (a Gradio value is set by an event), which then moves the views.
-    step.change(None, [step], None, js="(s) => { window.lstmCells?.inside?.go(s); return s; }")
+    # The drawing and the slider follow each other: the visitor's slider moves the drawing in the browser
+    # (only the visitor's: a value the server sets late must not move the drawing, nor end the story);
+    # the drawing's own steps reach the slider through the server, which then moves the views.
+    step.input(None, [step], None, js="(s) => { window.lstmCells?.inside?.go(s); return s; }")
     quiet = dict(api_visibility=PRIVATE, show_progress="hidden")
     cell.cell_step(handlers.follow, None, [step], trigger_mode="always_last", **quiet)
     cell.cell_language(handlers.relabel, [sequence, model, visitor], [cell], **quiet)

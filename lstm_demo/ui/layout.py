@@ -131,10 +131,14 @@ def build_demo(pretrained: Pretrained | None = None, limits: Limits | None = Non
         # A short header, so that the drawing and its story are on the first screen.
         with gr.Row(equal_height=False, elem_id="page-header"):
             with gr.Column(scale=1, min_width=0):
-                gr.Markdown(T.define("page.title", *(f"# {say('title', lang)}" for lang in LANGUAGES)), elem_id="page-title")
+                gr.Markdown(
+                    T.define("page.title", *(f"# {say('title', lang)}" for lang in LANGUAGES)), elem_id="page-title"
+                )
                 gr.Markdown(T("intro"), elem_id="intro")
                 key = f"weights.line.{served.pretrained.source_key}"  # the weights line, in the page's language
-                line = (f"*{say('weights.line', lang, source=served.pretrained.source_text(lang))}*" for lang in LANGUAGES)
+                line = (
+                    f"*{say('weights.line', lang, source=served.pretrained.source_text(lang))}*" for lang in LANGUAGES
+                )
                 gr.Markdown(T.define(key, *line), elem_id="weights-source")
             share = gr.Button(
                 SHARE_LABEL, icon=inline_icon("link.svg"), size="sm", scale=0, min_width=160, elem_id="share-button"
@@ -200,7 +204,7 @@ def build_demo(pretrained: Pretrained | None = None, limits: Limits | None = Non
             api_visibility=PRIVATE,
         )
         inside.compute(opened.then(**predict.refresh())).then(
-            link_step_value, [link_step, inside.sequence], [inside.step], api_visibility=PRIVATE
+            link_step_value, [link_step, inside.sequence], [inside.step, inside.cell], api_visibility=PRIVATE
         )
         # A deep link saves a gr.JSON's value as the text "root={...}" (Gradio writes its JSON model
         # with str()); the page puts the dict back.
@@ -286,14 +290,16 @@ def json_from_link(*values):
 
 
 def link_step_value(step: int | None, sequence: str):
-    """Inside's step slider at the step a link names (within its sequence), once Inside has computed."""
+    """Inside's step slider and its drawing at the day a link names (within its sequence), once Inside
+    has computed: the drawing opens on that day instead of the story's first step."""
     if not step:
-        return gr.skip()
+        return gr.skip(), gr.skip()
     try:
         length = len(parse_sequence(sequence))
     except LSTMDemoError:
-        return gr.skip()  # Inside has said what is wrong with the sequence
-    return gr.Slider(value=min(step, length))
+        return gr.skip(), gr.skip()  # Inside has said what is wrong with the sequence
+    day = min(step, length)
+    return gr.Slider(value=day), gr.HTML(step=day, story_start=False, keep_step=False)
 
 
 def warm_up() -> None:

@@ -91,4 +91,3 @@ def build(handlers, visitor: gr.State, tab: gr.Tab) -> None:
         show_progress="hidden",
         trigger_mode="always_last",
     )
-

@@ -69,7 +69,9 @@ def build(handlers) -> gr.HTML:
                     gr.Markdown(f"**{title}**", elem_classes="slider-title")
                     for name in (f"w_x{gate}", f"w_h{gate}", f"b_{gate}"):
                         sliders.append(
-                            gr.Slider(-6, 6, value=round(pretrained[name], 4), step=0.01, label=name, elem_id=f"slider-{name}")
+                            gr.Slider(
+                                -6, 6, value=round(pretrained[name], 4), step=0.01, label=name, elem_id=f"slider-{name}"
+                            )
                         )
             forget = gr.Radio(
                 [(T(f"explore.forget.{word}"), c) for word, c in zip(("computed", "one", "zero"), FORGET_CHOICES)],
@@ -97,4 +99,3 @@ def build(handlers) -> gr.HTML:
     reset.click(handlers.playground_reset, None, [*sliders, forget, others], **quiet)
     cell.cell_language(handlers.playground_relabel, None, [cell], **quiet)
     return cell
-

@@ -121,4 +121,3 @@ def build(handlers, concurrency: dict) -> None:
     )
     scripted = gr.Button(visible=False, elem_id="race-for-scripts")
     scripted.click(handlers.race, api_name="race", api_visibility=PUBLIC, show_progress="hidden", **shared)
-

@@ -113,4 +113,3 @@ def build(handlers, visitor: gr.State) -> tuple[gr.Slider, gr.Markdown, gr.Butto
     cell.cell_language(handlers.travel_relabel, [epoch, visitor], [cell], **quiet)
     # layout.py wires the rest: a training's success fills the slider and the drawing; `inside` opens Inside.
     return epoch, view, inside, cell
-

@@ -365,7 +365,7 @@ const LSTMCell = (function () {
     cells[id] = handle;
     attach();
     watch("own", () => renderPredictions());
-    watch(["value", "weights", "sequences", "traces", "story"], () => {
+    watch(["value", "weights", "sequences", "traces", "story", "step"], () => {
       if (id !== "play") state.local = false;  // the server drew new weights: they win (the sliders do in the playground)
       attach();
     });
