@@ -188,7 +188,7 @@ def processing_error() -> type[Exception]:
     return ComponentProcessingError
 
 
-def faulty_input(exc: BaseException) -> int | None:
+def processing_error_index(exc: BaseException) -> int | None:
     """The index of the input Gradio could not convert, when its error names it."""
     found = FAULTY_INPUT.search(str(exc)) if isinstance(exc, processing_error()) else None
     return int(found.group(1)) if found else None

@@ -18,7 +18,18 @@ import threading
 import traceback
 
 from ...messages import say
-from .. import gradio_internals as gi
+from ..gradio_internals import (
+    block_name,
+    data_model,
+    inputs_of,
+    not_a_choice,
+    output_data,
+    processing_error_index,
+    stateful,
+    upload_folder,
+    where_of,
+    wrap_process_api,
+)
 from .bodies import language_of
 from .paths import relative_files
 
@@ -69,7 +80,7 @@ errors = ErrorLog()
 
 def plain(message: str, language: str = "en") -> str:
     """A gr.Error's message as a visitor reads it: Gradio's refusal of a choice in plain words, values cut."""
-    choice = gi.not_a_choice(message)
+    choice = not_a_choice(message)
     if choice is not None:
         value, choices = choice
         value = value if len(value) <= ECHO else value[:ECHO] + "…"
@@ -94,17 +105,17 @@ KINDS = {  # what a component takes, in a visitor's words (catalogue keys)
 
 
 def kind_of(block, language: str = "en") -> str:
-    return say(KINDS.get(gi.block_name(block), "call.kind.other"), language)
+    return say(KINDS.get(block_name(block), "call.kind.other"), language)
 
 
 def faulty_input(fn, inputs: list, exc: BaseException) -> int | None:
     """The index of the input a call's error comes from, if it can be told."""
-    index = gi.faulty_input(exc)
+    index = processing_error_index(exc)
     if index is not None:
         return index
-    for i, block in enumerate(gi.inputs_of(fn)):
-        model = gi.data_model(block)
-        if gi.stateful(block) or model is None or i >= len(inputs) or inputs[i] is None:
+    for i, block in enumerate(inputs_of(fn)):
+        model = data_model(block)
+        if stateful(block) or model is None or i >= len(inputs) or inputs[i] is None:
             continue
         try:
             model.model_validate(inputs[i])
@@ -115,7 +126,7 @@ def faulty_input(fn, inputs: list, exc: BaseException) -> int | None:
 
 def malformed(fn, inputs: object, exc: BaseException, language: str = "en") -> str:
     """The one sentence for a call Gradio could not turn into our function's arguments."""
-    where, blocks = gi.where_of(fn), gi.inputs_of(fn)
+    where, blocks = where_of(fn), inputs_of(fn)
     if not isinstance(inputs, list) or len(inputs) < len(blocks):
         got = len(inputs) if isinstance(inputs, list) else 0
         count = len(blocks)  # a call sends a place (null) for the page's own state too
@@ -123,7 +134,7 @@ def malformed(fn, inputs: object, exc: BaseException, language: str = "en") -> s
     index = faulty_input(fn, inputs, exc)
     if index is not None:
         return say("call.value", language, index=index + 1, where=where, kind=kind_of(blocks[index], language))
-    kinds = ", ".join(kind_of(block, language) for block in blocks if not gi.stateful(block))
+    kinds = ", ".join(kind_of(block, language) for block in blocks if not stateful(block))
     return say("call.values", language, where=where, kinds=kinds)
 
 
@@ -133,7 +144,7 @@ def shield(demo) -> None:
     reaches here comes from Gradio's handling."""
     import gradio as gr
 
-    folder = gi.upload_folder()
+    folder = upload_folder()
 
     def sentence_error(sentence: str) -> gr.Error:
         """The sentence as what Gradio shows, with no traceback (errors.report has logged it)."""
@@ -150,9 +161,9 @@ def shield(demo) -> None:
             exc.message, exc.print_exception = plain(str(exc.message), language), False
             raise
         except Exception as exc:
-            errors.report(exc, gi.where_of(fn))
+            errors.report(exc, where_of(fn))
             raise sentence_error(malformed(fn, inputs, exc, language)) from None
-        relative_files(gi.output_data(output), folder)
+        relative_files(output_data(output), folder)
         return output
 
-    gi.wrap_process_api(demo, shielded)
+    wrap_process_api(demo, shielded)
