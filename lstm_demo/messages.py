@@ -442,6 +442,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "uploads cannot be bounded on disk or named without server paths",
         "无法限制上传文件占用的磁盘，也无法在不暴露服务器路径的情况下命名它们",
     ),
+    "gradio.purpose.upload_parser": (
+        "an upload's files cannot be counted as Gradio counts them",
+        "无法像 Gradio 那样清点一次上传中的文件",
+    ),
     "gradio.purpose.process_api": (
         "a malformed call cannot be answered with one sentence",
         "无法用一句话回答格式错误的调用",

@@ -55,6 +55,11 @@ def _other_wording(*_):
             "uploads cannot be bounded on disk or named without server paths.",
         ),
         (
+            lambda patch, demo: patch.setattr("gradio.route_utils.MultipartParser", object),
+            f"Gradio {VERSION}'s gradio.route_utils has no python_multipart's MultipartParser: "
+            "an upload's files cannot be counted as Gradio counts them.",
+        ),
+        (
             lambda patch, demo: patch.delattr("gradio.routes.App.get_blocks"),
             f"Gradio {VERSION}'s App has no get_blocks: the guard cannot reach the page's functions.",
         ),

@@ -138,6 +138,20 @@ def _check_upload_folder(demo) -> None:
         raise missing("gradio.utils", "get_upload_folder", "gradio.purpose.upload_folder")
 
 
+# -- the upload route's parser: gradio.route_utils reads a multipart body with python_multipart's
+# parse_options_header and MultipartParser, and stores every part whose Content-Disposition names a
+# filename (the guard counts files by the same rules) ----------------------------------------------
+
+
+def _check_upload_parser(demo) -> None:
+    from gradio import route_utils
+    from python_multipart import multipart
+
+    for name in ("parse_options_header", "MultipartParser"):
+        if getattr(route_utils, name, None) is not getattr(multipart, name):
+            raise missing("gradio.route_utils", f"python_multipart's {name}", "gradio.purpose.upload_parser")
+
+
 # -- process_api: Blocks.process_api (every queued call passes it), its block_fn, inputs and request
 # parameters, and its answer's "data" list ---------------------------------------------------------
 
@@ -339,6 +353,7 @@ CHECKS = (
     _check_functions,
     _check_app,
     _check_upload_folder,
+    _check_upload_parser,
     _check_process_api,
     _check_processing_error,
     _check_choices,
