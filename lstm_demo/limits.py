@@ -44,10 +44,13 @@ class Limits:
     # Largest HTTP request body, in bytes, refused with 413 before it is read (guard.py). 10,000 numbers
     # are ~100 KB of text; Gradio keeps every raw input in the session, so a body is memory kept.
     max_request_bytes: int = _setting(2**20, 16 * 1024, 256 * 2**20)
-    # Uploads one client address may send per minute (Gradio's upload route), and the bytes Gradio's
-    # file cache may hold on disk (uploads and copies of trained files; the oldest go first).
+    # Uploads one client address may send per minute (Gradio's upload route), and the disk (in blocks)
+    # and files Gradio's file cache may take (uploads and copies of trained files; the oldest go first).
+    # A small upload takes two blocks (its file and its folder); a trim walks every file after each
+    # upload, so the number of files also bounds that walk.
     max_uploads_per_minute: int = _setting(30, 1, 100_000)
     max_upload_disk_bytes: int = _setting(64 * 2**20, 2**20, 64 * 2**30)
+    max_upload_files: int = _setting(4096, 16, 10_000_000)
     # Each visitor's share of the queue (guard.py): jobs one session, and one client address, may
     # have waiting; trainings (train, race, lottery) wait in a room of their own, and one address
     # may hold only a few places in it. Past a bound the request gets 429 and one sentence.

@@ -1327,6 +1327,126 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "只经过遗忘门，而 F₂ × F₃ × F₄ = {keep_B:.3f}：这组权重只让第 1 天写入的记忆通过 {keep_B:.0%}，"
         "所以它们没有用这条传送带来记住它。",
     ),
+    # -- the guard's refusals --
+    "guard.too_large": (
+        "The request is larger than this server accepts ({limit:,} bytes).",
+        "请求超过了本服务器接受的大小（{limit:,} 字节）。",
+    ),
+    "guard.not_a_call": (
+        "This request is not a call this server understands: send JSON with a 'data' list (and a session_hash).",
+        "本服务器无法理解这个请求：请发送带有 'data' 列表（以及 session_hash）的 JSON。",
+    ),
+    "guard.no_such_function": ("This server has no such function.", "本服务器没有这个函数。"),
+    "guard.too_deep": (
+        "This request nests its values too deeply to be read.",
+        "这个请求的值嵌套得太深，无法读取。",
+    ),
+    "guard.not_text": (
+        "Text in this request holds a lone surrogate (such as \\ud800), which is not a character.",
+        "这个请求的文本中含有孤立的代理码（例如 \\ud800），它不是一个字符。",
+    ),
+    "guard.busy": (
+        "You already have {limit} requests waiting; wait for one to finish, then try again.",
+        "你已有 {limit} 个请求在等待；请等其中一个完成后再试。",
+    ),
+    "guard.trainings_full": (
+        "{limit} trainings are already waiting to run; try again in a minute.",
+        "已有 {limit} 个训练在等待运行；请一分钟后再试。",
+    ),
+    "guard.one_file": ("Send one file per upload.", "每次上传只能发送一个文件。"),
+    "guard.too_many_uploads": (
+        "Too many uploads from your address; try again in a minute.",
+        "来自你的地址的上传太多；请一分钟后再试。",
+    ),
+    "guard.not_multipart": (
+        "This upload could not be read: send one file as multipart/form-data.",
+        "无法读取这次上传：请以 multipart/form-data 格式发送一个文件。",
+    ),
+    "guard.v2.not_object": (
+        "A call to {where} is a JSON object of its parameters ({names}).",
+        "对 {where} 的调用应当是一个由其参数（{names}）组成的 JSON 对象。",
+    ),
+    "guard.v2.unknown": (
+        "{where} has no parameter {name!r}; its parameters are {names}.",
+        "{where} 没有参数 {name!r}；它的参数是 {names}。",
+    ),
+    "guard.v2.missing": (
+        "{where} needs a value for {name!r}; its parameters are {names}.",
+        "{where} 需要参数 {name!r} 的值；它的参数是 {names}。",
+    ),
+    "guard.server_error": (
+        "The server could not answer this request; it has been logged.",
+        "服务器无法回答这个请求；它已被记录。",
+    ),
+    "guard.not_a_choice": (
+        "{value} is not one of the choices here: {choices}.",
+        "{value} 不是这里的选项之一：{choices}。",
+    ),
+    "guard.proxies": (
+        "LSTM_DEMO_TRUSTED_PROXIES must list IP addresses or networks separated by commas, not {value!r}.",
+        "LSTM_DEMO_TRUSTED_PROXIES 必须是用逗号分隔的 IP 地址或网段，而不是 {value!r}。",
+    ),
+    "call.kind.file": (
+        "a file uploaded first (the dict the upload route answered)",
+        "一个先上传的文件（上传接口返回的字典）",
+    ),
+    "call.kind.table": ("a table (headers and rows)", "一个表格（表头和各行）"),
+    "call.kind.json": ("JSON", "JSON 数据"),
+    "call.kind.number": ("a number", "一个数字"),
+    "call.kind.bool": ("true or false", "true 或 false"),
+    "call.kind.choices": ("a list of choices", "一个选项列表"),
+    "call.kind.choice": ("one of its choices", "它的选项之一"),
+    "call.kind.text": ("text", "文本"),
+    "call.kind.value": ("its value", "它的值"),
+    "call.kind.example": ("the number of an example (0, 1, ...)", "一个示例的编号（0、1……）"),
+    "call.kind.other": ("its kind of value", "它那一类的值"),
+    # Gradio's private surface, checked at start (ui/gradio_internals.py): what stops the start.
+    "gradio.missing": (
+        "Gradio {version}'s {owner} has no {name}: {purpose}.",
+        "Gradio {version} 的 {owner} 没有 {name}：{purpose}。",
+    ),
+    "gradio.purpose.queue": ("the queue shares cannot be counted", "无法统计队列份额"),
+    "gradio.purpose.functions": (
+        "calls cannot be matched to their functions",
+        "无法把调用对应到它们的函数",
+    ),
+    "gradio.purpose.app": ("the guard cannot reach the page's functions", "防护层无法找到页面的函数"),
+    "gradio.purpose.upload_folder": (
+        "uploads cannot be bounded on disk or named without server paths",
+        "无法限制上传文件占用的磁盘，也无法在不暴露服务器路径的情况下命名它们",
+    ),
+    "gradio.purpose.upload_parser": (
+        "an upload's files cannot be counted as Gradio counts them",
+        "无法像 Gradio 那样清点一次上传中的文件",
+    ),
+    "gradio.purpose.process_api": (
+        "a malformed call cannot be answered with one sentence",
+        "无法用一句话回答格式错误的调用",
+    ),
+    "gradio.purpose.processing_error": (
+        "a malformed call's faulty value cannot be named",
+        "无法指出格式错误的调用中出错的值",
+    ),
+    "gradio.purpose.choices": (
+        "a value that is not one of the choices cannot be named in plain words",
+        "无法用平实的话指出不在选项中的值",
+    ),
+    "gradio.purpose.components": (
+        "a malformed call's expected values cannot be described",
+        "无法描述格式错误的调用所需要的值",
+    ),
+    "gradio.purpose.deep_links": (
+        "deep links cannot be bounded on disk or kept free of server paths",
+        "无法限制深层链接占用的磁盘，也无法让它们不含服务器路径",
+    ),
+    "gradio.purpose.api_info": (
+        "the v2 call route cannot be served",
+        "无法提供 v2 调用接口",
+    ),
+    "gradio.purpose.forwarded": (
+        "which proxies are trusted cannot be set, so a client could choose its own address",
+        "无法设定信任哪些代理，客户端因此可以自选地址",
+    ),
 }
 
 # The names sentences fill in (`what`, `model`, `whose`): English -> Chinese.

@@ -215,3 +215,19 @@ def test_a_join_that_is_no_call_gets_one_sentence(app_server, body):
     )
     assert response.status_code in (404, 422)
     assert response.text.endswith(".") and len(response.text) < 200 and "Traceback" not in response.text
+
+
+@pytest.mark.parametrize(
+    "body", ["[1, 2]", '{"data": ["1", "craft"]}', "{", '{"sequence": "1", "nope": 1}', '{"model": "craft"}', "null"]
+)
+def test_a_v2_call_that_is_no_call_gets_one_sentence(app_server, body):
+    """The v2 route (the API page's curl lines) takes an endpoint's parameters by name; anything else is
+    refused with one sentence before Gradio sees it."""
+    response = httpx.post(
+        app_server[0] + "gradio_api/call/v2/predict",
+        content=body,
+        timeout=30,
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status_code == 422, response.text
+    assert response.text.endswith(".") and len(response.text) < 200 and "Traceback" not in response.text

@@ -76,6 +76,7 @@ def test_a_hundred_5_mb_requests_leave_memory_where_it_was(app_server):
 
 UPLOADS_PER_MINUTE = 25
 UPLOAD_DISK = 2**20  # the smallest cache allowed: 1 MiB
+UPLOAD_FILES = 32
 DEEP_LINK_DISK = 2**20  # the smallest allowed: 1 MiB, ~10 saved states of this page
 DEEP_LINK_TTL = 15
 
@@ -91,6 +92,7 @@ def upload_app(tmp_path_factory):
         "SYSTEM": "spaces",  # clients told apart by X-Forwarded-For, as behind a Space's proxy
         "LSTM_DEMO_MAX_UPLOADS_PER_MINUTE": str(UPLOADS_PER_MINUTE),
         "LSTM_DEMO_MAX_UPLOAD_DISK_BYTES": str(UPLOAD_DISK),
+        "LSTM_DEMO_MAX_UPLOAD_FILES": str(UPLOAD_FILES),
         "GRADIO_TEMP_DIR": str(folder / "cache"),
         "LSTM_DEMO_MAX_DEEP_LINK_DISK_BYTES": str(DEEP_LINK_DISK),
         "LSTM_DEMO_DEEP_LINK_TTL_SECONDS": str(DEEP_LINK_TTL),
@@ -99,9 +101,8 @@ def upload_app(tmp_path_factory):
         yield url, folder / "cache"
 
 
-def upload(url: str, *files: tuple[str, bytes], address: str | None = None) -> tuple[int, bytes]:
-    """POST files to Gradio's upload route as a browser does (multipart, field "files")."""
-    boundary = "----lstmdemoboundary"
+def multipart(*files: tuple[str, bytes], boundary: str = "----lstmdemoboundary") -> bytes:
+    """A multipart body with one part per file (field "files"), as a browser sends it."""
     body = b""
     for name, data in files:
         body += (
@@ -112,23 +113,34 @@ def upload(url: str, *files: tuple[str, bytes], address: str | None = None) -> t
             + data
             + b"\r\n"
         )
-    body += f"--{boundary}--\r\n".encode()
-    headers = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+    return body + f"--{boundary}--\r\n".encode()
+
+
+def upload(url: str, *files: tuple[str, bytes], address: str | None = None) -> tuple[int, bytes]:
+    """POST files to Gradio's upload route as a browser does (multipart, field "files")."""
+    headers = {"Content-Type": "multipart/form-data; boundary=----lstmdemoboundary"}
+    body = multipart(*files)
     return post(url + "gradio_api/upload", body, {**headers, **({"X-Forwarded-For": address} if address else {})})
 
 
-def cache_bytes(folder) -> int:
-    """The bytes of the files under `folder`; the server may be removing some while this counts."""
+def cache_use(folder) -> tuple[int, int]:
+    """(the disk the files and folders under `folder` take, in blocks as bytes; how many files). The
+    server may be removing some while this counts."""
     import os
 
-    total = 0
-    for root, _, files in os.walk(folder):  # a folder removed meanwhile is skipped, not an error
-        for name in files:
+    total, count = 0, 0
+    for root, folders, files in os.walk(folder):  # a folder removed meanwhile is skipped, not an error
+        for name, is_file in [(n, False) for n in folders] + [(n, True) for n in files]:
             try:
-                total += os.stat(os.path.join(root, name)).st_size
+                total += os.stat(os.path.join(root, name)).st_blocks * 512
+                count += is_file
             except FileNotFoundError:
                 pass
-    return total
+    return total, count
+
+
+def cache_bytes(folder) -> int:
+    return cache_use(folder)[0]
 
 
 def test_uploads_are_one_file_each_bounded_per_minute_and_on_disk(upload_app):
@@ -149,9 +161,59 @@ def test_uploads_are_one_file_each_bounded_per_minute_and_on_disk(upload_app):
         paths.extend(json.loads(body))
     status, body = upload(url, ("w.safetensors", os.urandom(60_000)))
     assert (status, body) == (429, b"Too many uploads from your address; try again in a minute.")
-    # The cache is trimmed after each upload, the oldest files first; the newest stays.
-    wait_for(lambda: cache_bytes(cache) <= UPLOAD_DISK, 30, "the cache to be trimmed to its bound")
+    # The cache is trimmed after each upload to the disk it really takes, the oldest files first; the
+    # newest stays.
+    wait_for(lambda: cache_bytes(cache) <= UPLOAD_DISK, 30, "the cache to be trimmed to its bound on disk")
     assert not (cache / paths[0]).exists() and (cache / paths[-1]).exists()  # named relative to the cache
+
+
+SPELLINGS = [  # how a Content-Type may name the boundary X; Gradio's parser reads every part of each
+    "multipart/form-data; Boundary=X",
+    'multipart/form-data; BOUNDARY="X"',
+    "multipart/form-data; xboundary=Z; boundary=X",
+    "multipart/form-data; boundary=Z; boundary=X",
+    'Multipart/Form-Data;boundary="X"; charset=utf-8',
+]
+
+
+@pytest.mark.parametrize("content_type", SPELLINGS)
+def test_any_spelling_of_the_boundary_stores_at_most_one_file(upload_app, content_type):
+    url, cache = upload_app
+    tag = f"spelling{SPELLINGS.index(content_type)}"
+    files = [(f"{tag}-{n}.safetensors", b"0" * 100) for n in range(3)]
+    headers = {"Content-Type": content_type, "X-Forwarded-For": f"10.9.0.{SPELLINGS.index(content_type)}"}
+    status, body = post(url + "gradio_api/upload", multipart(*files, boundary="X"), headers)
+    assert (status, body) == (413, b"Send one file per upload.")
+    assert not list(cache.rglob(f"{tag}-*")), "a refused upload stored files"
+    # One file under the same spelling is taken.
+    status, body = post(url + "gradio_api/upload", multipart(files[0], boundary="X"), headers)
+    assert status == 200 and json.loads(body)[0].endswith(files[0][0]), body
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    ["multipart/form-data", "multipart/form-data; boundary=", "application/json", "multipart/form-data; boundary=Y"],
+)
+def test_an_upload_the_parser_cannot_read_is_refused_with_one_sentence(upload_app, content_type):
+    url, cache = upload_app
+    headers = {"Content-Type": content_type, "X-Forwarded-For": "10.9.1.1"}
+    body = multipart(("unreadable.safetensors", b"0" * 100), boundary="X")  # its parts are not Y's
+    status, answer = post(url + "gradio_api/upload", body, headers)
+    assert (status, answer) == (400, b"This upload could not be read: send one file as multipart/form-data.")
+    assert not list(cache.rglob("unreadable*"))
+
+
+def test_the_cache_is_bounded_in_files(upload_app):
+    """Small files take a block each (and their folder one more): many of them stay under any bound in
+    bytes, so the cache is bounded in files too, the oldest going first."""
+    url, cache = upload_app
+    names = []
+    for n in range(UPLOAD_FILES + 8):  # each from an address of its own: the rate does not stop them
+        status, body = upload(url, (f"tiny{n}.safetensors", b"1"), address=f"10.8.{n // 200}.{n % 200}")
+        assert status == 200, body
+        names.append(json.loads(body)[0])
+    wait_for(lambda: cache_use(cache)[1] <= UPLOAD_FILES, 30, f"the cache to be trimmed to {UPLOAD_FILES} files")
+    assert not (cache / names[0]).exists() and (cache / names[-1]).exists()
 
 
 FLOOD_SECONDS = 15  # bench/flood.py floods for 30 s and prints the latencies
@@ -306,3 +368,189 @@ def test_a_deep_link_names_no_server_path_and_its_file_still_downloads(upload_ap
     for server_path in {sys.prefix, os.path.realpath(sys.prefix), tempfile.gettempdir(), str(ROOT)}:
         assert server_path not in config, f"the deep link's config names {server_path}"
     assert downloaded.status_code == 200 and downloaded.content == Path(path).read_bytes()
+
+
+DIRECT_TTL = 3600
+
+
+@pytest.fixture(scope="module")
+def direct_app(tmp_path_factory):
+    """An app reached directly, as off a Space (no SYSTEM, no trusted proxy), with default limits. Before
+    it starts, its cache holds two deep links a previous run left: one past its lifetime, one not."""
+    import os
+    import time
+
+    from server import running_app
+
+    folder = tmp_path_factory.mktemp("direct-app")
+    links = folder / "cache" / "deep_links"
+    for name, age in (("expired", 2 * DIRECT_TTL), ("recent", 60)):
+        state = links / name / "state.json"
+        state.parent.mkdir(parents=True)
+        state.write_text("[]")
+        os.utime(state, (time.time() - age, time.time() - age))
+    env = {
+        "GRADIO_TEMP_DIR": str(folder / "cache"),
+        "LSTM_DEMO_DEEP_LINK_TTL_SECONDS": str(DIRECT_TTL),
+        "LSTM_DEMO_MAX_TRAIN_SECONDS": "30",
+    }
+    with pytest.MonkeyPatch.context() as patch:  # the app inherits the test's environment
+        for name in ("SYSTEM", "LSTM_DEMO_TRUSTED_PROXIES", "FORWARDED_ALLOW_IPS"):
+            patch.delenv(name, raising=False)
+        with running_app(env, log_path=folder / "log.txt") as (url, _):
+            yield url, folder
+
+
+def test_deep_links_a_previous_run_left_past_their_lifetime_go_at_start(direct_app):
+    _, folder = direct_app
+    links = folder / "cache" / "deep_links"
+    wait_for(lambda: not (links / "expired").exists(), 30, "the expired deep link to be swept at start")
+    assert (links / "recent" / "state.json").exists()
+
+
+def test_a_direct_client_cannot_choose_its_address_for_uploads(direct_app):
+    """Off a Space no proxy is trusted: a client that names a new X-Forwarded-For for each upload is
+    still one address, and gets its 30 uploads a minute."""
+    url, _ = direct_app
+    per_minute = Limits().max_uploads_per_minute
+    statuses = [upload(url, ("w.safetensors", b"1"), address=f"10.4.0.{n}")[0] for n in range(per_minute + 5)]
+    assert statuses.count(200) <= per_minute and statuses.count(429) >= 5, statuses
+
+
+def test_a_direct_client_cannot_choose_its_address_for_trainings(direct_app):
+    """Eight trainings, each from a fresh session naming its own X-Forwarded-For: past the address's share
+    they are refused as if the header were not there."""
+    import httpx
+
+    from lstm_demo.ui.guard import busy
+
+    url, _ = direct_app
+    limits = Limits()
+    fn_index = next(
+        d["id"] for d in httpx.get(url + "config", timeout=30).json()["dependencies"] if d.get("api_name") == "train"
+    )
+    admitted = []
+    with httpx.Client(timeout=60) as client:
+        for n in range(8):
+            body = {"data": ["craft", "fast", 10_000, 0.01, 1, "cpu", None], "fn_index": fn_index}
+            body["session_hash"] = f"forwarded{n}"
+            response = client.post(url + "gradio_api/queue/join", json=body, headers={"X-Forwarded-For": f"10.3.0.{n}"})
+            if response.status_code == 200:
+                admitted.append((body["session_hash"], response.json()["event_id"]))
+            else:
+                assert (response.status_code, response.text) == (429, busy(limits.max_waiting_trainings_per_address))
+        for session, event_id in admitted:  # the admitted trainings stop at once
+            client.post(
+                url + "gradio_api/cancel", json={"session_hash": session, "fn_index": fn_index, "event_id": event_id}
+            )
+    assert len(admitted) <= limits.max_waiting_trainings_per_address + limits.max_concurrent_trainings + 1, admitted
+
+
+def test_the_v2_call_route_serves_by_parameter_name_and_answers_every_call_with_a_sentence(direct_app):
+    """The API page's curl lines call /gradio_api/call/v2/<api> with the parameters by name: they work;
+    a body the route cannot take gets one sentence before Gradio sees it, and 200 calls leave the log
+    small and no 500."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import httpx
+
+    url, folder = direct_app
+    log = folder / "log.txt"
+    expected = load_model("craft").predict([1, 0.5, 0.25, 1])
+    bad = [
+        ({"data": [COMPANY_B, "craft"]}, 422, "/predict has no parameter 'data'; its parameters are sequence, model."),
+        ({"model": "craft"}, 422, "/predict needs a value for 'sequence'; its parameters are sequence, model."),
+        ([COMPANY_B], 422, "A call to /predict is a JSON object of its parameters (sequence, model)."),
+        ("{", 422, "This request is not a call this server understands"),
+    ]
+
+    def call(n: int) -> tuple[int, str]:
+        with httpx.Client(timeout=60) as client:
+            if n % 2 == 0:  # a good call, the second half leaving `model` to its default
+                body = {"sequence": COMPANY_B, "model": "craft"} if n < 100 else {"sequence": COMPANY_B}
+                response = client.post(url + "gradio_api/call/v2/predict", json=body)
+                if response.status_code != 200:
+                    return response.status_code, response.text
+                event = response.json()["event_id"]
+                answer = client.get(url + f"gradio_api/call/v2/predict/{event}").text
+                assert "event: complete" in answer and json.loads(answer.split("data:")[-1])[0] == pytest.approx(
+                    expected
+                ), answer
+                return 200, ""
+            if n % 10 == 1:
+                response = client.post(url + "gradio_api/call/v2/no_such_endpoint", json={"sequence": COMPANY_B})
+                status, sentence = 404, "This server has no such function."
+            else:
+                body, status, sentence = bad[(n // 2) % len(bad)]
+                content = body if isinstance(body, str) else json.dumps(body)
+                headers = {"Content-Type": "application/json"}
+                response = client.post(url + "gradio_api/call/v2/predict", content=content, headers=headers)
+            assert response.status_code == status and response.text.startswith(sentence), (n, response.text)
+            return response.status_code, ""
+
+    before = log.stat().st_size
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(call, range(200)))
+    grown = log.stat().st_size - before
+    assert not [a for a in answers if a[0] >= 500], answers
+    assert sum(a[0] == 200 for a in answers) == 100, answers
+    assert grown < 20_000, f"200 v2 calls grew the server's log by {grown:,} bytes"
+
+
+def test_a_refusal_reads_in_the_language_the_request_asks_for(direct_app):
+    url, _ = direct_app
+    limit = Limits().max_request_bytes
+    status, body = post(url + "gradio_api/queue/join", FIVE_MB, {"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8"})
+    assert (status, body.decode()) == (413, f"请求超过了本服务器接受的大小（{limit:,} 字节）。")
+    status, body = post(url + "gradio_api/queue/join", b"[1, 2]", {"Accept-Language": "zh-TW"})
+    assert status == 422 and body.decode().startswith("本服务器无法理解这个请求") and body.decode().endswith("。")
+    status, body = post(url + "gradio_api/queue/join", b"[1, 2]", {"Accept-Language": "en-GB,zh;q=0.5"})
+    assert status == 422 and body.decode().startswith("This request is not a call")
+
+
+def test_a_trusted_proxy_is_one_a_setting_names(monkeypatch):
+    """uvicorn believes X-Forwarded-For from 127.0.0.1 unless told: the Space tells it explicitly, from
+    LSTM_DEMO_TRUSTED_PROXIES (none when unset); a value that names no address stops the start."""
+    import os
+
+    from lstm_demo.errors import LimitsError
+    from lstm_demo.ui.guard import trust_proxies
+
+    monkeypatch.setenv("FORWARDED_ALLOW_IPS", "127.0.0.1")
+    monkeypatch.delenv("LSTM_DEMO_TRUSTED_PROXIES", raising=False)
+    assert trust_proxies() == "" == os.environ["FORWARDED_ALLOW_IPS"]
+    monkeypatch.setenv("LSTM_DEMO_TRUSTED_PROXIES", " 10.0.0.1, 192.168.0.0/16 ")
+    assert trust_proxies() == "10.0.0.1,192.168.0.0/16" == os.environ["FORWARDED_ALLOW_IPS"]
+    monkeypatch.setenv("LSTM_DEMO_TRUSTED_PROXIES", "*")
+    with pytest.raises(LimitsError) as info:
+        trust_proxies()
+    assert str(info.value) == (
+        "LSTM_DEMO_TRUSTED_PROXIES must list IP addresses or networks separated by commas, not '*'."
+    )
+
+
+def test_an_error_that_escapes_a_route_is_one_sentence_and_logged_once_per_kind(monkeypatch, tmp_path, caplog):
+    """What a route fails to catch would reach uvicorn, which logs a full traceback per request: the guard
+    answers one sentence (in the request's language) and logs the traceback once, then a line at the 10th."""
+    from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    from lstm_demo.ui.guard import RequestGuard
+
+    monkeypatch.setenv("GRADIO_TEMP_DIR", str(tmp_path))
+
+    def broken(request):
+        raise KeyError("a route's own mistake")
+
+    app = Starlette(routes=[Route("/broken", broken)], middleware=[Middleware(RequestGuard, limits=Limits())])
+    with TestClient(app, raise_server_exceptions=False) as client, caplog.at_level("ERROR", "lstm_demo.space"):
+        answers = [client.get("/broken") for _ in range(12)]
+        chinese = client.get("/broken", headers={"Accept-Language": "zh-CN"})
+    assert {(a.status_code, a.text) for a in answers} == {
+        (500, "The server could not answer this request; it has been logged.")
+    }
+    assert (chinese.status_code, chinese.text) == (500, "服务器无法回答这个请求；它已被记录。")
+    logged = [r.getMessage() for r in caplog.records if "KeyError" in r.getMessage()]
+    assert len(logged) == 2 and "10 times so far" in logged[1] and "\n" not in logged[1], logged

@@ -27,7 +27,7 @@ from ..errors import InputError, LSTMDemoError
 from ..limits import Limits
 from ..recipes import DEVICES
 from ..weights import Pretrained
-from .guard import cut, errors
+from .guard.shield import cut, errors
 from .state import StopSignals
 from ..messages import MESSAGES, say
 

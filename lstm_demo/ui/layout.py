@@ -37,7 +37,8 @@ from .api import describe_api
 from .common import PRIVATE, Served, T, browser_language, inline_icon, sentence_of, session_of
 from .explore import build_explore_tab
 from .sessions import share_block_configs
-from .guard import RequestGuard, shield
+from .gradio_internals import check as check_gradio
+from .guard import RequestGuard, shield, trust_proxies
 from .inside import build_inside_tab
 from .predict import build_predict_tab
 from .retrain import build_retrain_tab
@@ -220,7 +221,9 @@ def build_demo(pretrained: Pretrained | None = None, limits: Limits | None = Non
     describe_api(demo)  # names, types and descriptions on the API page and in view_api
     # api_open=False: the REST routes do not skip the queue (off a Space, Gradio's default opens them).
     demo.queue(default_concurrency_limit=8, max_size=limits.max_queue_size, api_open=False)
-    shield(demo)  # a call Gradio cannot convert gets one sentence, not {"error": null} (guard.py)
+    check_gradio(demo)  # every private name of Gradio used here is there, or the start stops (gradio_internals.py)
+    shield(demo)  # a call Gradio cannot convert gets one sentence, not {"error": null} (guard/)
+    trust_proxies()  # whose X-Forwarded-For the server believes: none unless LSTM_DEMO_TRUSTED_PROXIES names it
     share_block_configs(demo)  # a new session copies the page's configuration (~4 ms), not builds it (~40 ms)
     return demo
 
@@ -322,6 +325,6 @@ def launch_kwargs(limits: Limits | None = None) -> dict:
         css=CSS,
         head=page_head(),
         footer_links=["api", "gradio", "settings"],  # settings: Gradio's language switch
-        # Request bodies and uploads bounded before Gradio reads them (guard.py).
+        # Request bodies and uploads bounded before Gradio reads them (guard/); the page's own files.
         app_kwargs={"middleware": [Middleware(StaticFiles), Middleware(RequestGuard, limits=limits)]},
     )

@@ -1,0 +1,129 @@
+"""Gradio's private names the Space relies on are checked at start: a missing one stops the start with
+one line naming it (lstm_demo/ui/gradio_internals.py). Each case takes one away, as an upgrade of
+Gradio might, from a real small Blocks app or from Gradio's own modules."""
+
+import gradio as gr
+import pytest
+
+from lstm_demo.errors import LSTMDemoError
+from lstm_demo.ui import gradio_internals
+from lstm_demo.ui.gradio_internals import GradioChanged, check
+
+VERSION = gr.__version__
+
+
+@pytest.fixture
+def demo():
+    """A small app with an event, a choice and a state, queued, as build_demo makes the Space's."""
+    with gr.Blocks() as app:
+        text, choice, state = gr.Textbox(), gr.Dropdown(["a", "b"], value="a"), gr.State()
+        gr.Button().click(lambda t, c, s: t, [text, choice, state], text, api_name="echo")
+    app.queue()
+    return app
+
+
+def test_every_fenced_name_is_there_in_this_gradio(demo):
+    check(demo)
+
+
+def _no_request(demo):
+    async def process_api(block_fn, inputs, state=None):
+        return {}
+
+    return process_api
+
+
+def _other_wording(*_):
+    raise gr.Error("That is not a choice.")
+
+
+@pytest.mark.parametrize(
+    "take_away, line",
+    [
+        (
+            lambda patch, demo: patch.delattr(demo, "_queue"),
+            f"Gradio {VERSION}'s Blocks has no _queue: the queue shares cannot be counted.",
+        ),
+        (
+            lambda patch, demo: patch.delattr(demo._queue, "event_queue_per_concurrency_id"),
+            f"Gradio {VERSION}'s Blocks._queue has no event_queue_per_concurrency_id: "
+            "the queue shares cannot be counted.",
+        ),
+        (
+            lambda patch, demo: patch.delattr("gradio.utils.get_upload_folder"),
+            f"Gradio {VERSION}'s gradio.utils has no get_upload_folder: "
+            "uploads cannot be bounded on disk or named without server paths.",
+        ),
+        (
+            lambda patch, demo: patch.setattr("gradio.route_utils.MultipartParser", object),
+            f"Gradio {VERSION}'s gradio.route_utils has no python_multipart's MultipartParser: "
+            "an upload's files cannot be counted as Gradio counts them.",
+        ),
+        (
+            lambda patch, demo: patch.delattr("gradio.routes.App.get_blocks"),
+            f"Gradio {VERSION}'s App has no get_blocks: the guard cannot reach the page's functions.",
+        ),
+        (
+            lambda patch, demo: patch.delattr("gradio.exceptions.ComponentProcessingError"),
+            f"Gradio {VERSION}'s gradio.exceptions has no ComponentProcessingError: "
+            "a malformed call's faulty value cannot be named.",
+        ),
+        (
+            lambda patch, demo: patch.setattr(demo, "process_api", _no_request(demo)),
+            f"Gradio {VERSION}'s Blocks.process_api has no parameter request: "
+            "a malformed call cannot be answered with one sentence.",
+        ),
+        (
+            lambda patch, demo: patch.setattr(gr.Dropdown, "preprocess", _other_wording),
+            f"Gradio {VERSION}'s Dropdown has no 'is not in the list of choices' wording: "
+            "a value that is not one of the choices cannot be named in plain words.",
+        ),
+        (
+            lambda patch, demo: patch.delattr("gradio.routes.DEEP_LINK_PATTERN"),
+            f"Gradio {VERSION}'s gradio.routes has no DEEP_LINK_PATTERN: "
+            "deep links cannot be bounded on disk or kept free of server paths.",
+        ),
+        (
+            lambda patch, demo: patch.setattr(demo, "get_api_info", lambda: {"endpoints": {}}),
+            f"Gradio {VERSION}'s Blocks.get_api_info() has no named_endpoints: the v2 call route cannot be served.",
+        ),
+    ],
+)
+def test_a_missing_private_name_stops_the_start_with_one_line_naming_it(monkeypatch, demo, take_away, line):
+    take_away(monkeypatch, demo)
+    with pytest.raises(GradioChanged) as info:
+        check(demo)
+    assert str(info.value) == line
+    assert isinstance(info.value, LSTMDemoError)  # app.py prints it as one line, not a traceback
+    assert "\n" not in str(info.value) and info.value.sentence("zh").startswith(f"Gradio {VERSION} 的 ")
+
+
+def test_the_space_checks_gradio_when_it_builds_its_page(monkeypatch):
+    """build_demo runs the check: with a fenced name gone, building the page stops with that one line."""
+    from lstm_demo.ui import build_demo
+
+    monkeypatch.delattr("gradio.routes.DEEP_LINK_PATTERN")
+    with pytest.raises(GradioChanged, match="^Gradio .* has no DEEP_LINK_PATTERN: deep links cannot be bounded"):
+        build_demo()
+
+
+def test_the_process_api_wrapper_takes_the_request_by_name(demo):
+    """However Gradio passes them (by position or by name), the wrapper hands on the call's own request."""
+    import asyncio
+
+    seen = []
+
+    async def around(call, fn, inputs, request):
+        seen.append((gradio_internals.where_of(fn), inputs, request))
+        return await call()
+
+    async def process_api(block_fn, inputs, state=None, request=None, iterator=None):
+        return {"data": inputs}
+
+    demo.process_api = process_api
+    gradio_internals.wrap_process_api(demo, around)
+    fn = next(iter(demo.fns.values()))
+    asyncio.run(demo.process_api(fn, ["x"], None, "by position"))
+    asyncio.run(demo.process_api(block_fn=fn, inputs=["y"], request="by name"))
+    asyncio.run(demo.process_api(fn._id, ["z"], request=["first of a batch", "second"]))
+    assert seen == [("/echo", ["x"], "by position"), ("/echo", ["y"], "by name"), ("/echo", ["z"], "first of a batch")]
