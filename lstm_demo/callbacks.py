@@ -17,8 +17,8 @@ from collections.abc import Callable
 import torch
 from lightning.pytorch.callbacks import Callback, Timer
 
+from .models import flat_weights
 from .recipes import EpochRecord
-from .workers import flat_weights
 
 
 class EpochCallback(Callback):
@@ -71,7 +71,7 @@ class FlatSnapshots(Snapshots):
     for the hand-built cell, 16 for the built-in model (`flat_weights`; `model_from_flat` rebuilds).
 
     A state dict of tensors costs ~7 KB a snapshot in Python objects; 12 floats cost ~50 bytes
-    once packed (ui/state.TimeTravel). The Space keeps these for time travel; workers.model_from_flat
+    once packed (ui/state.TimeTravel). The Space keeps these for time travel; models.model_from_flat
     rebuilds a model.
     """
 

@@ -76,7 +76,7 @@ class Visitor:
 class TimeTravel:
     """A training's snapshots for time travel, packed: each is the epochs trained and the model's
     parameters as float32 (12 for the hand-built cell, 16 for the built-in model; the order of
-    workers.flat_weights). ~50 bytes a snapshot: 200 snapshots take ~10 KB, where state dicts of
+    models.flat_weights). ~50 bytes a snapshot: 200 snapshots take ~10 KB, where state dicts of
     tensors took ~1.35 MB. Iterating gives (epochs, values) pairs in training order.
     """
 
@@ -104,7 +104,7 @@ class TimeTravel:
 
     def nearest(self, epoch: int) -> tuple[int, LSTMModel]:
         """The kept snapshot nearest `epoch`: (its epochs trained, its model)."""
-        from ..workers import model_from_flat
+        from ..models import model_from_flat
 
         index = min(range(len(self)), key=lambda i: abs(self.epochs[i] - epoch))
         trained, values = self[index]
@@ -112,7 +112,7 @@ class TimeTravel:
 
     def models(self):
         """(epochs trained, model) for every snapshot, in training order."""
-        from ..workers import model_from_flat
+        from ..models import model_from_flat
 
         return ((trained, model_from_flat(self.kind, values)) for trained, values in self)
 
