@@ -74,4 +74,3 @@ def decision_curve(models: dict[str, LSTMModel], day: int, base: tuple[float, ..
 def snapshot_every(epochs: int, keep: int) -> int:
     """Keep a snapshot every k epochs so that at most `keep` (plus the first and last) are kept."""
     return max(1, math.ceil(epochs / max(1, keep)))
-

@@ -354,6 +354,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "**Largest difference: {largest:.2e}** (float32 rounding; the same numbers).",
         "**最大差异：{largest:.2e}**（float32 的舍入误差；数字相同）。",
     ),
+    # -- workers --
+    "workers.threads_leaked": (
+        "The server is not taking new trainings now: {count} earlier ones have not ended yet. Please try again later.",
+        "服务器现在不接受新的训练：之前有 {count} 个训练尚未结束。请稍后再试。",
+    ),
 }
 
 # The names sentences fill in (`what`, `model`, `whose`): English -> Chinese.

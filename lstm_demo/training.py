@@ -236,4 +236,3 @@ def train(
         stop_reason=reason,
         history=task.history,
     )
-

@@ -32,7 +32,7 @@ from .cell import Picture, gate_event, gate_markdown, language_of, source_text
 from .cell import js_on_load as cell_js
 from ..workers import Job, WorkerPool, shared_pool
 from .retrain import CHART_REDRAW, TICK, TRAINING_POINTS
-from .state import Visitor
+from .state import Visitor, client_address
 
 GATES = (("f", "forget F"), ("i", "input I"), ("c", "candidate C~"), ("o", "output O"))
 PARTS = ("playground", "curves", "travel", "race", "lottery")  # the sub-tabs, by the name a link uses
@@ -288,7 +288,7 @@ class Explore:
         jobs = [Job(f"race-{r}", "train", {**options, "learning_rate": r}, limits.max_train_seconds) for r in rates]
         redraw = Every(CHART_REDRAW)
         language = page_language(request)
-        with self.workers.run(jobs, stop) as run:
+        with self.workers.run(jobs, stop, owner=client_address(request)) as run:
             history = {rate: run.history[job.name] for rate, job in zip(rates, jobs)}
             for _ in run.ticks(TICK):
                 done = min(len(h) for h in history.values())
@@ -351,13 +351,13 @@ class Explore:
                 # None while it runs (a gr.api output cannot be skipped): scripts read the last value.
                 yield None if result is None else {**result.summary(), "stop_reason": reason}
 
-    def _run_lottery(self, inits, epochs, learning_rate, device) -> Iterator[tuple]:
+    def _run_lottery(self, inits, epochs, learning_rate, device, owner=None) -> Iterator[tuple]:
         """(None, "running") every TICK seconds while the lottery runs, then (LotteryResult, stop reason)."""
         limits = self.served.limits
         inits, epochs, learning_rate, device = self._lottery_args(inits, epochs, learning_rate, device)
         options = dict(inits=inits, epochs=epochs, learning_rate=learning_rate, device=device)
         job = Job("lottery", "lottery", {**options, "max_seconds": limits.max_train_seconds}, limits.max_train_seconds)
-        with self.workers.run([job], threading.Event()) as run:
+        with self.workers.run([job], threading.Event(), owner=owner) as run:
             for _ in run.ticks(TICK):
                 yield None, "running"
             result = run.results()["lottery"]
@@ -379,7 +379,7 @@ class Explore:
         """The lottery for the page: summary, histogram of final losses, where seed 42 falls."""
         import numpy as np
 
-        with closing(self._run_lottery(inits, epochs, learning_rate, device)) as steps:
+        with closing(self._run_lottery(inits, epochs, learning_rate, device, client_address(request))) as steps:
             for result, reason in steps:
                 if result is None:
                     yield gr.skip(), gr.skip(), gr.skip()
