@@ -16,8 +16,8 @@ SHAPES = {"flat": [(12,)], "builtin": [(4, 1), (4, 1), (4,), (4,)], "population"
 
 @pytest.fixture(autouse=True)
 def one_thread():
-    """One torch thread, as the trainer runs (training.single_thread): on a busy 2-core machine the
-    kernel's worker threads would make a test of thousands of tiny steps crawl."""
+    """One torch thread, as the trainer runs (training.single_thread): a second kernel thread would make
+    thousands of tiny steps wait for a core."""
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     yield

@@ -207,7 +207,7 @@ def test_snapshots_take_twelve_floats_each_and_a_few_kilobytes_per_visitor(pool)
     *_, visitor = list(Retrain(served, pool).train("craft", "statquest", 2000, 0.001, 42, "cpu", Visitor()))[-1]
     kept = visitor.snapshots
     assert len(kept) == 201 and {len(values) for _, values in kept} == {12}
-    assert kept.nbytes() < 16_000  # 201 x 12 float32 and their epochs: ~11 KB (state dicts took ~1.35 MB)
+    assert kept.nbytes() < 16_000  # 201 x 12 float32 and their epochs: ~11 KB
 
 
 # -- The pool's own code, with stand-in jobs in thread workers --------------------------------------

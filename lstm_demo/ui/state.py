@@ -76,8 +76,8 @@ class Visitor:
 class TimeTravel:
     """A training's snapshots for time travel, packed: each is the epochs trained and the model's
     parameters as float32 (12 for the hand-built cell, 16 for the built-in model; the order of
-    models.flat_weights). ~50 bytes a snapshot: 200 snapshots take ~10 KB, where state dicts of
-    tensors took ~1.35 MB. Iterating gives (epochs, values) pairs in training order.
+    models.flat_weights): ~50 bytes a snapshot, ~10 KB for 200. Iterating gives (epochs, values)
+    pairs in training order.
     """
 
     def __init__(self, kind: str, kept: list[tuple[int, list[float]]]):
