@@ -91,9 +91,12 @@ def float_steps(params: Sequence[float], X: Sequence[float], forced: dict[str, f
     playground's switches, explore.py), by name (forget, input, candidate, output).
     """
     W_xf, W_hf, b_f, W_xi, W_hi, b_i, W_xc, W_hc, b_c, W_xo, W_ho, b_o = params
-    act = {"forget": sigmoid, "input": sigmoid, "candidate": math.tanh, "output": sigmoid}
-    act.update((gate, _held(value)) for gate, value in (forced or {}).items())
-    forget, input_, candidate, output = act["forget"], act["input"], act["candidate"], act["output"]
+    forget = input_ = output = sigmoid
+    candidate = math.tanh
+    if forced:
+        act = {"forget": forget, "input": input_, "candidate": candidate, "output": output}
+        act.update((gate, _held(value)) for gate, value in forced.items())
+        forget, input_, candidate, output = act["forget"], act["input"], act["candidate"], act["output"]
     Fs, Is, Cts, Os, Cs, tanhCs, Hs = [], [], [], [], [], [], []
     C = H = 0.0
     for X_t in X:
