@@ -372,3 +372,21 @@ def test_thread_workers_that_ignore_their_stop_are_bounded_and_new_work_is_refus
     run = pool.run([Job("after", "echo", {"value": 7}, 60)], threading.Event())
     wait_for(run._ended.is_set, 60, "work after the threads ended")
     assert run.results() == {"after": 7}
+
+
+def test_a_run_whose_jobs_cannot_reach_its_worker_ends_with_one_sentence_and_a_fresh_worker_serves_the_next(
+    thread_pool,
+):
+    pool = thread_pool(1)
+    first = pool.run([Job("first", "echo", {"value": 1}, 60)], threading.Event())
+    wait_for(first._ended.is_set, 60, "the first run")
+    (worker,) = pool._workers
+    with pool._lock:  # (the watcher, which would replace the worker, waits meanwhile)
+        worker.conn.close()  # as when a worker process has gone: sending its jobs fails
+        lost = pool.run([Job("lost", "echo", {"value": 2}, 60)], threading.Event())
+    wait_for(lost._ended.is_set, 60, "the run that lost its worker ending")
+    with pytest.raises(TrainingError, match="The process running this work stopped unexpectedly"):
+        lost.results()
+    after = pool.run([Job("after", "echo", {"value": 3}, 60)], threading.Event())
+    wait_for(after._ended.is_set, 60, "the next run, on a fresh worker")
+    assert after.results() == {"after": 3} and worker not in pool._workers and pool.busy() == 0

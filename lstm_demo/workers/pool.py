@@ -77,11 +77,11 @@ class WorkerPool:
 
     def _dispatch(self) -> None:
         """Hand idle workers to waiting runs, fairest first, each claimed in this one locked step."""
-        refusal = self._refusal()
+        leaked = self._leaked_threads()
         for run in list(self._waiting):
-            if run.stop.is_set() or refusal is not None:
+            if run.stop.is_set() or leaked:
                 self._waiting.remove(run)
-                run._end(refusal)
+                run._end(TrainingError(key="workers.threads_leaked", params={"count": leaked}) if leaked else None)
         while self._waiting:
             held = Counter(w.run.owner for w in self._workers if w.run is not None)
             run = min(self._waiting, key=lambda r: (held[r.owner], r.arrival))
@@ -147,16 +147,17 @@ class WorkerPool:
                 self._waiting.remove(run)
                 run._end(TrainingError(key="training.worker_lost"), cause=error)
 
-    def _refusal(self) -> TrainingError | None:
-        """In thread mode, the sentence for new work while too many replaced threads still run (lock held)."""
+    def _leaked_threads(self) -> int:
+        """In thread mode, how many replaced threads still run once they are too many (new work is then
+        refused; said once in the log), else 0 (lock held)."""
         self._leaked = [thread for thread in self._leaked if thread.is_alive()]
         if len(self._leaked) < MAX_LEAKED_THREADS:
             self._refusing = False
-            return None
+            return 0
         if not self._refusing:
             log.warning("new work refused: %d replaced worker threads are still running", len(self._leaked))
             self._refusing = True
-        return TrainingError(key="workers.threads_leaked", params={"count": len(self._leaked)})
+        return len(self._leaked)
 
     def _retire(self, worker: Worker) -> Run | None:
         """Take `worker` out of the pool so that nobody can claim it (lock held); returns its run."""
