@@ -3,38 +3,52 @@
 All the work is in the lstm_demo package; this file only builds the page and launches it. Gradio
 reads GRADIO_SERVER_NAME and GRADIO_SERVER_PORT itself (a Space sets them). Set LSTM_DEMO_HUB_REPO
 (and LSTM_DEMO_HUB_REVISION) to serve weights from the Hub.
+
+The training workers run this file again as `__mp_main__` (multiprocessing's fork server and
+spawn do, to find what the parent defined): there it only sets the defaults below and builds
+nothing, so everything heavy happens under the `__main__` guard.
 """
 
-import logging
 import os
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 # Gradio 6.31 recomputes its monitoring dashboard's summary (pandas, over up to 10,000 past events)
-# after every queued event, unless told how many events to wait: 21-39 ms of the server's CPU per
-# event, measured here, for a dashboard this Space does not turn on. Once per 100,000 events instead.
+# after every queued event unless told how many events to wait, for a dashboard this Space does not
+# turn on: once per 100,000 events instead.
 os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", "100000")
 
-import torch  # noqa: E402
 
-from lstm_demo import LSTMDemoError  # noqa: E402
-from lstm_demo.ui import build_demo, launch_kwargs, warm_up  # noqa: E402
+def build():
+    """The page (`demo`); a setting or pinned weights that cannot be served end the start with one sentence."""
+    from lstm_demo import LSTMDemoError
+    from lstm_demo.ui import build_demo
 
-# One thread per torch call, for the whole server: a 12-parameter model has no work to share out,
-# and on a busy 2-core machine (a free Space) the threads of two trainings and the requests being
-# served fight over the cores: trainings ran 5-7x slower with 2 threads. Set here, where the
-# process is ours, not inside the library, which leaves its caller's settings alone.
-torch.set_num_threads(1)
+    try:
+        return build_demo()
+    except LSTMDemoError as error:  # a pinned Hub revision not in the cache (offline), a bad LSTM_DEMO_* setting
+        raise SystemExit(f"error: {error}") from None
 
-logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
-logging.getLogger("httpx").setLevel(logging.WARNING)
 
-try:
-    demo = build_demo()
-except LSTMDemoError as error:  # a pinned Hub revision not in the cache (offline), a bad LSTM_DEMO_* setting
-    raise SystemExit(f"error: {error}") from None
+def main() -> None:
+    import logging
 
-if __name__ == "__main__":
+    import torch
+
+    from lstm_demo.ui import launch_kwargs, warm_up
+
+    # One thread per torch call, for the whole server: a 12-parameter model has no work to share out,
+    # and the threads of trainings and the requests being served would fight over the cores. Set
+    # here, where the process is ours, not inside the library, which leaves its caller's settings alone.
+    torch.set_num_threads(1)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
+    demo = build()
     demo.launch(**launch_kwargs(), prevent_thread_lock=True)
     warm_up()  # Lightning is imported once the page is served, not at the first Train click
     demo.block_thread()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,5 +1,6 @@
 """What one optimizer step of the hand-built cell costs, with autograd and with the backward pass
-through time written by hand (lstm_demo/backward.py), and where the time goes.
+through time written by hand (lstm_demo/backward.py; the other forms in bench/baselines.py), and
+where the time goes.
 
 a) The statquest recipe's step (batch of one, Adam lr 0.001, seed 42's init), in microseconds,
    with no Lightning around it (Lightning's own per-step cost is in bench/train_speed.py):
@@ -41,14 +42,8 @@ from common import median, print_footer, print_header, progress
 from torch import nn
 from torch.utils._python_dispatch import TorchDispatchMode
 
-from lstm_demo.backward import (
-    CraftBPTTGates,
-    FloatGradients,
-    craft_predictions,
-    loss_and_grads,
-    population_loss_and_grads,
-    squared_error,
-)
+from baselines import CraftBPTTGates, FloatGradients, craft_predictions, squared_error
+from lstm_demo.backward import loss_and_grads, population_loss_and_grads
 from lstm_demo.data import COMPANIES, training_data
 from lstm_demo.lottery import population, population_predictions
 from lstm_demo.models import CraftLSTM, new_model

@@ -1,5 +1,5 @@
 """How much faster the project trains than the seed's Lightning code and than its own trainer
-before blocks (issue 12), each ratio measured in this one run.
+before blocks (bench/baselines.py), each ratio measured in this one run.
 
 a) The seed's recipe replayed: `train(kind, "statquest")` (hand-built cell 5000 epochs, nn.LSTM
    300) against the seed's setup for the same epochs: the same model, data order, optimizer and
@@ -9,12 +9,12 @@ a) The seed's recipe replayed: `train(kind, "statquest")` (hand-built cell 5000 
    torch optimizer step (PyTorch's cost per call), a bare PyTorch loop of the built-in model, and
    Lightning's own cost for a step that does nothing.
 b) What a visitor feels, the `fast` recipe (seed 42) to a converged model: today's `train()`
-   against the trainer before blocks (`block_ms=0, update="before"`: one Lightning step per
-   epoch, autograd, foreach optimizer through Lightning's wrapper), same epochs and numbers.
+   against the trainer before blocks (`baselines.train_before`: one Lightning step per epoch,
+   autograd, foreach optimizer through Lightning's wrapper), same epochs and numbers.
    Target: at most a third of the time (ratio >= 3). And against the seed's whole recipe (a):
    a different algorithm (full batch with Rprop), what the Space's Train button feels like.
 c) The initialization lottery, 1,000 starts x 500 epochs on the CPU: `lottery()` against
-   `lottery(before=True)`, model-steps per second. Target: >= 3x.
+   `baselines.lottery_before`, model-steps per second. Target: >= 3x.
 
 Times are seconds inside `trainer.fit` on every side (`TrainResult.seconds`); the wall time of the
 whole `train()` call is printed beside it. Each side gets an untimed warm-up first, the sides take
@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 
+from baselines import lottery_before, train_before
 from common import (
     CONVERGED_EPOCHS,
     EXPECTED,
@@ -48,6 +49,7 @@ from common import (
     progress,
     project_train,
     spread,
+    timed,
     train_seed,
     verdict,
     warm_up,
@@ -57,7 +59,6 @@ REPLAY_RATIO_TARGET = {"craft": 25.0, "builtin": 8.0}
 FAST_RATIO_TARGET = 3.0  # before blocks / now
 LOTTERY_RATIO_TARGET = 3.0
 REPLAY_TOLERANCE = 1e-4
-BEFORE = {"block_ms": 0, "update": "before"}  # the trainer before issue 12
 
 
 def parse_args():
@@ -169,7 +170,7 @@ def fast(args, seed_seconds: dict) -> bool:
     for kind in KINDS:
         progress(f"b) {kind}: before x{args.repeats}, now x{args.repeats}")
         runs = interleaved({
-            "before": (lambda: project_train(kind, "fast", **BEFORE), args.repeats),
+            "before": (lambda: timed(train_before, kind, "fast"), args.repeats),
             "now": (lambda: project_train(kind, "fast"), args.repeats),
         })  # fmt: skip
         before, now = [r for r, _ in runs["before"]], [r for r, _ in runs["now"]]
@@ -209,10 +210,10 @@ def lottery_part(args) -> bool:
 
     inits, epochs = args.lottery
     print(f"-- c) The initialization lottery on the CPU, {inits:,} starts x {epochs} epochs, Adam lr 0.1 --")
-    lottery(100, 20), lottery(100, 20, before=True)  # warm-up
+    lottery(100, 20), lottery_before(100, 20)  # warm-up
     progress(f"c) lottery: before x{args.repeats}, now x{args.repeats}")
     runs = interleaved({
-        "before": (lambda: lottery(inits, epochs, before=True), args.repeats),
+        "before": (lambda: lottery_before(inits, epochs), args.repeats),
         "now": (lambda: lottery(inits, epochs), args.repeats),
     })  # fmt: skip
     rates = {}
@@ -244,7 +245,7 @@ def main() -> int:
     progress("warming up both sides (untimed)")
     warm_up()
     for kind in KINDS:
-        project_train(kind, "fast", **BEFORE)
+        train_before(kind, "fast")
     ok, seed_seconds = True, {}
     if args.only in (None, "a"):
         ok &= replay(args, seed_seconds)

@@ -17,8 +17,8 @@ from collections.abc import Callable
 import torch
 from lightning.pytorch.callbacks import Callback, Timer
 
+from .models import flat_weights
 from .recipes import EpochRecord
-from .workers import flat_weights
 
 
 class EpochCallback(Callback):
@@ -70,9 +70,9 @@ class FlatSnapshots(Snapshots):
     """Snapshots kept compactly: (epochs trained, the model's parameters as a list of floats), 12
     for the hand-built cell, 16 for the built-in model (`flat_weights`; `model_from_flat` rebuilds).
 
-    A state dict of tensors costs ~7 KB a snapshot in Python objects; 12 floats cost ~50 bytes
-    once packed (ui/state.TimeTravel). The Space keeps these for time travel; workers.model_from_flat
-    rebuilds a model.
+    A state dict of tensors costs kilobytes a snapshot in Python objects; 12 floats take 48 bytes
+    once packed as float32 (ui/state.TimeTravel). The Space keeps these for time travel;
+    models.model_from_flat rebuilds a model.
     """
 
     def _keep(self, pl_module) -> None:

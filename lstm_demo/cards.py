@@ -1,4 +1,8 @@
-"""The model card each weights folder carries: what the model is and how it was made."""
+"""The model card each weights folder carries: what the model is and how it was made.
+
+A leaf: it imports nothing from the package. The caller (weights.save_model) hands in what the
+recipes, the data and the models know, so that models.py can take the template from here.
+"""
 
 from __future__ import annotations
 
@@ -79,48 +83,37 @@ def _versions() -> str:
     return ", ".join(parts)
 
 
-def recipe_text(card: dict, kind: str) -> str:
-    """The recipe in words: what the training's summary says (`Recipe.describe()`), or, for a card
-    that names only a recipe, that recipe's own description."""
-    if "recipe_text" in card:
-        return card["recipe_text"]
-    from .recipes import RECIPES, get_recipe  # here: recipes imports models, which imports this module
-
-    if card.get("recipe") not in RECIPES:
-        return "custom"
-    return get_recipe(card["recipe"], kind).describe()
-
-
-def card_kwargs(kind: str, card: dict) -> dict:
-    """The template's values: what the caller knows of the run plus what this module knows."""
-    from .data import COMPANIES, format_sequence
-    from .models import MODEL_CLASSES
-    from .recipes import OPTIMIZERS
-
+def card_kwargs(
+    kind: str,
+    card: dict,
+    *,
+    class_name: str,
+    companies: list[tuple[str, str, float, str]],
+    recipe_text: str,
+    optimizer: str,
+) -> dict:
+    """The template's values: what the caller knows of the run (`card`: the training's summary, or
+    part of it) and of the model (its class name; each company's name, sequence as text, label and
+    key into card["predictions"]; the recipe and the optimizer in words)."""
     title, description = _DESCRIPTIONS[kind]
     predictions = card.get("predictions", {})
-    companies = [
-        {
-            "name": company.name,
-            "sequence": format_sequence(company.sequence),
-            "label": f"{company.label:g}",
-            "prediction": predictions.get(company.key, float("nan")),
-        }
-        for company in COMPANIES
+    rows = [
+        {"name": name, "sequence": sequence, "label": f"{label:g}", "prediction": predictions.get(key, float("nan"))}
+        for name, sequence, label, key in companies
     ]
     return {
         "title": title,
         "description": description,
-        "task": ", ".join(f"{row['name']} `{row['sequence']}` -> {row['label']}" for row in companies),
-        "companies": companies,
+        "task": ", ".join(f"{row['name']} `{row['sequence']}` -> {row['label']}" for row in rows),
+        "companies": rows,
         "kind": kind,
-        "class_name": MODEL_CLASSES[kind].__name__,
+        "class_name": class_name,
         "recipe": card.get("recipe", "unknown"),
-        "recipe_text": recipe_text(card, kind),
+        "recipe_text": recipe_text,
         "seed": card.get("seed", "unknown"),
         "epochs": card.get("epochs", "unknown"),
         "learning_rate": card.get("learning_rate", "unknown"),
-        "optimizer": OPTIMIZERS.get(card.get("optimizer", ""), "unknown"),
+        "optimizer": optimizer,
         "stop_reason": card.get("stop_reason", "unknown"),
         "versions": _versions(),
         "command": card.get("command", f"python -m lstm_demo train --model {kind} --out FOLDER"),

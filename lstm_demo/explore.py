@@ -1,8 +1,7 @@
 """The Explore tab's experiments, usable without Gradio and without Lightning: gate switches, the
 weight playground, decision curves and the spacing of training snapshots.
 
-The initialization lottery (many hand-built cells trained at once, with Lightning) is in
-lottery.py; its names are still importable from here.
+The initialization lottery (many hand-built cells trained at once, with Lightning) is in lottery.py.
 """
 
 from __future__ import annotations
@@ -10,6 +9,7 @@ from __future__ import annotations
 import math
 
 import torch
+
 from .models import CraftLSTM, LSTMModel
 
 # Gate switches: force a gate to a constant to see what it contributes.
@@ -74,15 +74,3 @@ def decision_curve(models: dict[str, LSTMModel], day: int, base: tuple[float, ..
 def snapshot_every(epochs: int, keep: int) -> int:
     """Keep a snapshot every k epochs so that at most `keep` (plus the first and last) are kept."""
     return max(1, math.ceil(epochs / max(1, keep)))
-
-
-_LOTTERY_NAMES = ("THRESHOLD", "LotteryResult", "PopulationTask", "lottery", "population")
-
-
-def __getattr__(name: str):
-    # The lottery moved to lottery.py, which imports Lightning: loaded only when asked for.
-    if name in _LOTTERY_NAMES:
-        from . import lottery
-
-        return getattr(lottery, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,7 +1,7 @@
 """The limits every caller shares: one place, each settable by an environment variable.
 
-A Space is open to anyone, so every input is bounded. The defaults were chosen by measurement on
-a 2-core machine; README.md ("Limits") says why each value is what it is. Each setting also has a
+A Space is open to anyone, so every input is bounded. README.md ("Limits") says why each default
+is what it is, with the figures measured for it. Each setting also has a
 range: a value outside it, or one that is not a number, stops the start with one sentence naming
 the variable (LimitsError), instead of a Space that accepts trainings it never runs.
 """
@@ -24,7 +24,7 @@ def _setting(default: int | float, low: int | float, high: int | float):
 
 @dataclass(frozen=True)
 class Limits:
-    # Longest sequence a visitor may send (steps). A 10,000-step prediction takes ~0.1 s.
+    # Longest sequence a visitor may send (steps): a prediction, a trace and a drawing grow with it.
     max_sequence_length: int = _setting(10_000, 1, 1_000_000)
     # Most epochs one training may run; the statquest recipe needs 5,000 for the hand-built cell.
     max_epochs: int = _setting(10_000, 1, 1_000_000)
@@ -60,19 +60,19 @@ class Limits:
     max_waiting_per_address: int = _setting(32, 1, 100_000)
     max_waiting_trainings: int = _setting(16, 1, 100_000)
     max_waiting_trainings_per_address: int = _setting(2, 1, 10_000)
-    # Deep links (the Share button's saved page states, ~100 KB each): their lifetime and the bytes
-    # they may take on disk (the oldest go first).
+    # Deep links (the Share button's saved page states): their lifetime and the bytes they may take
+    # on disk (the oldest go first).
     deep_link_ttl_seconds: float = _setting(86_400.0, 1.0, 30 * 86_400.0)
     max_deep_link_disk_bytes: int = _setting(32 * 2**20, 2**20, 64 * 2**30)
     # Seconds a trained weights file stays on the server for download.
     trained_file_ttl_seconds: float = _setting(3600.0, 1.0, 7 * 86_400.0)
-    # Initialization lottery: inits x epochs per run (~250,000 model-steps/s on one CPU thread).
+    # Initialization lottery: inits x epochs per run, and inits per run (its work, and its memory).
     max_lottery_model_steps: int = _setting(2_000_000, 1, 1_000_000_000)
     max_lottery_inits: int = _setting(100_000, 1, 10_000_000)
     # Training time-travel: weight snapshots kept per visitor.
     max_snapshots: int = _setting(200, 1, 100_000)
-    # Sessions Gradio keeps (least recently used go first). Each costs ~270 KB here: Gradio keeps a
-    # copy of every component's config per session, and every raw HTTP API call opens one.
+    # Sessions Gradio keeps (least recently used go first). Each is memory: Gradio keeps a copy of
+    # every component's config per session, and every raw HTTP API call opens one.
     max_sessions: int = _setting(2000, 1, 1_000_000)
     # Seconds the Space waits for the Hub before it serves the bundled weights.
     hub_timeout_seconds: float = _setting(10.0, 0.1, 600.0)

@@ -2,7 +2,7 @@
 
 Adam updates every element on its own, so training the sum of the members' losses trains each
 member exactly as if it were alone: one vectorised model, thousands of experiments. It answers
-"how lucky was seed 42?" (FACTS.md: about 77% of N(0, 1) starts converge within 500 steps).
+"how lucky was seed 42?": what share of N(0, 1) starts converge, and where seed 42 falls.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from torch import nn
 from .backward import population_loss_and_grads
 from .data import training_data
 from .models import CraftLSTM
-from .optimizers import LeanAdam
+from .optimizers import adam
 from .recipes import resolve_device
 from .tasks import BLOCK_MS, BlockSizer, RepeatedBatch
 from .training import fit, make_trainer, quiet_lightning, single_thread
@@ -54,8 +54,8 @@ def population_predictions(rows: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
     `rows` (12, N): the members' parameters in CraftLSTM.PARAMETER_NAMES order, that is gate by
     gate (f, i, c, o) the weight on X_t, the weight on H_{t-1} and the bias; x (B, T) -> H_T (N, B).
     The same numbers as CraftLSTM on lottery.population (tests/test_explore.py), in under half its
-    PyTorch calls: one multiply-add and one sigmoid a step serve all four gates. On the CPU the
-    lottery's step is its calls (~100 of a few µs each at N = 1000), so it is what trains there.
+    PyTorch calls: one multiply-add and one sigmoid a step serve all four gates. What the lottery
+    trains through with autograd on a GPU.
     """
     gates = rows.view(4, 3, -1)  # (gate, [W_x, W_h, b], member)
     W_x, W_h, b = gates[:, 0, :, None, None], gates[:, 1, :, None], gates[:, 2, :, None, None]
@@ -82,44 +82,33 @@ class PopulationTask(L.LightningModule):
 
     As LSTMTask does, one Lightning step carries a block of epochs (~tasks.BLOCK_MS of work), so
     Lightning's per-step cost is paid per block. The 12 parameters train as one (12, N) tensor
-    (`rows`) with Adam's fused kernel (optimizers.LeanAdam), one kernel a step instead of a dozen
+    (`rows`) with Adam's fused kernel (optimizers.adam), one kernel a step instead of a dozen
     foreach kernels over 12 tensors; the values go back into the cell's parameters at the end.
     The gradients: on the CPU, the hand-written backward in NumPy (backward.population_loss_and_grads)
-    writes `rows.grad` through a view, 3-4x faster than autograd through `population_predictions`
-    (`python bench/backward_speed.py`, lottery rows: a NumPy operation costs a fraction of an eager
-    PyTorch one); on a GPU, autograd through `population_predictions`.
-    `before=True`: the task as it was before blocks (one Lightning step per epoch, automatic
-    optimization, the cell's forward, foreach Adam over 12 tensors), the benchmarks' baseline.
+    writes `rows.grad` through a view (a NumPy operation costs a fraction of an eager PyTorch one;
+    `python bench/backward_speed.py`, lottery rows); on a GPU, autograd through `population_predictions`.
     """
 
-    def __init__(
-        self, cell: CraftLSTM, learning_rate: float, epochs: int, *, block_ms: float = BLOCK_MS, before: bool = False
-    ):
+    def __init__(self, cell: CraftLSTM, learning_rate: float, epochs: int, *, block_ms: float = BLOCK_MS):
         super().__init__()
         self.cell, self.learning_rate, self.epochs = cell, learning_rate, epochs
-        self.automatic_optimization = before
-        self.before = before
+        self.automatic_optimization = False
         self.blocks = BlockSizer(block_ms)
         self.epochs_done = 0
         self.rows: nn.Parameter | None = None
         self.arrays: tuple | None = None  # NumPy views of rows and rows.grad (CPU), for the hand-written backward
 
     def configure_optimizers(self):
-        if self.before:
-            return torch.optim.Adam(self.cell.parameters(), lr=self.learning_rate, foreach=True)
         # Made here, once the cell is on the training device; not registered, so not in state_dict.
         rows = [getattr(self.cell, name).detach().reshape(-1) for name in CraftLSTM.PARAMETER_NAMES]
         self.__dict__["rows"] = nn.Parameter(torch.stack(rows))  # (12, N)
         if self.rows.device.type == "cpu":  # the gradients by hand, in NumPy, through views (no zero_grad)
             self.rows.grad = torch.zeros_like(self.rows)
             self.arrays = (self.rows.detach().numpy(), self.rows.grad.numpy())
-        # LeanAdam: Adam's fused kernel without torch.optim's Python around it (optimizers.py).
-        return LeanAdam([self.rows], lr=self.learning_rate)
+        return adam([self.rows], self.learning_rate)
 
     def training_step(self, batch, batch_idx):
         x, y = batch  # (2, 4), (2,)
-        if self.before:
-            return ((self.cell(x) - y) ** 2).sum()
         # The torch optimizer Lightning wraps, and loss.backward(): see LSTMTask._torch_optimizer.
         optimizer = self.optimizers().optimizer
         epochs = self.blocks.start(self.epochs - self.epochs_done)
@@ -187,26 +176,24 @@ def lottery(
     seed: int = 0,
     *,
     block_ms: float = BLOCK_MS,
-    before: bool = False,
     callbacks: list | tuple = (),
 ) -> LotteryResult:
     """Train `inits` random hand-built cells at once (full batch, Adam), with Lightning.
 
-    `block_ms` and `before` choose how (PopulationTask); the defaults are the fastest
-    measured, and `before=True` is the lottery as it was before blocks (the benchmarks' baseline).
+    `block_ms`: milliseconds of work per Lightning step (PopulationTask).
     `callbacks`: more Lightning callbacks (the Space's Stop and time limit, checked between
     blocks); a callback that stops the run early leaves `epochs` at the epochs that ran.
     """
     torch_device = resolve_device(device)
     cell = population(inits, torch.Generator().manual_seed(seed)).to(torch_device)
-    task = PopulationTask(cell, learning_rate, epochs, block_ms=block_ms, before=before)
+    task = PopulationTask(cell, learning_rate, epochs, block_ms=block_ms)
     inputs, labels = (t.to(torch_device) for t in training_data())
     steps = RepeatedBatch((inputs, labels), epochs)
     with single_thread(), quiet_lightning():
         # On a GPU, fit ends by copying the module to the CPU, which waits for the last kernel.
         trainer = make_trainer(torch_device, callbacks)
         seconds = fit(trainer, task, steps)
-    epochs = trainer.global_step if before else task.epochs_done  # fewer than asked when stopped early
+    epochs = task.epochs_done  # fewer than asked when stopped early
     with torch.no_grad():  # Lightning hands the module back on the CPU after fit
         cell = cell.to(torch_device)
         losses = ((cell(inputs) - labels) ** 2).sum(dim=1).nan_to_num(nan=math.inf).cpu()  # (inits,)

@@ -1447,6 +1447,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "which proxies are trusted cannot be set, so a client could choose its own address",
         "无法设定信任哪些代理，客户端因此可以自选地址",
     ),
+    # -- workers --
+    "workers.threads_leaked": (
+        "The server is not taking new trainings now: {count} earlier ones have not ended yet. Please try again later.",
+        "服务器现在不接受新的训练：之前有 {count} 个训练尚未结束。请稍后再试。",
+    ),
 }
 
 # The names sentences fill in (`what`, `model`, `whose`): English -> Chinese.

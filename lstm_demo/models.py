@@ -15,10 +15,17 @@ C_0 = H_0 = 0, and the prediction is the last short-term memory H_T.
 Both models take a sequence of shape (T,) or a batch of equal-length sequences (B, T) and return
 the prediction(s), shape () or (B,). Both give a `Trace` of the gates and memories at every step.
 Weights move between them exactly (`to_builtin`, `to_craft`); the tests prove it.
+
+The hand-built cell's equations are written twice, once per numeric form: in torch (`CraftLSTM.cell`,
+what autograd trains through) and in plain Python floats (`float_steps`: its trace, and the forward
+pass of the hand-written backward in backward.py). A trace of 10,000 steps then costs no PyTorch call
+per step.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 
 import torch
@@ -58,10 +65,60 @@ class Trace:
         """One dict per time step of a single sequence: step (1-based) and the six values."""
         if self.input.dim() != 1:
             raise ValueError("rows() is for one sequence; index the batch first.")
-        values = {name: getattr(self, name).detach().cpu().tolist() for name in self.columns()}
-        return [
-            {"step": t + 1, **{name: values[name][t] for name in self.columns()}} for t in range(self.input.shape[0])
-        ]
+        names = self.columns()
+        columns = [getattr(self, name).detach().cpu().tolist() for name in names]
+        keys = ["step", *names]
+        return [dict(zip(keys, (t, *values))) for t, values in enumerate(zip(*columns), start=1)]
+
+
+def sigmoid(z: float) -> float:
+    """The logistic function of a float; two branches so that exp never overflows."""
+    if z >= 0.0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
+
+
+def _held(value: float) -> Callable[[float], float]:
+    return lambda z: value
+
+
+def float_steps(params: Sequence[float], X: Sequence[float], forced: dict[str, float] | None = None) -> tuple:
+    """The six equations in plain Python floats, for one sequence X (C_0 = H_0 = 0).
+
+    `params`: the 12 values in CraftLSTM.PARAMETER_NAMES order. Returns seven lists, one value per
+    step: F_t, I_t, C~_t, O_t, C_t, tanh(C_t), H_t. `forced`: gates held at a constant (the
+    playground's switches, explore.py), by name (forget, input, candidate, output).
+    """
+    W_xf, W_hf, b_f, W_xi, W_hi, b_i, W_xc, W_hc, b_c, W_xo, W_ho, b_o = params
+    forget = input_ = output = sigmoid
+    candidate = math.tanh
+    if forced:
+        act = {"forget": forget, "input": input_, "candidate": candidate, "output": output}
+        act.update((gate, _held(value)) for gate, value in forced.items())
+        forget, input_, candidate, output = act["forget"], act["input"], act["candidate"], act["output"]
+    Fs, Is, Cts, Os, Cs, tanhCs, Hs = [], [], [], [], [], [], []
+    C = H = 0.0
+    for X_t in X:
+        F = forget(X_t * W_xf + H * W_hf + b_f)  # F_t = sigmoid(X_t W_xf + H_{t-1} W_hf + b_f)
+        I = input_(X_t * W_xi + H * W_hi + b_i)  # noqa: E741  I_t = sigmoid(X_t W_xi + H_{t-1} W_hi + b_i)
+        C_tilde = candidate(X_t * W_xc + H * W_hc + b_c)  # C~_t = tanh(X_t W_xc + H_{t-1} W_hc + b_c)
+        O = output(X_t * W_xo + H * W_ho + b_o)  # noqa: E741  O_t = sigmoid(X_t W_xo + H_{t-1} W_ho + b_o)
+        C = F * C + I * C_tilde  # C_t = F_t * C_{t-1} + I_t * C~_t
+        tanh_C = math.tanh(C)
+        H = O * tanh_C  # H_t = O_t * tanh(C_t)
+        Fs.append(F), Is.append(I), Cts.append(C_tilde), Os.append(O)
+        Cs.append(C), tanhCs.append(tanh_C), Hs.append(H)
+    return Fs, Is, Cts, Os, Cs, tanhCs, Hs
+
+
+def _trace_of(xb: torch.Tensor, batched: bool, columns: list[list[list[float]]]) -> Trace:
+    """A Trace from the input (B, T) and six per-sequence lists of floats (gates, C, H), in the
+    input's dtype and on its device."""
+    tensors = [torch.tensor(column, dtype=xb.dtype, device=xb.device).reshape(xb.shape) for column in columns]
+    if not batched:
+        xb, tensors = xb[0], [t[0] for t in tensors]
+    return Trace(xb, *tensors)
 
 
 def _as_batch(x: torch.Tensor | list[float], like: torch.Tensor) -> tuple[torch.Tensor, bool]:
@@ -72,17 +129,6 @@ def _as_batch(x: torch.Tensor | list[float], like: torch.Tensor) -> tuple[torch.
     if x.dim() == 2:
         return x, True
     raise ValueError(f"expected a sequence (T,) or a batch (B, T), got shape {tuple(x.shape)}")
-
-
-def memory_update(forget, input_, candidate, output, c):
-    """The last two equations, the one place they are written: C_{t-1} and the gates -> (C_t, H_t).
-
-    Both models use it: the hand-built cell at every step, the built-in model's trace to recover
-    the C_t that nn.LSTM does not return, and the playground's cell with gates forced by switches.
-    """
-    c = forget * c + input_ * candidate  # C_t = F_t * C_{t-1} + I_t * C~_t
-    h = output * torch.tanh(c)  # H_t = O_t * tanh(C_t)
-    return c, h
 
 
 class LSTMModel(nn.Module):
@@ -114,6 +160,8 @@ class CraftLSTM(LSTMModel, PyTorchModelHubMixin, **_HUB_METADATA):
         "w_xc", "w_hc", "b_c",  # candidate memory
         "w_xo", "w_ho", "b_o",  # output gate
     )  # fmt: skip
+    # Gates held at a constant instead of computed: none here (explore.SwitchedCraftLSTM sets some).
+    forced: dict[str, float] = {}
 
     def __init__(self, input_size: int = 1, hidden_size: int = 1):
         super().__init__()
@@ -157,31 +205,27 @@ class CraftLSTM(LSTMModel, PyTorchModelHubMixin, **_HUB_METADATA):
     def cell(self, xf, xi, xc, xo, h, c):
         """One time step: the six equations, in order. Returns the gates, C_t and H_t, (B,) each."""
         forget, input_, candidate, output = self.gates(xf, xi, xc, xo, h)
-        c, h = memory_update(forget, input_, candidate, output, c)
+        c = forget * c + input_ * candidate  # C_t = F_t * C_{t-1} + I_t * C~_t
+        h = output * torch.tanh(c)  # H_t = O_t * tanh(C_t)
         return forget, input_, candidate, output, c, h
 
-    def _run(self, x: torch.Tensor, keep: bool):
+    def forward(self, x):
         xb, batched = _as_batch(x, self.w_xf)
-        terms = self.input_terms(xb)  # four (B, T); (N, B, T) for a population (explore.py)
+        terms = self.input_terms(xb)  # four (B, T); (N, B, T) for a population (lottery.py)
         h = c = torch.zeros_like(terms[0][..., 0])
-        steps = []
         # Loop over time steps (the seed's loop indexed the input by its values).
         for xf, xi, xc, xo in zip(*(term.unbind(-1) for term in terms)):
-            *gates, c, h = self.cell(xf, xi, xc, xo, h, c)
-            if keep:
-                steps.append((*gates, c, h))
-        return xb, batched, h, steps
-
-    def forward(self, x):
-        _, batched, h, _ = self._run(x, keep=False)
+            *_, c, h = self.cell(xf, xi, xc, xo, h, c)
         return h if batched else h[0]
 
     def trace(self, x) -> Trace:
-        xb, batched, _, steps = self._run(x, keep=True)
-        stacked = [torch.stack(column, dim=-1) for column in zip(*steps)]  # each (B, T)
-        if not batched:
-            xb, stacked = xb[0], [s[0] for s in stacked]
-        return Trace(xb, *stacked)
+        """Every step's gates and memories, from the equations in floats (float_steps): one cell,
+        any length, no PyTorch call per step. In the model's dtype: float64 in, float64 out."""
+        xb, batched = _as_batch(x, self.w_xf)
+        params = [getattr(self, name).item() for name in self.PARAMETER_NAMES]
+        steps = [float_steps(params, sequence, self.forced) for sequence in xb.tolist()]
+        F, I, C_tilde, O, C, _, H = zip(*steps) if steps else [[]] * 7  # noqa: E741
+        return _trace_of(xb, batched, [F, I, C_tilde, O, C, H])
 
 
 class BuiltinLSTM(LSTMModel, PyTorchModelHubMixin, **_HUB_METADATA):
@@ -213,8 +257,9 @@ class BuiltinLSTM(LSTMModel, PyTorchModelHubMixin, **_HUB_METADATA):
         """Gates recomputed from the library's own weights and its own H_t.
 
         nn.LSTM returns H_t for every step but neither the gates nor C_t. Given H_{t-1} (its
-        output, shifted by one step) the gates of all steps follow at once; C_t then follows from
-        the memory equation. The result is checked against the library in the tests.
+        output, shifted by one step) the gates of all steps follow at once in one tensor
+        expression; C_t then follows from the memory equation, in floats. The result is checked
+        against the library in the tests.
         """
         xb, batched = _as_batch(x, self.lstm.weight_ih_l0)
         out, _ = self.lstm(xb.unsqueeze(-1))
@@ -226,11 +271,14 @@ class BuiltinLSTM(LSTMModel, PyTorchModelHubMixin, **_HUB_METADATA):
         z = dict(zip(BUILTIN_GATE_ORDER, z.unbind(-1)))  # gate letter -> (B, T)
         forget, input_, output = (torch.sigmoid(z[gate]) for gate in "fio")
         candidate = torch.tanh(z["c"])
-        c, memories = torch.zeros_like(h_all[:, 0]), []
-        for t in range(xb.shape[1]):
-            c, _ = memory_update(forget[:, t], input_[:, t], candidate[:, t], output[:, t], c)
-            memories.append(c)
-        long_memory = torch.stack(memories, dim=1)
+        long_memory = []
+        for F, I, C_tilde in zip(forget.tolist(), input_.tolist(), candidate.tolist()):  # noqa: E741
+            C, memories = 0.0, []
+            for f, i, c in zip(F, I, C_tilde):
+                C = f * C + i * c  # C_t = F_t * C_{t-1} + I_t * C~_t
+                memories.append(C)
+            long_memory.append(memories)
+        long_memory = torch.tensor(long_memory, dtype=xb.dtype, device=xb.device).reshape(xb.shape)
         parts = [xb, forget, input_, candidate, output, long_memory, h_all]
         if not batched:
             parts = [p[0] for p in parts]
@@ -304,3 +352,18 @@ def craft_parameters(model: LSTMModel) -> dict[str, float]:
 def transplant(model: LSTMModel) -> LSTMModel:
     """The same weights in the other model."""
     return to_builtin(model) if isinstance(model, CraftLSTM) else to_craft(model)  # type: ignore[arg-type]
+
+
+def flat_weights(model: LSTMModel) -> list[float]:
+    """The model's parameters in their registration order as plain floats: 12 for the hand-built
+    cell (CraftLSTM.PARAMETER_NAMES), 16 for the built-in model. How a model travels between
+    processes and how time-travel snapshots are kept."""
+    return torch.nn.utils.parameters_to_vector([p.detach().cpu() for p in model.parameters()]).tolist()
+
+
+def model_from_flat(kind: str, values) -> LSTMModel:
+    """A model of `kind` holding `values` (from flat_weights), in eval mode."""
+    model = new_model(kind)
+    with torch.no_grad():
+        torch.nn.utils.vector_to_parameters(torch.tensor(list(values), dtype=torch.float32), model.parameters())
+    return model.eval()

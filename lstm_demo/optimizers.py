@@ -1,13 +1,13 @@
-"""LeanAdam: torch.optim.Adam (fused) whose step calls the fused kernel directly.
+"""Adam for the trainers: `adam(params, lr)`, LeanAdam where this torch has what it needs, else
+torch.optim.Adam(fused=True).
 
 The models here are tiny: the hand-built cell trains as one (12,) tensor, the built-in nn.LSTM(1, 1)
 as four tensors of 4 values, the lottery as one (12, N) tensor. An optimizer step is then PyTorch's
-cost per call, not arithmetic. Measured on this 2-core machine (torch 2.13, one thread, a busy
-moment): `torch.optim.Adam(fused=True).step()` on a (12,) tensor ~100-250 µs a call, the kernel it
-ends in (`torch._fused_adam_`) ~13 µs. The rest is Python around it, paid every call: the profiler's
-record_function and the step hooks (Optimizer.profile_hook_step), the no-grad wrapper with its
-dynamo graph breaks, the functional `adam()` dispatch, the lists `_init_group` rebuilds, grouping
-the tensors by device and dtype, and a separate `_foreach_add_` kernel for the step counts.
+cost per call, not arithmetic: `torch.optim.Adam(fused=True).step()` spends most of its time in the
+Python around the kernel it ends in (`torch._fused_adam_`): the profiler's record_function and the
+step hooks (Optimizer.profile_hook_step), the no-grad wrapper, the functional `adam()` dispatch,
+the lists `_init_group` rebuilds, grouping the tensors by device and dtype, and a separate
+`_foreach_add_` kernel for the step counts (`python bench/train_speed.py` prints both steps).
 
 LeanAdam keeps everything that makes it a torch optimizer (it *is* a torch.optim.Adam with
 fused=True: the same param_groups, the same state and state_dict layout, load_state_dict,
@@ -19,18 +19,50 @@ with grad mode off, the exact call torch's own fused path makes, so the numbers 
 the bit (tests/test_optimizers.py). `zero_grad()` (set_to_none) is the plain loop it is, without
 the profiler's record_function. Anything else (the first step, which creates the state; a
 closure; hooks; a GPU) goes through torch.optim.Adam.step unchanged.
+
+torch's private names: every one LeanAdam uses is in PRIVATE_NAMES below, and nowhere else in the
+package. At import each is checked (present, of the expected kind, and one lean step equal to
+torch's own fused step); if one fails, `adam()` hands out torch.optim.Adam(fused=True) instead
+and one line is logged naming what is missing (LEAN_MISSING holds it).
 """
 
 from __future__ import annotations
 
-import torch
-from torch.optim.optimizer import Optimizer, _global_optimizer_post_hooks, _global_optimizer_pre_hooks
+import logging
 
-# torch.optim.Adam.step with the profiler's record_function and the step hooks around it: what a
-# plain Adam runs. Optimizer.__init__ wraps a class's step once (and marks it `hooked`); Adam's may
-# not be wrapped yet when this module loads, so wrap it here unless it is.
-_ADAM_STEP = torch.optim.Adam.step
-_HOOKED_ADAM_STEP = _ADAM_STEP if getattr(_ADAM_STEP, "hooked", False) else Optimizer.profile_hook_step(_ADAM_STEP)
+import torch
+from torch.optim import optimizer as _optimizer_module
+from torch.optim.optimizer import Optimizer
+
+log = logging.getLogger("lstm_demo.optimizers")
+
+# The private names LeanAdam uses, each with what it must be.
+PRIVATE_NAMES = {
+    "torch._fused_adam_": lambda: callable(torch._fused_adam_),
+    "torch._fused_adamw_": lambda: callable(torch._fused_adamw_),
+    "torch._C._set_grad_enabled": lambda: callable(torch._C._set_grad_enabled),
+    "torch.optim.optimizer._global_optimizer_pre_hooks": lambda: isinstance(
+        _optimizer_module._global_optimizer_pre_hooks, dict
+    ),
+    "torch.optim.optimizer._global_optimizer_post_hooks": lambda: isinstance(
+        _optimizer_module._global_optimizer_post_hooks, dict
+    ),
+    "torch.optim.optimizer.Optimizer.profile_hook_step": lambda: callable(Optimizer.profile_hook_step),
+    "Optimizer._optimizer_step_pre_hooks and _optimizer_step_post_hooks": lambda: all(
+        isinstance(getattr(_probe(), name), dict)
+        for name in ("_optimizer_step_pre_hooks", "_optimizer_step_post_hooks")
+    ),
+}
+
+
+def _probe() -> torch.optim.Adam:
+    return torch.optim.Adam([torch.nn.Parameter(torch.zeros(3))], lr=0.1, fused=True)
+
+
+def _hooked(step):
+    """A step with the profiler's record_function and the step hooks around it, as Optimizer.__init__
+    wraps a class's step once (and marks it `hooked`); Adam's may not be wrapped yet."""
+    return step if getattr(step, "hooked", False) else Optimizer.profile_hook_step(step)
 
 
 class LeanAdam(torch.optim.Adam):
@@ -72,7 +104,7 @@ class LeanAdam(torch.optim.Adam):
         if (
             closure is None
             and not (self._optimizer_step_pre_hooks or self._optimizer_step_post_hooks)
-            and not (_global_optimizer_pre_hooks or _global_optimizer_post_hooks)
+            and not (_optimizer_module._global_optimizer_pre_hooks or _optimizer_module._global_optimizer_post_hooks)
             and getattr(self, "grad_scale", None) is None
             and getattr(self, "found_inf", None) is None
         ):
@@ -80,17 +112,16 @@ class LeanAdam(torch.optim.Adam):
             if plans is not None:
                 self._lean_step(plans)
                 return None
-        return _HOOKED_ADAM_STEP(self, closure)
+        return _hooked(torch.optim.Adam.step)(self, closure)
 
-    # Optimizer.__init__ wraps a step not marked `hooked` in profile_hook_step (~35 µs a call here,
-    # most of it the profiler's record_function). This step runs the hooks itself: the lean path is
-    # taken only when there are none, and the full path is the hooked Adam step.
+    # Optimizer.__init__ wraps a step not marked `hooked` in profile_hook_step (most of its cost the
+    # profiler's record_function). This step runs the hooks itself: the lean path is taken only
+    # when there are none, and the full path is the hooked Adam step.
     step.hooked = True
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Every parameter's .grad to None, as torch's zero_grad() does, without its profiler
-        record_function and per-call grouping (~10-35 µs a call here, on a ~1.4 ms step of the
-        built-in model). set_to_none=False (zeros in place) is torch's own."""
+        record_function and per-call grouping. set_to_none=False (zeros in place) is torch's own."""
         if not set_to_none:
             super().zero_grad(set_to_none=False)
             return
@@ -138,7 +169,7 @@ class LeanAdam(torch.optim.Adam):
     def _lean_step(self, plans) -> None:
         enabled = torch.is_grad_enabled()
         # The kernel updates the parameters in place: grad mode off, as torch's step has it. The C
-        # switch, not torch.no_grad(): the context manager's Python costs ~5 µs a call here.
+        # switch, not torch.no_grad(), whose context manager's Python costs more than the kernel.
         torch._C._set_grad_enabled(False)
         try:
             for group, params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, steps in plans:
@@ -163,3 +194,43 @@ class LeanAdam(torch.optim.Adam):
                 )
         finally:
             torch._C._set_grad_enabled(enabled)
+
+
+def missing_private_name() -> str | None:
+    """The first of PRIVATE_NAMES this torch lacks or has in another shape, or a lean step that does
+    not give torch's own fused step to the bit; None when LeanAdam can run."""
+    for name, check in PRIVATE_NAMES.items():
+        try:
+            if not check():
+                return name
+        except AttributeError:
+            return name
+    try:
+        params = [torch.nn.Parameter(torch.linspace(-1, 1, 5)) for _ in range(2)]
+        optimizers = torch.optim.Adam([params[0]], lr=0.1, fused=True), LeanAdam([params[1]], lr=0.1)
+        for _ in range(3):
+            for p, optimizer in zip(params, optimizers):
+                p.grad = p.detach() * 0.5 - 0.25
+                optimizer.step()
+        if not torch.equal(params[0], params[1]) or not optimizers[1]._step_views:
+            return "torch._fused_adam_ (a lean step differs from torch's fused step)"
+    except (AttributeError, TypeError, RuntimeError) as exc:
+        return f"torch._fused_adam_ ({type(exc).__name__} in a lean step)"
+    return None
+
+
+LEAN_MISSING = missing_private_name()
+if LEAN_MISSING is not None:
+    log.warning(
+        "LeanAdam is off: this torch %s lacks %s; training uses torch.optim.Adam(fused=True), the same numbers.",
+        torch.__version__,
+        LEAN_MISSING,
+    )
+
+
+def adam(params, lr: float) -> torch.optim.Adam:
+    """Adam for the trainers: LeanAdam, or torch.optim.Adam(fused=True) when LEAN_MISSING names what
+    this torch lacks. Both are a torch.optim.Adam with fused=True and give the same numbers."""
+    if LEAN_MISSING is None:
+        return LeanAdam(params, lr=lr)
+    return torch.optim.Adam(params, lr=lr, fused=True)

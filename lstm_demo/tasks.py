@@ -6,26 +6,22 @@ whose every item is the recipe's batches, nothing is logged through Lightning's 
 recipe epoch's record is built from the values the step already computed.
 
 Blocks. One Lightning training step carries a block of whole recipe epochs (manual optimization:
-the step makes its own optimizer steps), so Lightning's per-step cost (~0.2-0.6 ms here) is paid
-once per block instead of once per epoch. A block lasts about `block_ms` milliseconds: the number
+the step makes its own optimizer steps), so Lightning's per-step cost is paid once per
+block instead of once per epoch. A block lasts about `block_ms` milliseconds: the number
 of epochs in the next one follows from the speed measured in the last (BlockSizer). After every
 epoch the task calls the callbacks' `on_recipe_epoch_end` hook (callbacks.py) with that epoch's
 record: progress, Stop, the time limit and snapshots act there, at the exact epoch, and a hook that
 stops the training ends the block at that epoch. So the result, the history and the snapshots count
 the same epochs as with one epoch per step (`block_ms=0`), and the numbers are the same to the bit.
 
-The update: how one optimizer step is computed (`update=`):
-    "hand"      the hand-built cell on the CPU: its forward and backward pass through time in plain
-                Python floats (backward.loss_and_grads), the 12 values held as one flat (12,)
-                parameter for a fused torch optimizer (backward.FlatCraft; Adam is
-                optimizers.LeanAdam, torch's fused kernel called without torch.optim's Python around
-                it). A step then costs one or two PyTorch calls instead of ~300.
-    "autograd"  any model on any device: its forward pass and autograd, Adam's fused kernel
-                (LeanAdam: one kernel for all parameter tensors) or a foreach Rprop. The built-in
-                model trains this way.
-    "before"    the trainer before blocks (issue 12): autograd, a foreach optimizer called through
-                Lightning's optimizer wrapper; with block_ms=0 it is the benchmarks' baseline.
-    "auto"      "hand" for the hand-built cell on the CPU, else "autograd".
+One training path per model:
+    the hand-built cell on the CPU: its forward and backward pass through time in plain Python
+        floats (backward.loss_and_grads), the 12 values held as one flat (12,) parameter
+        (backward.FlatCraft) for the optimizer. A step then costs one or two PyTorch calls
+        instead of ~300.
+    any other model or device (the built-in model; the hand-built cell on a GPU): its forward pass
+        and autograd.
+Adam is optimizers.adam (one fused kernel for all parameter tensors); Rprop has no fused kernel.
 """
 
 from __future__ import annotations
@@ -40,16 +36,12 @@ import torch
 from .backward import FlatCraft, loss_and_grads
 from .data import COMPANIES, training_data
 from .models import CraftLSTM, LSTMModel
-from .optimizers import LeanAdam
+from .optimizers import adam
 from .recipes import EpochRecord, Recipe
 
-# The optimizers a recipe may name (recipes.OPTIMIZERS holds their names for people).
-OPTIMIZER_CLASSES = {"adam": torch.optim.Adam, "rprop": torch.optim.Rprop}
-UPDATES = ("auto", "hand", "autograd", "before")
-
-# Milliseconds of work per Lightning step. Lightning's per-step cost is then ~1-3% of the time,
-# and what acts between steps (a plain Lightning callback, the Space's view of the thread) waits
-# no longer than this; what must act at an exact epoch does so through on_recipe_epoch_end.
+# Milliseconds of work per Lightning step: Lightning's per-step cost is then a small share of the
+# time, and what acts between steps (a plain Lightning callback) waits no longer than this; what
+# must act at an exact epoch does so through on_recipe_epoch_end.
 BLOCK_MS = 20.0
 
 
@@ -98,7 +90,7 @@ class BlockSizer:
 
     The first block is one epoch (it also pays first-call costs); each next one is sized from the
     speed of the last, growing at most 4x at a time so that a slow patch of the machine cannot
-    make one block long. block_ms=0: one epoch per block, the trainer before blocks.
+    make one block long. block_ms=0: one epoch per block.
     """
 
     def __init__(self, block_ms: float):
@@ -126,57 +118,36 @@ class LSTMTask(L.LightningModule):
     (time.perf_counter()), so that a record can say how long the epochs so far took.
     """
 
-    def __init__(self, model: LSTMModel, recipe: Recipe, *, block_ms: float = BLOCK_MS, update: str = "auto"):
+    def __init__(self, model: LSTMModel, recipe: Recipe, *, block_ms: float = BLOCK_MS):
         super().__init__()
-        if update not in UPDATES:
-            raise ValueError(f"update must be one of {UPDATES}, not {update!r}")
         # Manual optimization: the step decides whether to update at all (a converged full-batch
         # step keeps the weights that converged), and a step makes many updates.
         self.automatic_optimization = False
         self.model = model
         self.recipe = recipe
-        self.update = update
         self.blocks = BlockSizer(block_ms)
         self.history: list[EpochRecord] = []
         self.epochs_done = 0
         self.stop_reason: str | None = None
         self.started = time.perf_counter()
         self._epoch_hooks: list = []
-        self._flat: FlatCraft | None = None
+        self._flat: FlatCraft | None = None  # set for the hand-written backward (the module docstring)
         self._float_batches = None
 
     def forward(self, x):
         return self.model(x)
 
-    def _resolved_update(self) -> str:
-        hand_ok = isinstance(self.model, CraftLSTM) and self.model.w_xf.device.type == "cpu"
-        if self.update == "auto":
-            return "hand" if hand_ok else "autograd"
-        if self.update == "hand" and not hand_ok:
-            raise ValueError("the hand-written backward trains the hand-built cell on the CPU only")
-        return self.update
-
     def configure_optimizers(self):
         # Called once the model is on the training device.
-        self.update = self._resolved_update()
-        optimizer = OPTIMIZER_CLASSES[self.recipe.optimizer]
-        lr = self.recipe.learning_rate
-        if self.update == "before":
-            # foreach: one kernel per operation over all parameter tensors instead of one per tensor.
-            return optimizer(self.model.parameters(), lr=lr, foreach=True)
         params = self.model.parameters()
-        if self.update == "hand":
+        if isinstance(self.model, CraftLSTM) and self.model.w_xf.device.type == "cpu":
             self._flat = FlatCraft(self.model)
             params = [self._flat.flat]
+        lr = self.recipe.learning_rate
         if self.recipe.optimizer == "adam":
-            # Adam's fused kernel updates every tensor of every parameter in one call, and LeanAdam
-            # calls it without torch.optim's Python around it (optimizers.py): a step of these
-            # models costs calls, not arithmetic. The same numbers to the bit as Adam(fused=True),
-            # which it is on a GPU (torch's own step there).
-            return LeanAdam(params, lr=lr)
-        # Rprop has no fused kernel: foreach over several tensors, the plain for-loop over the one
-        # flat tensor (fewer calls there).
-        return optimizer(params, lr=lr, foreach=self.update != "hand")
+            return adam(params, lr)
+        # Rprop: foreach over several tensors, the plain for-loop over the one flat tensor (fewer calls).
+        return torch.optim.Rprop(params, lr=lr, foreach=self._flat is None)
 
     def on_train_start(self):
         self.started = time.perf_counter()
@@ -184,7 +155,7 @@ class LSTMTask(L.LightningModule):
 
     def training_step(self, batches, index):
         """A block: whole recipe epochs until the block's time is up or a rule stops the training."""
-        if self.update == "hand" and self._float_batches is None:
+        if self._flat is not None and self._float_batches is None:
             self._float_batches = [(x.tolist(), y.tolist()) for x, y in batches]
         epochs = self.blocks.start(self.recipe.epochs - self.epochs_done)
         done = 0
@@ -198,7 +169,7 @@ class LSTMTask(L.LightningModule):
     def train_epoch(self, batches) -> None:
         """One recipe epoch: an optimizer step per batch, the epoch's record, the stop rules, and
         the callbacks' per-epoch hooks."""
-        if self.update == "hand":
+        if self._flat is not None:
             record, converged_before_update = self._hand_epoch()
         else:
             record, converged_before_update = self._autograd_epoch(batches)
@@ -245,26 +216,17 @@ class LSTMTask(L.LightningModule):
         return record, False
 
     def _torch_optimizer(self) -> torch.optim.Optimizer:
-        # The torch optimizer that Lightning's wrapper holds. Lightning's `optimizer.step()`
-        # routes each call through its strategy and precision plugin, ~120 µs a call measured
-        # here (bench/backward_speed.py): more than the whole update of this model. With manual
-        # optimization, full precision and one device, that route only calls this step, so
-        # the blocks call it directly.
+        # The torch optimizer that Lightning's wrapper holds. With manual optimization, full
+        # precision and one device, the wrapper's `step()` only routes to this step through its
+        # strategy and precision plugin, at a cost per call larger than this model's whole update.
         return self.optimizers().optimizer
 
     def optimizer_step_once(self, prediction: torch.Tensor, labels: torch.Tensor) -> None:
         """One update of the weights from one batch's predictions (the squared error's gradient)."""
         loss = ((prediction - labels) ** 2).mean()
-        if self.update == "before":
-            optimizer = self.optimizers()
-            optimizer.zero_grad()
-            self.manual_backward(loss)
-            optimizer.step()
-            return
         # loss.backward() rather than self.manual_backward(loss): with full precision and one device
-        # Lightning's route adds only its on_before_backward / on_after_backward hooks, ~0.1-0.3 ms
-        # an update measured here (a third of the built-in model's update); no part of this project
-        # uses them, and they ran once per update, which a block of hundreds would multiply.
+        # Lightning's route adds only its on_before_backward / on_after_backward hooks, which no part
+        # of this project uses, once per update.
         optimizer = self._torch_optimizer()
         optimizer.zero_grad()
         loss.backward()

@@ -3,7 +3,7 @@
 Where the parts live:
     recipes.py    the recipes, devices, option checks and result types (no Lightning)
     tasks.py      the LightningModule (LSTMTask) and the dataset that feeds it
-    callbacks.py  progress, snapshots and Stop; the time limit is Lightning's own Timer
+    callbacks.py  progress, snapshots, Stop and the time limit (Lightning's Timer)
     lottery.py    many hand-built cells trained at once, through make_trainer() too
 
 A library call leaves the caller's process as it found it: the thread count, Lightning's logger
@@ -27,25 +27,13 @@ import torch
 from lightning.fabric.utilities.warnings import disable_possible_user_warnings
 from lightning.pytorch.callbacks import Callback
 
-from .callbacks import EpochProgress, Snapshots, StopOnSignal, TimeLimit  # noqa: F401  (Snapshots: callers import it here)
+from .callbacks import EpochProgress, StopOnSignal, TimeLimit
 from .errors import TrainingError
 from .limits import Limits
 from .models import LSTMModel, new_model
-from .recipes import (  # noqa: F401  (re-exported: callers imported these from here before recipes.py)
-    DEVICES,
-    RECIPE_NAMES,
-    RECIPES,
-    EpochRecord,
-    Recipe,
-    TrainResult,
-    available_devices,
-    check_options,
-    company_predictions,
-    get_recipe,
-    mse,
-    resolve_device,
-)
-from .tasks import BLOCK_MS, LSTMTask, RecipeEpochs, RepeatedBatch  # noqa: F401  (RepeatedBatch: callers import it here)
+from .recipes import EpochRecord, Recipe, TrainResult, check_options, company_predictions, get_recipe, mse
+from .recipes import resolve_device
+from .tasks import BLOCK_MS, LSTMTask, RecipeEpochs
 
 # -- Leaving the caller's process as it was ---------------------------------------------------------
 
@@ -179,7 +167,6 @@ def train(
     callbacks: list[Callback] | None = None,
     limits: Limits | None = None,
     block_ms: float = BLOCK_MS,
-    update: str = "auto",
 ) -> TrainResult:
     """Train a model with Lightning and hand it back with what happened.
 
@@ -191,10 +178,8 @@ def train(
     time since training began, gives the speed and the time left). `callbacks`: more Lightning
     callbacks; one with `on_recipe_epoch_end` (callbacks.EpochCallback) acts after every epoch.
 
-    `block_ms` and `update` choose how Lightning is fed and how a step is computed (tasks.py);
-    the defaults are the fastest. `block_ms=0, update="before"` is the trainer as it was before
-    blocks, kept for the benchmarks' baseline; any choice gives the same epochs, records and
-    snapshots, and the same numbers to ~1e-6.
+    `block_ms`: milliseconds of work per Lightning step (tasks.py); any value gives the same
+    epochs, records, snapshots and numbers (0: one epoch a step).
     """
     limits = limits or Limits.from_env()
     epochs, learning_rate, seed = check_options(epochs, learning_rate, seed, max_seconds, limits)
@@ -212,7 +197,7 @@ def train(
     model = model.to(torch_device).train()
     before = company_predictions(model)
 
-    task = LSTMTask(model, recipe, block_ms=block_ms, update=update)
+    task = LSTMTask(model, recipe, block_ms=block_ms)
     # Progress first: a Stop set from `on_epoch` is then seen at the end of that same epoch.
     watchers: list[Callback] = [EpochProgress(on_epoch)] if on_epoch is not None else []
     if stop is not None:
@@ -251,12 +236,3 @@ def train(
         stop_reason=reason,
         history=task.history,
     )
-
-
-def __getattr__(name: str):
-    # The lottery moved to lottery.py; imported on demand because lottery.py imports this module.
-    if name in ("PopulationTask", "lottery", "LotteryResult"):
-        from . import lottery
-
-        return getattr(lottery, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -197,12 +197,8 @@ def resolve_folder(kind: str, source: str | Path | None, revision: str | None = 
 def download(repo_id: str, revision: str | None = None) -> str:
     """Both models' files of a Hub repo, through the local cache; returns the snapshot folder."""
     from huggingface_hub import snapshot_download
-    from huggingface_hub.errors import (
-        HfHubHTTPError,
-        LocalEntryNotFoundError,
-        RepositoryNotFoundError,
-        RevisionNotFoundError,
-    )
+    from huggingface_hub.errors import HfHubHTTPError, LocalEntryNotFoundError
+    from huggingface_hub.errors import RepositoryNotFoundError, RevisionNotFoundError
 
     at = f"{repo_id}@{revision}" if revision else repo_id
     try:
@@ -234,16 +230,11 @@ class Pretrained:
 def _within(seconds: float, work: Callable[[], object], name: str) -> object:
     """work()'s result, or TimeoutError once `seconds` have passed without one.
 
-    work() runs in a daemon thread, because huggingface_hub cannot be bounded from outside: its
-    HF_HUB_ETAG_TIMEOUT / HF_HUB_DOWNLOAD_TIMEOUT do not cover the repo-info request that
-    snapshot_download makes first, and a server that accepts the connection but never answers
-    holds that request forever (tested: test_weights.py's silent Hub). concurrent.futures' worker
-    threads are not daemons: the interpreter waits for them at exit, so such a process would never end.
-
-    After a timeout the thread is left to finish or hang on its own. It holds nothing the caller
-    uses: its result goes into a queue that only it still references, and nothing else of the
-    process waits on it. While it waits for the Hub it may hold huggingface_hub's lock on a file of
-    that repo in the cache, which another process loading the same repo would wait for.
+    work() runs in a daemon thread: huggingface_hub's own timeouts do not cover the repo-info
+    request that snapshot_download makes first, which a silent server holds forever (test_weights.py),
+    and concurrent.futures' threads are not daemons (the interpreter would wait for them at exit).
+    After a timeout the thread is left to finish or hang on its own: its result goes into a queue
+    only it still references. Meanwhile it may hold huggingface_hub's lock on that repo's cache files.
     """
     results: queue.SimpleQueue = queue.SimpleQueue()
 
@@ -292,12 +283,23 @@ def load_pretrained(environ: dict[str, str] | None = None, limits: Limits | None
     if revision:
         raise WeightsError(key="weights.pinned", params={"at": at, "reason": reason})
     log.warning("Serving the bundled weights: the Hub repo %s could not be loaded (%s)", at, reason)
-    return Pretrained(
-        {kind: load_model(kind) for kind in MODEL_KINDS},
-        say("source.fallback", at=at),
-        "source.fallback",
-        {"at": at},
-    )
+    bundled = {kind: load_model(kind) for kind in MODEL_KINDS}
+    return Pretrained(bundled, say("source.fallback", at=at), "source.fallback", {"at": at})
+
+
+def _card_kwargs(kind: str, card: dict) -> dict:
+    """The card template's values: the run's (`card`), and what the data, models and recipes know."""
+    from .cards import card_kwargs
+    from .data import COMPANIES, format_sequence
+    from .recipes import OPTIMIZERS, RECIPES, get_recipe
+
+    text = card.get("recipe_text")  # a training's summary says it; a card naming only a recipe takes its own
+    if text is None:
+        text = get_recipe(card["recipe"], kind).describe() if card.get("recipe") in RECIPES else "custom"
+    companies = [(c.name, format_sequence(c.sequence), c.label, c.key) for c in COMPANIES]
+    optimizer = OPTIMIZERS.get(card.get("optimizer", ""), "unknown")
+    names = dict(class_name=MODEL_CLASSES[kind].__name__, companies=companies, recipe_text=text, optimizer=optimizer)
+    return card_kwargs(kind, card, **names)
 
 
 def save_model(model: LSTMModel, folder: str | Path, card: dict | None = None) -> Path:
@@ -308,8 +310,6 @@ def save_model(model: LSTMModel, folder: str | Path, card: dict | None = None) -
     what it held before (or does not exist), and no temporary folder is left. The caller's model
     is not touched: a CPU copy of its weights is saved.
     """
-    from .cards import card_kwargs
-
     folder = Path(folder)
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
@@ -317,7 +317,7 @@ def save_model(model: LSTMModel, folder: str | Path, card: dict | None = None) -
     try:
         cpu_state = {name: tensor.detach().to("cpu", copy=True) for name, tensor in model.state_dict().items()}
         model_from_state(model.kind, cpu_state).save_pretrained(
-            staging, model_card_kwargs=card_kwargs(model.kind, card or {})
+            staging, model_card_kwargs=_card_kwargs(model.kind, card or {})
         )
         staging.chmod(0o755)  # mkdtemp's 0700 would hide the model from other users
         for path in staging.iterdir():

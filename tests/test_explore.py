@@ -77,20 +77,9 @@ def test_population_predictions_are_the_hand_built_cells_equations():
     torch.testing.assert_close(population_predictions(rows, x), cells(x), rtol=1e-12, atol=1e-12)
 
 
-def test_the_lottery_in_blocks_gives_the_numbers_of_the_lottery_before_blocks():
-    now, before = (
-        lottery(200, 150, learning_rate=0.1, seed=3),
-        lottery(200, 150, learning_rate=0.1, seed=3, before=True),
-    )
-    # Fused against foreach Adam at lr 0.1: the same members end on the same plateaus, float32 rounding apart.
-    torch.testing.assert_close(now.final_losses, before.final_losses, rtol=0.05, atol=1e-3)
-    assert now.converged_share == before.converged_share
-    assert now.seed_42_loss == pytest.approx(before.seed_42_loss, abs=1e-6)
-
-
 def test_the_lottery_reports_the_share_that_converged():
     result = lottery(300, 500, learning_rate=0.1)
-    assert 0.6 < result.converged_share < 0.9  # FACTS.md: about 77% within 500 steps
+    assert 0.6 < result.converged_share < 0.9  # about 77% of N(0, 1) starts converge within 500 steps
     assert result.seed_42_loss < THRESHOLD
     assert result.model_steps_per_second > 0
 

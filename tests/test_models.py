@@ -157,3 +157,64 @@ def test_unknown_model_names_are_refused():
     with pytest.raises(InputError, match="choose 'builtin' or 'craft'"):
         check_kind("../etc")
     assert isinstance(new_model("builtin"), BuiltinLSTM)
+
+
+def within(a: torch.Tensor, b: torch.Tensor) -> float:
+    """parity's measure: the absolute difference, relative where |a| > 1 (C_t may grow with the length)."""
+    return ((a - b).abs() / a.abs().clamp(min=1.0)).max().item()
+
+
+@pytest.mark.parametrize("kind", ["craft", "builtin"])
+def test_the_trace_equals_the_step_by_step_torch_loop(kind):
+    """The trace in floats (hand-built) or with C_t in floats (built-in) against the loop of torch calls it
+    replaced (bench/baselines.py), over random weights, lengths 1 to 64 and one of 10,000, a batch and
+    a single sequence, float32 and float64: the same numbers, dtype and shape."""
+    from bench.baselines import torch_loop_trace
+
+    generator = torch.Generator().manual_seed(11 if kind == "craft" else 12)
+    for length in [*range(1, 65), 10_000]:
+        model = random_model(kind, generator)
+        x = torch.rand(1 if length == 10_000 else 3, length, generator=generator) * 4 - 2
+        for dtype, tolerance in ((torch.float32, 1e-6), (torch.float64, 1e-12)):
+            model, x = model.to(dtype), x.to(dtype)
+            for sequences in (x[0],) if length == 10_000 else (x, x[0]):
+                with torch.no_grad():
+                    got, want = model.trace(sequences), torch_loop_trace(model, sequences)
+                for name in Trace.columns():
+                    a, b = getattr(got, name), getattr(want, name)
+                    assert a.dtype == b.dtype == dtype and a.shape == b.shape == sequences.shape, (name, length)
+                    assert within(a, b) < tolerance, (name, length, dtype, within(a, b))
+            if length < 10_000:
+                with torch.no_grad():  # the trace ends where the forward pass does
+                    assert within(model.trace(x).short_memory[:, -1], model(x)) < tolerance
+
+
+def test_the_playgrounds_switched_gates_hold_in_the_trace_as_in_the_forward_pass():
+    from bench.baselines import torch_loop_trace
+    from lstm_demo.explore import SWITCHES, playground_model
+
+    parameters = dict(
+        zip(CraftLSTM.PARAMETER_NAMES, torch.randn(12, generator=torch.Generator().manual_seed(5)).tolist())
+    )
+    x = torch.rand(2, 30, generator=torch.Generator().manual_seed(6)) * 2 - 1
+    for switch in SWITCHES:
+        model = playground_model(parameters, [switch])
+        gate, value = SWITCHES[switch]
+        with torch.no_grad():
+            got, want = model.trace(x), torch_loop_trace(model, x)
+        held = {"forget": got.forget_gate, "input": got.input_gate, "output": got.output_gate}[gate]
+        assert torch.all(held == value), switch
+        for name in Trace.columns():
+            assert within(getattr(got, name), getattr(want, name)) < 1e-6, (switch, name)
+
+
+def test_trace_rows_of_ten_thousand_steps_are_the_traces_values():
+    model = random_model("craft", torch.Generator().manual_seed(7))
+    x = torch.rand(10_000, generator=torch.Generator().manual_seed(8))
+    with torch.no_grad():
+        trace = model.trace(x)
+    rows = trace.rows()
+    assert [row["step"] for row in rows] == list(range(1, 10_001))
+    assert list(rows[0]) == ["step", *TRACE_COLUMNS]
+    for name in TRACE_COLUMNS:
+        assert [row[name] for row in rows] == getattr(trace, name).tolist()

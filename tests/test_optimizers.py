@@ -4,6 +4,7 @@ and torch's own step wherever the lean path does not apply."""
 from __future__ import annotations
 
 import io
+import sys
 
 import pytest
 import torch
@@ -15,8 +16,8 @@ SHAPES = {"flat": [(12,)], "builtin": [(4, 1), (4, 1), (4,), (4,)], "population"
 
 @pytest.fixture(autouse=True)
 def one_thread():
-    """One torch thread, as the trainer runs (training.single_thread): on a busy 2-core machine the
-    kernel's worker threads would make a test of thousands of tiny steps crawl."""
+    """One torch thread, as the trainer runs (training.single_thread): a second kernel thread would make
+    thousands of tiny steps wait for a core."""
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     yield
@@ -176,3 +177,83 @@ def test_zero_grad_sets_every_gradient_to_none_or_zeros_in_place():
     assert all(p.grad is g and not p.grad.any() for p, g in zip(params, kept))
     lean.zero_grad()
     assert all(p.grad is None for p in params)
+
+
+# -- The start-up check and the lean path in the package's trainings --------------------------------
+
+
+def test_the_lean_step_is_what_runs_in_the_packages_trainings(monkeypatch):
+    """Every Adam step of the package's trainings (the hand-built cell's flat tensor, the built-in
+    model's four tensors, the lottery's (12, N) rows) takes the lean path, except the first of each,
+    which creates the optimizer's state through torch's own step."""
+    from lstm_demo import optimizers
+    from lstm_demo.lottery import lottery
+    from lstm_demo.training import train
+
+    assert optimizers.LEAN_MISSING is None  # this torch has every private name LeanAdam uses
+    lean, full = [], []
+    lean_step, hooked = LeanAdam._lean_step, optimizers._hooked
+
+    def counted_lean(self, plans):
+        lean.append(sum(len(plan[1]) for plan in plans))  # the tensors stepped by one kernel call
+        return lean_step(self, plans)
+
+    def counted_full(step):
+        full.append(step)
+        return hooked(step)
+
+    monkeypatch.setattr(LeanAdam, "_lean_step", counted_lean)
+    monkeypatch.setattr(optimizers, "_hooked", counted_full)
+    train("craft", "statquest", epochs=20)  # 40 updates, batch of one
+    assert (lean, len(full)) == ([1] * 39, 1)
+    lean.clear(), full.clear()
+    train("builtin", "statquest", epochs=20)
+    assert (lean, len(full)) == ([4] * 39, 1)
+    lean.clear(), full.clear()
+    lottery(10, 30)
+    assert (lean, len(full)) == ([1] * 29, 1)
+
+
+@pytest.mark.parametrize(
+    "name, change",
+    [
+        ("torch._fused_adam_", lambda mp: mp.delattr(torch, "_fused_adam_")),
+        ("torch._fused_adamw_", lambda mp: mp.delattr(torch, "_fused_adamw_")),
+        ("torch.optim.optimizer._global_optimizer_pre_hooks",
+         lambda mp: mp.setattr(sys.modules["torch.optim.optimizer"], "_global_optimizer_pre_hooks", [])),
+        ("torch.optim.optimizer.Optimizer.profile_hook_step",
+         lambda mp: mp.delattr(torch.optim.Optimizer, "profile_hook_step")),
+    ],
+)  # fmt: skip
+def test_the_check_names_a_private_name_that_is_missing_or_of_another_kind(monkeypatch, name, change):
+    from lstm_demo.optimizers import PRIVATE_NAMES, missing_private_name
+
+    assert name in PRIVATE_NAMES and missing_private_name() is None
+    change(monkeypatch)
+    assert missing_private_name() == name
+
+
+def test_without_a_private_name_training_falls_back_to_torchs_fused_adam_and_says_so_once():
+    """In a fresh process whose torch lacks `_fused_adamw_`: adam() hands out torch.optim.Adam(fused=True),
+    one line names what is missing, and a training runs with the same numbers."""
+    import subprocess
+
+    from conftest import ROOT
+
+    code = (
+        "import logging, torch; del torch._fused_adamw_; "
+        "logging.basicConfig(format='%(levelname)s %(message)s'); "
+        "from lstm_demo import optimizers; from lstm_demo.training import train; "
+        "o = optimizers.adam([torch.nn.Parameter(torch.zeros(3))], 0.1); "
+        "print(type(o).__name__, o.defaults['fused'], optimizers.LEAN_MISSING); "
+        "print(train('builtin', 'statquest', epochs=30).predictions['company_b'])"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    kind, _, rest = done.stdout.partition("\n")
+    assert kind == "Adam True torch._fused_adamw_"
+    lines = [line for line in done.stderr.splitlines() if "LeanAdam" in line]
+    assert len(lines) == 1 and "torch._fused_adamw_" in lines[0] and "Adam(fused=True)" in lines[0]
+    from lstm_demo.training import train
+
+    assert float(rest) == train("builtin", "statquest", epochs=30).predictions["company_b"]  # the same to the bit

@@ -32,6 +32,21 @@ def test_a_finished_training_leaves_no_signal_behind_and_keeps_a_newer_one():
     assert len(signals) == 0
 
 
+def test_two_trainings_of_one_session_each_keep_their_own_signal_and_stop_stops_both():
+    signals = StopSignals()
+    first, second = signals.start("s"), signals.start("s")  # a second training does not take over the first's
+    other = signals.start("other")
+    signals.finish("s", second)  # the second ends: the first can still be stopped
+    assert signals.stop("s") and first.is_set() and not second.is_set() and not other.is_set()
+    third = signals.start("s")
+    assert signals.stop("s") and third.is_set()  # Stop reaches every training the session runs
+    signals.finish("s", first), signals.finish("s", third)
+    assert len(signals) == 1 and not signals.stop("s")
+    fourth, fifth = signals.start("s"), signals.start("s")
+    signals.forget("s")  # the session ends: all its trainings stop
+    assert fourth.is_set() and fifth.is_set() and len(signals) == 1
+
+
 def test_the_registry_is_bounded_and_a_closed_session_stops_its_training():
     signals = StopSignals(max_size=3)
     events = [signals.start(f"s{i}") for i in range(5)]

@@ -4,25 +4,32 @@ Through the real app (the session's `app_server`): workers start on first use an
 killed worker costs its visitor one sentence while /predict goes on answering, a cancelled lottery
 leaves no worker busy. In this process, on a pool of its own: the time limit ends a lottery that
 would take far longer, a worker that runs past its limit is terminated and replaced, a race counts
-twice against the training limit, and snapshots take 12 floats each.
+twice against the training limit, and snapshots take 12 floats each. On the pool's own code with
+stand-in jobs (thread workers): paired starts never share a worker, waiting runs are served
+fairly by address, Stop reaches a waiting run, and thread workers that ignore their stop are bounded.
 """
 
+import math
 import os
 import signal
+import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
 from gradio_client.exceptions import AppError
 
 from conftest import COMPANY_B, wait_for
+from lstm_demo.errors import TrainingError
 from lstm_demo.limits import Limits
+from lstm_demo.lottery import lottery
 from lstm_demo.ui.common import Served
 from lstm_demo.ui.explore import Explore
 from lstm_demo.ui.retrain import Retrain
 from lstm_demo.ui.state import Visitor
 from lstm_demo.weights import load_pretrained
-from lstm_demo.workers import Job, WorkerPool
+from lstm_demo.workers import JOBS, MAX_LEAKED_THREADS, Job, WorkerPool
 
 # -- Processes, read from /proc (Linux) -------------------------------------------------------------
 
@@ -107,9 +114,10 @@ def test_a_killed_worker_costs_its_visitor_one_sentence_and_the_server_serves_on
 
 def test_a_cancelled_lottery_leaves_no_worker_busy(client, app_server):
     _, server = app_server
-    # 200 starts x 10,000 epochs: the most the step limit allows, tens of seconds here.
+    # 200 starts x 10,000 epochs, the most the step limit allows; cancelled once it streams (it runs
+    # on a worker then). Whether it is cut short is the in-process test's below, on work sized to last.
     job = client.submit(200, 10_000, 0.1, "cpu", api_name="/lottery")
-    wait_for(working(lambda: workers_of(server.pid)), 120, "a worker drawing the lottery", every=0.5)
+    wait_for(lambda: job.outputs() or job.done(), 120, "the lottery running on a worker")
     job.cancel()
     wait_for(Quiet(lambda: workers_of(server.pid)), 30, "every worker idle after the cancel", every=0.5)
     assert client.predict(COMPANY_B, "builtin", api_name="/predict") == pytest.approx(0.98, abs=0.01)
@@ -125,23 +133,33 @@ def pool():
     pool.close()
 
 
+def lottery_lasting(seconds: float, inits: int = 200) -> Limits:
+    """Limits that allow a lottery of `inits` starts lasting at least 20 times `seconds` on this machine,
+    at the rate measured now (a short lottery in this process), and its epochs (`max_epochs`)."""
+    rate = lottery(inits, 100).model_steps_per_second
+    epochs = min(1_000_000, max(10_000, math.ceil(20 * seconds * rate / inits)))
+    return Limits(max_train_seconds=seconds, max_epochs=epochs, max_lottery_model_steps=inits * epochs)
+
+
 def test_the_time_limit_ends_a_lottery_that_would_take_far_longer(pool):
-    explore = Explore(Served(load_pretrained(), Limits(max_train_seconds=1)), pool)
-    summary = list(explore.lottery(200, 10_000, 0.1, "cpu"))[-1]  # ~20 s of work at the speed measured here
-    assert summary["stop_reason"] == "time_limit" and 0 < summary["epochs"] < 10_000
+    limits = lottery_lasting(1.0)
+    explore = Explore(Served(load_pretrained(), limits), pool)
+    summary = list(explore.lottery(200, limits.max_epochs, 0.1, "cpu"))[-1]
+    assert summary["stop_reason"] == "time_limit" and 0 < summary["epochs"] < limits.max_epochs
 
 
 def test_closing_the_lottery_stream_ends_the_lottery_early_and_frees_its_worker(pool):
     # What Gradio does on a cancel or a closed page: the handler's generator is closed.
-    explore = Explore(Served(load_pretrained(), Limits(max_train_seconds=60)), pool)
-    stream = explore.lottery(200, 10_000, 0.1, "cpu")
+    limits = lottery_lasting(60.0)
+    explore = Explore(Served(load_pretrained(), limits), pool)
+    stream = explore.lottery(200, limits.max_epochs, 0.1, "cpu")
     next(stream)
     run = wait_for(lambda: next((w.run for w in pool._workers if w.run is not None), None), 60, "the lottery's worker")
     wait_for(working(pool.pids), 60, "the worker drawing the lottery")
     stream.close()
     wait_for(run._ended.is_set, 30, "the worker idle after the stream closed")
     ok, result = run._outcomes["lottery"]
-    assert ok and result.epochs < 10_000  # it stopped early, at a block's end, and said so
+    assert ok and result.epochs < limits.max_epochs  # it stopped early, at a block's end, and said so
     assert pool.busy() == 0
 
 
@@ -189,4 +207,186 @@ def test_snapshots_take_twelve_floats_each_and_a_few_kilobytes_per_visitor(pool)
     *_, visitor = list(Retrain(served, pool).train("craft", "statquest", 2000, 0.001, 42, "cpu", Visitor()))[-1]
     kept = visitor.snapshots
     assert len(kept) == 201 and {len(values) for _, values in kept} == {12}
-    assert kept.nbytes() < 16_000  # 201 x 12 float32 and their epochs: ~11 KB (state dicts took ~1.35 MB)
+    assert kept.nbytes() < 16_000  # 201 x 12 float32 and their epochs: ~11 KB
+
+
+# -- The pool's own code, with stand-in jobs in thread workers --------------------------------------
+
+GATES: dict[str, threading.Event] = {}
+
+
+def hold(options, report, stop):
+    """A stand-in job: runs until its gate (GATES[options["gate"]]) or its stop is set; returns the gate's name."""
+    gate, deadline = GATES[options["gate"]], time.monotonic() + 120
+    while not (gate.is_set() or stop.is_set()) and time.monotonic() < deadline:
+        gate.wait(0.01)
+    return options["gate"]
+
+
+@pytest.fixture
+def thread_pool(monkeypatch):
+    """make(size, **options): a pool of thread workers that run the stand-in jobs; all closed after."""
+    monkeypatch.setitem(JOBS, "echo", lambda options, report, stop: options["value"])
+    monkeypatch.setitem(JOBS, "hold", hold)
+    pools = []
+
+    def make(size: int, **options) -> WorkerPool:
+        pools.append(WorkerPool(size, start_method="thread", **options))
+        return pools[-1]
+
+    yield make
+    for gate in GATES.values():
+        gate.set()
+    GATES.clear()
+    for made in pools:
+        made.close()
+
+
+def test_paired_starts_each_get_their_own_result_and_none_hangs(thread_pool):
+    """1,000 pairs of runs started at once on two idle workers, the interpreter switching threads as
+    often as it can: each run gets its own result (never the other's) and ends."""
+    pool = thread_pool(2)
+    outcomes: dict[int, object] = {}
+
+    def start(value: int, barrier: threading.Barrier) -> None:
+        barrier.wait(timeout=60)
+        run = pool.run([Job("echo", "echo", {"value": value}, seconds=60)], threading.Event())
+        give_up = time.monotonic() + 30  # a run that ends takes milliseconds; one that hangs, forever
+        for _ in run.ticks(0.01):
+            if time.monotonic() > give_up:
+                outcomes[value] = "hung"
+                return
+        try:
+            outcomes[value] = run.results()["echo"]
+        except TrainingError as error:
+            outcomes[value] = error
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        for pair in range(1000):
+            barrier = threading.Barrier(2)
+            threads = [threading.Thread(target=start, args=(2 * pair + k, barrier)) for k in range(2)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=120)
+            mixed = {value: got for value, got in outcomes.items() if got != value}
+            assert not mixed, f"pair {pair}: {mixed}"
+    finally:
+        sys.setswitchinterval(interval)
+    assert len(outcomes) == 2000 and pool.busy() == 0
+
+
+def test_a_waiting_run_from_an_address_holding_fewer_workers_goes_first(thread_pool):
+    pool = thread_pool(2)
+    GATES.update((name, threading.Event()) for name in ("a1", "x1", "a2", "b1"))
+
+    def start(name: str, owner: str):
+        return pool.run([Job(name, "hold", {"gate": name}, seconds=60)], threading.Event(), owner=owner)
+
+    a1, x1 = start("a1", "10.0.0.1"), start("x1", "10.0.0.3")
+    wait_for(lambda: a1.started and x1.started, 60, "both workers running")
+    a2 = start("a2", "10.0.0.1")  # A holds a worker and asks for another, before B asks
+    b1 = start("b1", "10.0.0.2")
+    assert a2.waiting and b1.waiting
+    GATES["x1"].set()  # a worker frees: B holds none, A holds one
+    wait_for(lambda: b1.started, 60, "B's run on the freed worker")
+    assert a2.waiting and x1.results() == {"x1": "x1"}
+    GATES["b1"].set()  # B's worker frees: A's waiting run takes it
+    wait_for(lambda: a2.started, 60, "A's second run")
+    GATES["a1"].set(), GATES["a2"].set()
+    for run, name in ((a1, "a1"), (a2, "a2"), (b1, "b1")):
+        wait_for(run._ended.is_set, 60, f"{name} ending")
+        assert run.results() == {name: name}
+
+
+def test_an_address_cannot_take_the_last_free_worker_while_another_address_waits(thread_pool):
+    pool = thread_pool(2)
+    GATES.update((name, threading.Event()) for name in ("a1", "x1", "race", "a2"))
+    a1 = pool.run([Job("a1", "hold", {"gate": "a1"}, 60)], threading.Event(), owner="10.0.0.1")
+    x1 = pool.run([Job("x1", "hold", {"gate": "x1"}, 60)], threading.Event(), owner="10.0.0.3")
+    wait_for(lambda: a1.started and x1.started, 60, "both workers running")
+    # B's race needs both workers; A's second training, asked for after it, needs one.
+    race = [Job(f"race-{k}", "hold", {"gate": "race"}, 60) for k in range(2)]
+    b = pool.run(race, threading.Event(), owner="10.0.0.2")
+    a2 = pool.run([Job("a2", "hold", {"gate": "a2"}, 60)], threading.Event(), owner="10.0.0.1")
+    GATES["x1"].set()  # one worker frees: A may not take it while B (holding none) waits
+    wait_for(x1._ended.is_set, 60, "x1 ending")
+    wait_for(lambda: pool.busy() == 1, 60, "the freed worker idle")
+    assert b.waiting and a2.waiting
+    GATES["a1"].set()  # both free: B's race starts on both, A's second waits for one
+    wait_for(lambda: b.started, 60, "B's race")
+    assert a2.waiting
+    GATES["race"].set()
+    wait_for(lambda: a2.started, 60, "A's second run")
+    GATES["a2"].set()
+    wait_for(a2._ended.is_set, 60, "a2 ending")
+    assert b.results() == {"race-0": "race", "race-1": "race"} and a2.results() == {"a2": "a2"}
+
+
+def test_stop_reaches_a_waiting_run_even_when_its_handler_no_longer_looks(thread_pool):
+    pool = thread_pool(1)
+    GATES["busy"] = threading.Event()
+    busy = pool.run([Job("busy", "hold", {"gate": "busy"}, 60)], threading.Event(), owner="10.0.0.1")
+    wait_for(lambda: busy.started, 60, "the worker running")
+    stop = threading.Event()
+    waiting = pool.run([Job("later", "echo", {"value": 1}, 60)], stop, owner="10.0.0.2")
+    assert waiting.waiting
+    stop.set()  # nobody iterates its ticks: the pool's watcher withdraws it
+    wait_for(waiting._ended.is_set, 30, "the waiting run ending")
+    with pytest.raises(TrainingError, match="interrupted before it finished"):
+        waiting.results()
+    GATES["busy"].set()
+    wait_for(busy._ended.is_set, 30, "the running one ending")
+    assert busy.results() == {"busy": "busy"} and not waiting.started
+
+
+def test_thread_workers_that_ignore_their_stop_are_bounded_and_new_work_is_refused_with_a_sentence(
+    thread_pool, monkeypatch, caplog
+):
+    release = threading.Event()
+    monkeypatch.setitem(JOBS, "stubborn", lambda options, report, stop: release.wait(120))
+    pool = thread_pool(1, grace=0.1)
+    try:
+        for k in range(MAX_LEAKED_THREADS):  # each runs past its limit and is replaced; its thread runs on
+            run = pool.run([Job(f"s{k}", "stubborn", {}, seconds=0.1)], threading.Event())
+            wait_for(run._ended.is_set, 60, f"stubborn run {k} ended by its limit")
+            with pytest.raises(TrainingError, match="ran past its time limit"):
+                run.results()
+        refused = [pool.run([Job("next", "echo", {"value": k}, 60)], threading.Event()) for k in range(3)]
+        for run in refused:
+            assert run._ended.is_set()
+            with pytest.raises(TrainingError) as info:
+                run.results()
+            assert info.value.key == "workers.threads_leaked"
+            assert str(info.value) == (
+                f"The server is not taking new trainings now: {MAX_LEAKED_THREADS} earlier ones have not ended yet. "
+                "Please try again later."
+            )
+        refusals = [r for r in caplog.records if r.name == "lstm_demo.workers" and "refused" in r.getMessage()]
+        assert len(refusals) == 1  # logged once, however many are refused
+    finally:
+        release.set()  # the stubborn jobs end; their threads find their pipe closed and end too
+    wait_for(lambda: not any(t.is_alive() for t in pool._leaked), 60, "the leaked threads ending")
+    run = pool.run([Job("after", "echo", {"value": 7}, 60)], threading.Event())
+    wait_for(run._ended.is_set, 60, "work after the threads ended")
+    assert run.results() == {"after": 7}
+
+
+def test_a_run_whose_jobs_cannot_reach_its_worker_ends_with_one_sentence_and_a_fresh_worker_serves_the_next(
+    thread_pool,
+):
+    pool = thread_pool(1)
+    first = pool.run([Job("first", "echo", {"value": 1}, 60)], threading.Event())
+    wait_for(first._ended.is_set, 60, "the first run")
+    (worker,) = pool._workers
+    with pool._lock:  # (the watcher, which would replace the worker, waits meanwhile)
+        worker.conn.close()  # as when a worker process has gone: sending its jobs fails
+        lost = pool.run([Job("lost", "echo", {"value": 2}, 60)], threading.Event())
+    wait_for(lost._ended.is_set, 60, "the run that lost its worker ending")
+    with pytest.raises(TrainingError, match="The process running this work stopped unexpectedly"):
+        lost.results()
+    after = pool.run([Job("after", "echo", {"value": 3}, 60)], threading.Event())
+    wait_for(after._ended.is_set, 60, "the next run, on a fresh worker")
+    assert after.results() == {"after": 3} and worker not in pool._workers and pool.busy() == 0

@@ -30,7 +30,7 @@ from .common import CHART, MODEL_CHOICES, PALETTE, PRIVATE, PUBLIC, Served, T, d
 from .common import EPOCH_AXIS, Every, downsample, friendly, log, page_language, page_stream
 from .common import session_of, titled
 from ..workers import Job, Trained, WorkerPool, shared_pool
-from .state import TimeTravel, Visitor, remove_expired, write_trained
+from .state import TimeTravel, Visitor, client_address, remove_expired, write_trained
 from ..messages import words as catalogue
 
 # Each streamed message costs the page more than its own outputs: Gradio's page (6.31) refreshes
@@ -113,7 +113,7 @@ class Retrain:
         update, redraw = Every(TEXT_EVERY), Every(CHART_REDRAW / 2)
         shown = redrawn = 0  # records already reported (a tick with nothing new sends nothing); redraws
         try:
-            with self.workers.run([job], stop) as run:
+            with self.workers.run([job], stop, owner=client_address(request)) as run:
                 history = run.history[job.name]
                 for _ in run.ticks(TICK):
                     if run.waiting and update.due():

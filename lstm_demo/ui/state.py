@@ -5,7 +5,7 @@ A Visitor lives in a gr.State, so each page load (and each gradio_client Client)
 nothing module-level holds a visitor's data. The pretrained models are shared and never changed:
 a visitor's own weights (trained or uploaded) are separate models. A stop signal is not data to
 keep in a gr.State (Gradio deep-copies state values; an Event cannot be copied): StopSignals keeps
-one per session, keyed by the session's hash.
+one per running training, by the session's hash.
 """
 
 from __future__ import annotations
@@ -76,8 +76,8 @@ class Visitor:
 class TimeTravel:
     """A training's snapshots for time travel, packed: each is the epochs trained and the model's
     parameters as float32 (12 for the hand-built cell, 16 for the built-in model; the order of
-    workers.flat_weights). ~50 bytes a snapshot: 200 snapshots take ~10 KB, where state dicts of
-    tensors took ~1.35 MB. Iterating gives (epochs, values) pairs in training order.
+    models.flat_weights): ~50 bytes a snapshot, ~10 KB for 200. Iterating gives (epochs, values)
+    pairs in training order.
     """
 
     def __init__(self, kind: str, kept: list[tuple[int, list[float]]]):
@@ -104,7 +104,7 @@ class TimeTravel:
 
     def nearest(self, epoch: int) -> tuple[int, LSTMModel]:
         """The kept snapshot nearest `epoch`: (its epochs trained, its model)."""
-        from ..workers import model_from_flat
+        from ..models import model_from_flat
 
         index = min(range(len(self)), key=lambda i: abs(self.epochs[i] - epoch))
         trained, values = self[index]
@@ -112,7 +112,7 @@ class TimeTravel:
 
     def models(self):
         """(epochs trained, model) for every snapshot, in training order."""
-        from ..workers import model_from_flat
+        from ..models import model_from_flat
 
         return ((trained, model_from_flat(self.kind, values)) for trained, values in self)
 
@@ -124,55 +124,65 @@ class TimeTravel:
 
 
 class StopSignals:
-    """The stop signal of each session's running training, keyed by `request.session_hash`.
+    """The stop signal of every running training, by session (`request.session_hash`).
 
-    `start(session)` hands the training its Event; the Stop button's `stop(session)` sets it; the
-    training's `finish(session, event)` and the session's end (`forget`, from `demo.unload`)
-    remove it. Bounded: past `max_size` sessions the least recently started goes first. Trainings
-    that run at once are few (the training concurrency limit), so only a leak could reach it.
+    Each training gets its own Event from `start(session)`; the Stop button's `stop(session)` sets
+    every one of that session's; a training's `finish(session, event)` removes only its own, and the
+    session's end (`forget`, from `demo.unload`) stops and removes them all. Bounded: past
+    `max_size` sessions the one least recently started goes first. Trainings that run at once are
+    few (the training concurrency limit), so only a leak could reach it.
     """
 
     def __init__(self, max_size: int = 256):
         self.max_size = max_size
-        self._events: OrderedDict[str, threading.Event] = OrderedDict()
+        self._events: OrderedDict[str, list[threading.Event]] = OrderedDict()
         self._lock = threading.Lock()
 
     def start(self, session: str | None) -> threading.Event:
-        """A fresh, unset signal for this session's new training (no session: one nobody can reach)."""
+        """A fresh, unset signal for a new training of this session (no session: one nobody can reach)."""
         event = threading.Event()
         if session is None:
             return event
         with self._lock:
-            self._events[session] = event
+            self._events.setdefault(session, []).append(event)
             self._events.move_to_end(session)
             while len(self._events) > self.max_size:
                 self._events.popitem(last=False)
         return event
 
     def stop(self, session: str | None) -> bool:
-        """Set this session's signal; False when it has no training running."""
+        """Set every signal of this session's running trainings; False when it has none running."""
         with self._lock:
-            event = self._events.get(session) if session is not None else None
-        if event is None:
-            return False
-        event.set()
-        return True
+            events = list(self._events.get(session, ())) if session is not None else []
+        for event in events:
+            event.set()
+        return bool(events)
 
     def finish(self, session: str | None, event: threading.Event) -> None:
-        """The training that got `event` has ended: drop it (unless a newer one took its place)."""
+        """The training that got `event` has ended: drop its signal, and only its own."""
         with self._lock:
-            if session is not None and self._events.get(session) is event:
-                del self._events[session]
+            events = self._events.get(session) if session is not None else None
+            if events is not None and event in events:
+                events.remove(event)
+                if not events:
+                    del self._events[session]
 
     def forget(self, session: str | None) -> None:
-        """The session has ended: its training, if any, has nobody left to watch it, so it stops."""
+        """The session has ended: its trainings have nobody left to watch them, so they stop."""
         with self._lock:
-            event = self._events.pop(session, None) if session is not None else None
-        if event is not None:
+            events = self._events.pop(session, []) if session is not None else []
+        for event in events:
             event.set()
 
     def __len__(self) -> int:
+        """Sessions with a training running."""
         return len(self._events)
+
+
+def client_address(request) -> str | None:
+    """The address of the client that sent `request` (a gr.Request), for the trainings' fair share;
+    None when called in-process."""
+    return getattr(getattr(request, "client", None), "host", None)
 
 
 TRAINED_DIR = Path(tempfile.gettempdir()) / "lstm_demo_trained"

@@ -19,6 +19,7 @@ from ...recipes import DEVICES
 from ...workers import Job
 from ..common import CHART, PALETTE, PRIVATE, PUBLIC, T, device_choices, friendly, page_language, titled
 from ..retrain import TICK
+from ..state import client_address
 from .common import heading
 
 
@@ -42,13 +43,13 @@ class Lottery:
                 # None while it runs (a gr.api output cannot be skipped): scripts read the last value.
                 yield None if result is None else {**result.summary(), "stop_reason": reason}
 
-    def _run_lottery(self, inits, epochs, learning_rate, device) -> Iterator[tuple]:
+    def _run_lottery(self, inits, epochs, learning_rate, device, owner=None) -> Iterator[tuple]:
         """(None, "running") every TICK seconds while the lottery runs, then (LotteryResult, stop reason)."""
         limits = self.served.limits
         inits, epochs, learning_rate, device = self._lottery_args(inits, epochs, learning_rate, device)
         options = dict(inits=inits, epochs=epochs, learning_rate=learning_rate, device=device)
         job = Job("lottery", "lottery", {**options, "max_seconds": limits.max_train_seconds}, limits.max_train_seconds)
-        with self.workers.run([job], threading.Event()) as run:
+        with self.workers.run([job], threading.Event(), owner=owner) as run:
             for _ in run.ticks(TICK):
                 yield None, "running"
             result = run.results()["lottery"]
@@ -70,7 +71,7 @@ class Lottery:
         """The lottery for the page: summary, histogram of final losses, where seed 42 falls."""
         import numpy as np
 
-        with closing(self._run_lottery(inits, epochs, learning_rate, device)) as steps:
+        with closing(self._run_lottery(inits, epochs, learning_rate, device, client_address(request))) as steps:
             for result, reason in steps:
                 if result is None:
                     yield gr.skip(), gr.skip(), gr.skip()

@@ -17,6 +17,7 @@ from ...workers import Job
 from ..common import CHART, EPOCH_AXIS, MODEL_CHOICES, PRIVATE, PUBLIC, Every, T, downsample, friendly
 from ..common import page_language, page_stream, titled
 from ..retrain import CHART_REDRAW, TICK, TRAINING_POINTS
+from ..state import client_address
 from .common import heading
 
 
@@ -49,7 +50,7 @@ class Race:
         jobs = [Job(f"race-{r}", "train", {**options, "learning_rate": r}, limits.max_train_seconds) for r in rates]
         redraw = Every(CHART_REDRAW)
         language = page_language(request)
-        with self.workers.run(jobs, stop) as run:
+        with self.workers.run(jobs, stop, owner=client_address(request)) as run:
             history = {rate: run.history[job.name] for rate, job in zip(rates, jobs)}
             for _ in run.ticks(TICK):
                 done = min(len(h) for h in history.values())
