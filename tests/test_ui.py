@@ -169,7 +169,7 @@ def test_on_zero_gpu_the_train_handler_is_lent_a_gpu(stand_in_spaces, monkeypatc
 def test_inside_marks_the_chosen_step_on_a_few_steps_axis_and_by_a_vertical_line_on_a_long_one(length):
     import torch
 
-    from lstm_demo.ui.inside import charts
+    from lstm_demo.ui.inside_charts import charts
 
     model = load_pretrained().models["craft"]
     with torch.no_grad():

@@ -180,9 +180,11 @@ class StopSignals:
 
 
 def client_address(request) -> str | None:
-    """The address of the client that sent `request` (a gr.Request), for the trainings' fair share;
-    None when called in-process."""
-    return getattr(getattr(request, "client", None), "host", None)
+    """The address of the client that sent `request` (a gr.Request), for the trainings' fair share, by
+    the guard's rule (a client cannot choose it); None when called in-process."""
+    from .guard.addresses import request_address
+
+    return request_address(request)
 
 
 TRAINED_DIR = Path(tempfile.gettempdir()) / "lstm_demo_trained"

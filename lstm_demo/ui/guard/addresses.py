@@ -35,6 +35,17 @@ def client_address(scope) -> str:
     return client[0] if client else "unknown"
 
 
+def request_address(request) -> str | None:
+    """The same rule for a handler's gr.Request (its headers and its client); None in-process."""
+    if request is None or getattr(request, "client", None) is None:
+        return None
+    if on_a_space():
+        forwarded = (request.headers or {}).get("x-forwarded-for", "")
+        if forwarded.strip():
+            return forwarded.split(",")[-1].strip()
+    return request.client.host
+
+
 def trusted_proxies(environ: dict[str, str] | None = None) -> str:
     """LSTM_DEMO_TRUSTED_PROXIES, checked, as uvicorn reads it ("" for none); LimitsError if it names
     anything that is not an IP address or network."""
