@@ -176,7 +176,7 @@ def test_statquest_and_equation_names_switch():
     assert "% long-term" not in equations
 
 
-def test_long_sequence_shows_a_window_with_ellipses():
+def test_a_long_sequence_keeps_day_1_then_an_honest_gap_then_a_window_around_the_day():
     model = load_model("craft")
     sequence = [math.sin(k / 3) for k in range(50)]
     root = parse(draw(model, sequence, 25))
@@ -184,14 +184,17 @@ def test_long_sequence_shows_a_window_with_ellipses():
     slots = [g for g in row.iter(f"{NS}g") if "slot" in g.get("class", "").split()]
     assert len(slots) == 5
     steps = sorted(int(t.get("data-step")) for g in slots for t in g.iter() if t.get("data-field") == "long_memory")
-    assert steps == [23, 24, 25, 26, 27]
-    assert [g.get("class") for g in slots].count("slot is-current") == 1
-    marks = {t.get("data-ellipsis"): t.get("class") for t in row.iter() if "data-ellipsis" in t.attrib}
-    assert marks == {"before": "ellipsis", "after": "ellipsis"}
+    assert steps == [1, 24, 25, 26, 27]  # day 1, where the memory starts, and the days around day 25
+    assert [g.get("class").split() for g in slots].count(["slot", "is-current"]) == 1
+    marks = {t.get("data-ellipsis"): "is-hidden" in t.get("class") for t in row.iter() if "data-ellipsis" in t.attrib}
+    assert marks == {"gap": False, "after": False}  # days 2-23 and 28-50 are left out, and it says so
+    assert "after-gap" in slots[1].get("class")  # the C line into the window is drawn broken
     assert_numbers_match(root, model, [sequence])
-    # At the start, nothing is hidden before the window.
-    first = parse(draw(model, sequence, 1)).find(f".//{NS}text[@data-ellipsis='before']")
+    # At the start the window follows day 1 with no gap; at the end nothing is left out after it.
+    first = parse(draw(model, sequence, 1)).find(f".//{NS}text[@data-ellipsis='gap']")
     assert "is-hidden" in first.get("class")
+    last = parse(draw(model, sequence, 50)).find(f".//{NS}text[@data-ellipsis='after']")
+    assert "is-hidden" in last.get("class")
 
 
 def test_structure_does_not_depend_on_the_values():

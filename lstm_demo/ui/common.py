@@ -255,6 +255,15 @@ def sentence_of(exc: Exception, language: str, fn: Callable | None = None) -> st
     return say("server.error", language)
 
 
+def event_value(event: object, name: str):
+    """A field of a drawing's event (gr.EventData reads its data by attribute), or None when the event
+    carries no such field (a malformed call may send none at all)."""
+    try:
+        return getattr(event, name)
+    except (AttributeError, TypeError):
+        return None
+
+
 def file_path(value: object) -> str:
     """The server-side path of an uploaded file, as Gradio hands it over (a dict or a string)."""
     if isinstance(value, dict):

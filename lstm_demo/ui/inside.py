@@ -31,6 +31,7 @@ from ..models import LSTMModel, check_kind, craft_parameters
 from .cell import Picture, drawn_sequences, language_of, source_text
 from ..messages import say
 from .common import CHART, MODEL_CHOICES, MODEL_NAMES, PRIVATE, PUBLIC, Served, T, browser_language, friendly
+from .common import event_value
 from .inside_charts import GATES, MEMORIES, TRACE_COLUMNS, charts, legend, marked_table, series_colours
 from .state import Visitor
 
@@ -117,14 +118,14 @@ class Inside:
     @friendly
     def follow(event: gr.EventData) -> int:
         """The drawing stepped in the browser: the step slider follows (and with it the views below)."""
-        return whole_number(getattr(event, "step", None), "step", 1, 10**9)
+        return whole_number(event_value(event, "step"), "step", 1, 10**9)
 
     @friendly
     def relabel(
         self, sequence: str, model: str, visitor: Visitor | None, event: gr.EventData, request: gr.Request = None
     ):
         """The visitor switched the page's language: the same drawing, in that language, at the same day."""
-        language = language_of(getattr(event, "language", None))
+        language = language_of(event_value(event, "language"))
         return self.picture(sequence, model, visitor, language).update("inside", keep_step=True)
 
     @friendly

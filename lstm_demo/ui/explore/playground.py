@@ -13,7 +13,7 @@ from ...data import COMPANIES, parse_sequence
 from ...explore import playground_model
 from ...models import craft_parameters
 from ..cell import Picture, language_of, source_text
-from ..common import PRIVATE, T, friendly
+from ..common import PRIVATE, T, event_value, friendly
 from .common import heading
 
 GATES = (("f", "forget F"), ("i", "input I"), ("c", "candidate C~"), ("o", "output O"))
@@ -48,7 +48,7 @@ class Playground:
     def playground_relabel(self, event: gr.EventData, request: gr.Request = None):
         """The page's language changed: the drawing's labels in that language (the sliders' weights stay,
         the browser keeps them)."""
-        language = language_of(getattr(event, "language", None))
+        language = language_of(event_value(event, "language"))
         pretrained = craft_parameters(self.served.pretrained.models["craft"])
         return self.picture(pretrained, language).update("play", keep_step=True)
 

@@ -9,7 +9,7 @@ from ...data import COMPANIES
 from ...errors import InputError
 from ...models import craft_parameters
 from ..cell import Picture, empty_component, language_of, source_text
-from ..common import MODEL_NAMES, PRIVATE, T, browser_language, friendly
+from ..common import MODEL_NAMES, PRIVATE, T, browser_language, event_value, friendly
 from ..state import Visitor
 from .common import heading
 
@@ -40,7 +40,7 @@ class TimeTravel:
 
     @friendly
     def travel_relabel(self, epoch, visitor, event: gr.EventData, request: gr.Request = None):
-        language = language_of(getattr(event, "language", None))
+        language = language_of(event_value(event, "language"))
         return self._travel_cell(epoch, visitor, request, language, keep_step=True)
 
     def _snapshot(self, epoch, visitor):
