@@ -110,3 +110,17 @@ class TimeLimit(Timer, EpochCallback):
     def on_recipe_epoch_end(self, trainer, pl_module, record):
         if self.time_remaining() <= 0:
             trainer.should_stop = True
+
+
+class Streamed(EpochCallback):
+    """Hands each recipe epoch's record to `records` (workers.jobs), and with it, whenever it is about
+    to send, the model's weights as they are now: the page's drawing redraws from them while a
+    training runs. `records` has add(record), due() and flush(weights)."""
+
+    def __init__(self, records):
+        self.records = records
+
+    def on_recipe_epoch_end(self, trainer, pl_module, record):
+        self.records.add(record)
+        if self.records.due():
+            self.records.flush(flat_weights(pl_module.model))

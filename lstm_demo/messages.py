@@ -326,16 +326,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # -- Explore's race and lottery, as the page says them --
     "race.waiting": ("Waiting for free training processes…", "正在等待空闲的训练进程……"),
     "race.run": (
-        "lr {rate:g}: epoch {epoch}, loss {loss:.4g} (A {a:.3f}, B {b:.3f})",
-        "学习率 {rate:g}：第 {epoch} 轮，损失 {loss:.4g}（A {a:.3f}，B {b:.3f}）",
+        "lr {rate:g}: epoch {epoch}, loss {loss:.6f} (A {a:.3f}, B {b:.3f})",
+        "学习率 {rate:g}：第 {epoch} 轮，损失 {loss:.6f}（A {a:.3f}，B {b:.3f}）",
     ),
     "race.finished": ("**Finished.** ", "**完成。**"),
     "lottery.done": (
         "**{converged:,} of {inits:,} random starts converged** ({share:.0%}: summed squared error below "
-        "{threshold:g}) after {epochs} epochs at learning rate {rate:g}. Seed 42 ended at {seed_loss:.2e}: "
+        "{threshold:g}) after {epochs} epochs at learning rate {rate:g}. Seed 42 ended at {seed_loss:.6f}: "
         "{rank:.0%} of the starts ended lower. {seconds:.2f} s on {device} ({speed:,.0f} model-steps per second).",
         "**{inits:,} 个随机初始值中有 {converged:,} 个收敛**（{share:.0%}：平方误差之和低于 {threshold:g}），"
-        "学习率 {rate:g}，训练 {epochs} 轮。随机种子 42 的最终损失为 {seed_loss:.2e}：{rank:.0%} 的初始值比它更低。"
+        "学习率 {rate:g}，训练 {epochs} 轮。随机种子 42 的最终损失为 {seed_loss:.6f}：{rank:.0%} 的初始值比它更低。"
         "在 {device} 上用时 {seconds:.2f} 秒（每秒 {speed:,.0f} 个模型步）。",
     ),
     "lottery.seed_bin": ("seed 42's bin", "种子 42 所在的区间"),
@@ -351,8 +351,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "parity.row": ("{source} → {target}", "{source} → {target}"),
     "parity.largest": (
-        "**Largest difference: {largest:.2e}** (float32 rounding; the same numbers).",
-        "**最大差异：{largest:.2e}**（float32 的舍入误差；数字相同）。",
+        "**Largest difference: {largest:.8f}** (float32 rounding; the same numbers).",
+        "**最大差异：{largest:.8f}**（float32 的舍入误差；数字相同）。",
     ),
     # -- the page's labels and texts (gr.I18n: the browser translates them) --
     "title": (
@@ -478,8 +478,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "训练方案",
     ),
     "retrain.epochs": (
-        "Epochs (the most, for fast)",
-        "轮数（fast 方案为上限）",
+        "Epochs",
+        "轮数",
     ),
     "retrain.lr": (
         "Learning rate",
@@ -590,8 +590,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "训练时光机",
     ),
     "explore.travel.info": (
-        "After a training in Retrain, move through its epochs.",
-        "在“重新训练”里训练之后，在各轮之间来回查看。",
+        "Every training on Retrain can be replayed there, on its drawn cell: Play, or drag the bar through its epochs, and open any epoch's weights in Inside.",
+        "“重新训练”里的每次训练都可以在那里的单元图上回放：播放，或拖动进度条浏览各轮，并在“LSTM 内部”中打开任一轮的权重。",
     ),
     "explore.epoch": (
         "Epochs trained",
@@ -702,8 +702,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "**fast**：为了收敛。全批量（两家公司一步算完），用 Rprop：梯度符号不变时步长不断变大；两个预测都离标签不到 0.01 时就停止（最多 1,000 轮；大多数种子约 50 轮）。",
     ),
     "retrain.running": (
-        "Epoch {epoch:,} of {epochs:,}: loss {loss:.4g}, Company A {a:.4f}, Company B {b:.4f} · {rate:,.0f} epochs per second",
-        "第 {epoch:,} 轮，共 {epochs:,} 轮：损失 {loss:.4g}，公司 A {a:.4f}，公司 B {b:.4f} · 每秒 {rate:,.0f} 轮",
+        "Epoch {epoch:,} of {epochs:,}: loss {loss:.6f}, Company A {a:.4f}, Company B {b:.4f} · {rate:,.0f} epochs per second",
+        "第 {epoch:,} 轮，共 {epochs:,} 轮：损失 {loss:.6f}，公司 A {a:.4f}，公司 B {b:.4f} · 每秒 {rate:,.0f} 轮",
     ),
     "retrain.waiting": (
         "Waiting for a free training process (the Space runs a few trainings at once)…",
@@ -718,8 +718,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         " · 最多剩 {seconds:.1f} 秒（收敛即停）",
     ),
     "retrain.done": (
-        "**{how}** after {epochs:,} epochs in {seconds:.2f} s on {device}. Loss {loss:.4g}; Company A {a0:.4f} → {a1:.4f}, Company B {b0:.4f} → {b1:.4f}.",
-        "**{how}**：共 {epochs:,} 轮，用时 {seconds:.2f} 秒，设备 {device}。损失 {loss:.4g}；公司 A {a0:.4f} → {a1:.4f}，公司 B {b0:.4f} → {b1:.4f}。",
+        "**{how}** after {epochs:,} epochs in {seconds:.2f} s on {device}. Loss {loss:.6f}; Company A {a0:.4f} → {a1:.4f}, Company B {b0:.4f} → {b1:.4f}.",
+        "**{how}**：共 {epochs:,} 轮，用时 {seconds:.2f} 秒，设备 {device}。损失 {loss:.6f}；公司 A {a0:.4f} → {a1:.4f}，公司 B {b0:.4f} → {b1:.4f}。",
     ),
     "retrain.end.completed": (
         "Finished",
@@ -1451,6 +1451,62 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "workers.threads_leaked": (
         "The server is not taking new trainings now: {count} earlier ones have not ended yet. Please try again later.",
         "服务器现在不接受新的训练：之前有 {count} 个训练尚未结束。请稍后再试。",
+    ),
+    "retrain.epochs.most": (
+        "Epochs (the most: it stops once converged)",
+        "轮数（上限：收敛即停）",
+    ),
+    "paren.open": (
+        " (",
+        "（",
+    ),
+    "paren.close": (
+        ")",
+        "）",
+    ),
+    "cell.replay": (
+        "Epoch {epoch:,}: loss {loss:.6f}, Company A {a:.3f}, Company B {b:.3f}",
+        "第 {epoch:,} 轮：损失 {loss:.6f}，公司 A {a:.3f}，公司 B {b:.3f}",
+    ),
+    "cell.replay.play": (
+        "▶ Replay the training",
+        "▶ 回放这次训练",
+    ),
+    "cell.replay.pause": (
+        "■ Pause",
+        "■ 暂停",
+    ),
+    "cell.replay.scrub": (
+        "Epoch of the replay",
+        "回放的轮次",
+    ),
+    "cell.replay.open": (
+        "Step through these weights in Inside",
+        "在“LSTM 内部”中逐步查看这组权重",
+    ),
+    "explore.travel.link": (
+        "Open the replay on Retrain",
+        "打开“重新训练”中的回放",
+    ),
+    "race.takeaway.both": (
+        "lr {fast:g} reached the labels (both predictions within {tolerance:g} of them) at epoch {epoch:,}, {sooner:,} epochs sooner than lr {slow:g} (epoch {later:,}).",
+        "学习率 {fast:g} 在第 {epoch:,} 轮达到标签（两个预测都与标签相差不到 {tolerance:g}），比学习率 {slow:g}（第 {later:,} 轮）早 {sooner:,} 轮。",
+    ),
+    "race.takeaway.only": (
+        "lr {fast:g} reached the labels (both predictions within {tolerance:g} of them) at epoch {epoch:,}; lr {slow:g} had not after {epochs:,} epochs.",
+        "学习率 {fast:g} 在第 {epoch:,} 轮达到标签（两个预测都与标签相差不到 {tolerance:g}）；学习率 {slow:g} 训练 {epochs:,} 轮后仍未达到。",
+    ),
+    "race.takeaway.one": (
+        "lr {rate:g} reached the labels (both predictions within {tolerance:g} of them) at epoch {epoch:,}.",
+        "学习率 {rate:g} 在第 {epoch:,} 轮达到标签（两个预测都与标签相差不到 {tolerance:g}）。",
+    ),
+    "race.takeaway.none": (
+        "Neither learning rate reached the labels (both predictions within {tolerance:g} of them) in {epochs:,} epochs.",
+        "两个学习率在 {epochs:,} 轮内都没有达到标签（两个预测都与标签相差不到 {tolerance:g}）。",
+    ),
+    "cell.live_source": (
+        "Weights: your training's, as it runs",
+        "权重：你的训练中正在变化的权重",
     ),
 }
 

@@ -29,9 +29,14 @@ from .static import scripts
 # Every drawing's page needs these once (gr.HTML loads each URL once, however many drawings ask).
 HEAD = scripts("diagram.css", "cell.css", "diagram.js", "cell.js")
 # The drawing's events back to Python, named here: Gradio registers the events a js_on_load names.
-JS_ON_LOAD = "LSTMCell.mount(element, props, trigger, watch, {step: 'cell_step', language: 'cell_language'});"
+JS_ON_LOAD = (
+    "LSTMCell.mount(element, props, trigger, watch, {step: 'cell_step', language: 'cell_language', open: 'cell_open'});"
+)
 SERVER_TRACES = 64  # sequences up to this long carry the server's trace to the page
-WORDS = ("first", "back", "forward", "play", "pause", "frame", "day_of", "stages_summary", "show", "epoch_source")
+WORDS = (
+    "first", "back", "forward", "play", "pause", "frame", "day_of", "stages_summary", "show", "epoch_source",
+    "live_source",
+)  # fmt: skip
 
 
 def page_words(language: str) -> dict:
@@ -53,6 +58,8 @@ def page_words(language: str) -> dict:
     words["symbols"] = dict(SYMBOLS)
     words["story"] = {key: t(f"story.{key}") for key in ("next", "back", "step_of", "restart", "hint", "hint.touch")}
     words["story"]["hint_touch"] = words["story"].pop("hint.touch")
+    words["replay"] = {key: t(f"cell.replay.{key}") for key in ("play", "pause", "scrub", "open")}
+    words["replay"]["text"] = t("cell.replay")
     words["predictions"] = {
         "title": t("explore.predictions"), "sequence": t("predict.col.sequence"), "values": t("predict.col.values"),
         "label": t("predict.col.label"), "prediction": t("chart.predictions.y"), "yours": t("predict.yours"),
@@ -142,12 +149,21 @@ class Picture:
         )
         show = f'<span class="cv-show" role="group" aria-label="{escape(words["show"])}">{shows}</span>'
         predictions = '<section class="cv-predictions" aria-live="polite"></section>' if "own" in self.extra else ""
+        replay = ""
+        if self.extra.get("replay"):  # Retrain: Play and a scrub bar over a training's snapshots
+            r = words["replay"]
+            replay = (
+                '<div class="cv-replay" hidden><button type="button" class="primary" data-act="replay">'
+                f'{escape(r["play"])}</button><input type="range" min="0" max="0" value="0" step="1" '
+                f'aria-label="{escape(r["scrub"])}"><span class="cv-replay-text" aria-live="polite"></span>'
+                f'<button type="button" data-act="open">{escape(r["open"])}</button></div>'
+            )
         source = say("diagram.weights", self.language, source=self.source or _pretrained(self.model, self.language))
         return (
             f'<div class="cv" data-mode="{cell_id}" data-count="{len(self.sequences)}">'
             f'<div class="cv-main" tabindex="0" role="group" aria-label="{escape(words["frame"])}">'
             f'<div class="cv-bar">{days}<span class="cv-status" aria-live="polite"></span>'
-            f"{show if len(self.sequences) > 1 else ''}</div>"
+            f"{show if len(self.sequences) > 1 else ''}</div>{replay}"
             f'<div class="cv-cells">{cells}</div><div class="cv-strip">{strips[0]}</div>'
             f'<p class="cv-source" data-role="source">{escape(source)}</p></div>'
             f'<aside class="cv-side"><div class="cv-strip">{strips[1]}</div>'

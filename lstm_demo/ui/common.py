@@ -13,7 +13,6 @@ import functools
 import inspect
 import logging
 import math
-import time
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -64,15 +63,7 @@ PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#0
 
 MODEL_NAMES = {"builtin": "built-in", "craft": "hand-built"}
 MODEL_CHOICES = [(T("model.builtin"), "builtin"), (T("model.craft"), "craft")]
-CHART_POINTS = 600  # a chart needs no more points than this, however long the run
-# A streamed training redraws its charts in the browser (Vega) at every update that carries them.
-# Measured in headless Chromium on a busy 2-core machine: with the charts in 5 updates a second,
-# the main thread was blocked ~40 s of 35 s (long tasks) and a click on Stop took 18-26 s to be
-# delivered; with the text alone, 0.3 s. So the text streams twice a second and the charts
-# follow every few seconds, with a bounded number of points.
-STREAM_EVERY = 0.5  # seconds between streamed updates (the progress text)
-CHART_EVERY = 3.0  # seconds between redraws of a streamed chart
-STREAM_POINTS = 200  # points per line in a streamed chart (the first and last are always kept)
+CHART_POINTS = 600  # a chart needs no more points than this, however long the run (streams.py: fewer)
 
 PUBLIC = "public"  # endpoints scripts may call (a contract: keep names and argument orders)
 PRIVATE = "private"  # everything else
@@ -326,18 +317,3 @@ def whole_axis(frame: pd.DataFrame, column: str, last: int, first: int = 1) -> t
         frame = frame.assign(**{column: frame[column].astype(int).astype(str)})
         return frame, dict(sort=[str(i) for i in range(first, last + 1)], x_lim=None, x_axis_format=None)
     return frame, dict(sort=None, x_lim=[first, last], **EPOCH_AXIS)
-
-
-class Every:
-    """`due()` is True at the first call and then at most once per `seconds` (throttles redraws)."""
-
-    def __init__(self, seconds: float):
-        self.seconds = seconds
-        self._next = -math.inf
-
-    def due(self) -> bool:
-        now = time.monotonic()
-        if now < self._next:
-            return False
-        self._next = now + self.seconds
-        return True

@@ -2,7 +2,7 @@
 
 Each tab module builds its own components and wires its own events (`build_<tab>_tab`); this file
 puts the tabs in order and wires what joins them: page load and query links, uploaded and trained
-weights reaching Predict and Inside, training time-travel, the stop signals' clean-up.
+weights reaching Predict and Inside, a training's replay opened in Inside, the stop signals' clean-up.
 
 Public endpoints (a contract for gradio_client scripts; keep names and argument orders):
     /predict (sequence, model) -> number                                      predict.py
@@ -51,12 +51,20 @@ TABS = ("inside", "predict", "retrain", "explore", "about")  # in the page's ord
 # formulas scroll inside their own box instead of the page, and on a phone a row's parts stack.
 # (Gradio scopes these rules to the app's container itself.)
 CSS = """
+/* Sticky parts (the playground's drawing, a phone's story) need no scrolling box around them: the
+   page's container clips sideways instead of hiding (hidden makes a scroll container). */
+.gradio-container {overflow-x: clip !important; overflow-y: visible !important;}
 #page-header {gap: 4px 16px; align-items: start;}
 #page-header > .column {gap: 2px;}
 #page-title h1 {font-size: 1.55rem; margin: 0 0 2px;}
 #intro p, #weights-source p {margin: 0;}
 #weights-source {font-size: var(--text-sm); color: var(--body-text-color-subdued);}
 #inside-controls {gap: 8px; align-items: center;}
+/* The playground: the drawing stays in view beside the sliders that redraw it. */
+#playground {align-items: flex-start;}
+#playground-drawing {position: sticky; top: 8px; align-self: flex-start;}
+#playground-controls .slider-title p {margin: 0;}
+@media (max-width: 720px) {#playground-drawing {order: -1; position: static;}}
 #inside-controls .wrap {gap: 4px 8px;}
 @media (max-width: 720px) {
   #page-title h1 {font-size: 1.25rem;}
@@ -181,20 +189,16 @@ def build_demo(pretrained: Pretrained | None = None, limits: Limits | None = Non
         )
         # A training's weights, when the visitor has "use my weights" on, show at once.
         inside.compute(retrain.training.then(**predict.refresh()))
-        retrain.training.success(
-            explore.handlers.time_travel_range,
-            [visitor],
-            [explore.travel_epoch, explore.travel_view, explore.travel_cell],
-            api_visibility=PRIVATE,
-        )
+        # The replay's "open in Inside": that epoch's weights become the visitor's own, Inside opens on them.
         inside.compute(
-            explore.travel_inside.click(
-                explore.handlers.time_travel_inside,
-                [explore.travel_epoch, visitor],
+            retrain.cell.cell_open(
+                retrain.handlers.open_in_inside,
+                [visitor],
                 [visitor, tabs, inside.model, retrain.use_own],
                 api_visibility=PRIVATE,
             ).then(**predict.refresh())  # Predict shows that epoch's weights too (and a link carries them)
         )
+        explore.travel.click(lambda: gr.Tabs(selected="retrain"), None, [tabs], api_visibility=PRIVATE)
 
         # The page opens computed: the link's state (or the defaults), then its predictions and trace.
         link_step = gr.State(None)  # Inside's step a link names, set once Inside has computed

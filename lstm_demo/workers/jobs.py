@@ -44,20 +44,20 @@ class Trained:
     snapshots: list[tuple[int, list[float]]]
 
 
-def _train(options: dict, report: Callable, stop) -> Trained:
-    from ..callbacks import FlatSnapshots
+def _train(options: dict, records: _Records, stop) -> Trained:
+    from ..callbacks import FlatSnapshots, Streamed
     from ..training import train
 
     options = dict(options)
     every = options.pop("snapshot_every", None)
     snapshots = [FlatSnapshots(every)] if every else []
-    result = train(options.pop("kind"), on_epoch=report, stop=stop, callbacks=snapshots, **options)
+    result = train(options.pop("kind"), stop=stop, callbacks=[Streamed(records), *snapshots], **options)
     kept = snapshots[0].kept if snapshots else []
     # The model travels as its floats; the history was streamed record by record already.
     return Trained(replace(result, model=None, history=[]), flat_weights(result.model), kept)
 
 
-def _lottery(options: dict, report: Callable, stop) -> object:
+def _lottery(options: dict, records: _Records, stop) -> object:
     from datetime import timedelta
 
     from ..callbacks import StopOnSignal, TimeLimit
@@ -80,14 +80,16 @@ class _Records:
         self.batch: list[tuple] = []
         self.sent = time.monotonic()
 
-    def __call__(self, record: EpochRecord) -> None:
+    def add(self, record: EpochRecord) -> None:
         self.batch.append((record.epoch, record.loss, record.company_a, record.company_b, record.seconds))
-        if time.monotonic() - self.sent >= FLUSH_SECONDS:
-            self.flush()
 
-    def flush(self) -> None:
+    def due(self) -> bool:
+        return time.monotonic() - self.sent >= FLUSH_SECONDS
+
+    def flush(self, weights: list[float] | None = None) -> None:
+        """Send the records so far, with the model's weights now when given (the live drawing's)."""
         if self.batch:
-            self.conn.send(("records", self.job, self.batch))
+            self.conn.send(("records", self.job, self.batch, weights))
             self.batch = []
         self.sent = time.monotonic()
 

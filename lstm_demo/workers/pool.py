@@ -291,6 +291,7 @@ class Run:
     owner: str | None = None
     arrival: int = 0
     history: dict[str, list[EpochRecord]] = field(default_factory=dict)
+    weights: dict[str, list[float]] = field(default_factory=dict)  # a running training's latest weights
     pending: dict[int, Worker] = field(default_factory=dict)
     started: bool = False  # workers claimed (set by the pool, under its lock)
     _outcomes: dict[str, tuple[bool, object]] = field(default_factory=dict)
@@ -343,6 +344,8 @@ class Run:
         kind, job = message[0], self.jobs[message[1]]
         if kind == "records":
             self.history[job.name].extend(EpochRecord(*values) for values in message[2])
+            if len(message) > 3 and message[3] is not None:
+                self.weights[job.name] = message[3]  # the model's weights as the worker last sent them
         elif kind == "done":
             self._outcomes[job.name] = (True, self._received(job, message[2]))
         elif kind == "error":

@@ -3,7 +3,7 @@ race and the initialization lottery, one module each.
 
 Public endpoints: /decision_curve (curves.py), /race (race.py), /lottery (lottery.py).
 
-The page groups the five parts in sub-tabs (PARTS), so a visitor sees at once what is there; a
+The page groups the five parts in sub-tabs (PARTS; time-travel points to Retrain's replay), so a visitor sees at once what is there; a
 link opens one of them with `?tab=explore&part=race` (static/page.js, at page load).
 """
 
@@ -20,13 +20,12 @@ from .curves import Curves
 from .lottery import Lottery
 from .playground import Playground
 from .race import Race
-from .travel import TimeTravel
 
 PARTS = ("playground", "curves", "travel", "race", "lottery")  # the sub-tabs, by the name a link uses
 
 
 @dataclass
-class Explore(Playground, Curves, TimeTravel, Race, Lottery):
+class Explore(Playground, Curves, Race, Lottery):
     """Every part's handlers, on the served models and the trainings' worker pool."""
 
     served: Served
@@ -43,10 +42,7 @@ class ExploreTab:
 
     handlers: Explore
     playground: gr.HTML  # the playground's drawing
-    travel_epoch: gr.Slider
-    travel_view: gr.Markdown
-    travel_inside: gr.Button
-    travel_cell: gr.HTML
+    travel: gr.Button  # opens Retrain, whose drawing replays a training
     parts: gr.Tabs
 
 
@@ -60,9 +56,9 @@ def build_explore_tab(served: Served, visitor: gr.State) -> ExploreTab:
         with gr.Tab(T("explore.part.curves"), id="curves", elem_id="explore-curves") as tab:
             curves.build(handlers, visitor, tab)
         with gr.Tab(T("explore.part.travel"), id="travel", elem_id="explore-travel"):
-            epoch, view, inside, cell = travel.build(handlers, visitor)
+            to_retrain = travel.build()
         with gr.Tab(T("explore.part.race"), id="race", elem_id="explore-race"):
             race.build(handlers, concurrency)
         with gr.Tab(T("explore.part.lottery"), id="lottery", elem_id="explore-lottery"):
             lottery.build(handlers, concurrency)
-    return ExploreTab(handlers, drawing, epoch, view, inside, cell, parts)
+    return ExploreTab(handlers, drawing, to_retrain, parts)

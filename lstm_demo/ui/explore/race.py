@@ -14,18 +14,16 @@ from ...checks import choice, real_number, whole_number
 from ...messages import say
 from ...models import MODEL_KINDS
 from ...workers import Job
-from ..common import CHART, EPOCH_AXIS, MODEL_CHOICES, PRIVATE, PUBLIC, Every, T, downsample, friendly
+from ..common import CHART, EPOCH_AXIS, MODEL_CHOICES, PRIVATE, PUBLIC, T, downsample, friendly
 from ..common import page_language, page_stream, titled
-from ..retrain import CHART_REDRAW, TICK, TRAINING_POINTS
+from ..streams import TICK, TRAINING_POINTS, Throttle
 from ..state import client_address
 from .common import heading
 
 
 class Race:
     @friendly
-    def race(
-        self, model, seed, learning_rate_a, learning_rate_b, epochs, request: gr.Request = None, progress=gr.Progress()
-    ):
+    def race(self, model, seed, learning_rate_a, learning_rate_b, epochs, request: gr.Request = None):
         """Two trainings of one model and seed with two learning rates (the seed's recipe), live, in
         two worker processes (a race counts twice against the training limit).
 
@@ -48,20 +46,21 @@ class Race:
         stop = threading.Event()  # set when the stream is closed (a cancel, a closed page)
         options = dict(kind=kind, recipe="statquest", epochs=epochs, seed=seed, limits=limits)
         jobs = [Job(f"race-{r}", "train", {**options, "learning_rate": r}, limits.max_train_seconds) for r in rates]
-        redraw = Every(CHART_REDRAW)
+        throttle = Throttle(charts=1)  # as Retrain streams: the text every second, the chart every two
         language = page_language(request)
         with self.workers.run(jobs, stop, owner=client_address(request)) as run:
             history = {rate: run.history[job.name] for rate, job in zip(rates, jobs)}
             for _ in run.ticks(TICK):
-                done = min(len(h) for h in history.values())
-                progress(done / epochs, desc=f"epoch {done} of {epochs}")
+                if not throttle.text():
+                    continue
                 if run.waiting:
                     yield say("race.waiting", language), gr.skip()
                 else:
-                    chart = self._race_chart(history) if redraw.due() else gr.skip()
+                    chart = self._race_chart(history) if throttle.chart() is not None else gr.skip()
                     yield self._race_text(history, language), chart
             run.results()
-        yield self._race_text(history, language, final=True), self._race_chart(history)
+        final = self._race_text(history, language, final=True) + " " + takeaway(history, epochs, language)
+        yield final, self._race_chart(history)
 
     @staticmethod
     def race_updates(message: tuple, language: str) -> tuple:
@@ -122,3 +121,30 @@ def build(handlers, concurrency: dict) -> None:
     )
     scripted = gr.Button(visible=False, elem_id="race-for-scripts")
     scripted.click(handlers.race, api_name="race", api_visibility=PUBLIC, show_progress="hidden", **shared)
+
+
+REACHED = 0.05  # both predictions this close to their labels: the run has "reached the labels"
+
+
+def reached(records) -> int | None:
+    """The first epoch at which both predictions were within REACHED of their labels, or None."""
+    return next((r.epoch for r in records if r.company_a <= REACHED and r.company_b >= 1 - REACHED), None)
+
+
+def takeaway(history: dict, epochs: int, language: str) -> str:
+    """The race in one sentence, from its records: which learning rate reached the labels, and how
+    many epochs sooner."""
+    when = {rate: reached(records) for rate, records in history.items()}
+    done = sorted((epoch, rate) for rate, epoch in when.items() if epoch is not None)
+    if not done:
+        return say("race.takeaway.none", language, epochs=epochs, tolerance=REACHED)
+    (first, fast), rest = done[0], [rate for rate in history if rate != done[0][1]]
+    if not rest:
+        return say("race.takeaway.one", language, rate=fast, epoch=first, tolerance=REACHED)
+    slow = rest[0]
+    if when[slow] is None:
+        return say("race.takeaway.only", language, fast=fast, epoch=first, slow=slow, epochs=epochs, tolerance=REACHED)
+    return say(
+        "race.takeaway.both", language, fast=fast, epoch=first, slow=slow, later=when[slow], sooner=when[slow] - first,
+        tolerance=REACHED,
+    )  # fmt: skip

@@ -198,6 +198,59 @@ const LSTMCell = (function () {
       element.querySelector(".cv-gate")?.scrollIntoView({ block: "nearest" });
     }
 
+    // -- Retrain's replay: a training's snapshots drawn one after another in the browser (25 a second),
+    //    or the one the scrub bar points at; the epoch, the loss and both predictions with it. --
+    const FRAME_MS = 40;
+    function replayFrame(k) {
+      const snapshots = props.snapshots || [];
+      if (!snapshots.length) return;
+      const [epoch, weights] = snapshots[Math.max(0, Math.min(snapshots.length - 1, k))];
+      state.replay = Math.max(0, Math.min(snapshots.length - 1, k));
+      state.local = true;
+      state.weights = Object.assign({}, weights);
+      computeTraces();
+      show(true);
+      const [a, b] = handle.predictions();
+      const labels = props.labels || [0, 1];
+      const loss = ((a - labels[0]) ** 2 + (b - labels[1]) ** 2) / 2;
+      const box = element.querySelector(".cv-replay");
+      box.querySelector("input").value = String(state.replay);
+      box.querySelector(".cv-replay-text").textContent = D.format(words().replay.text, { epoch, loss, a, b });
+      setSource(D.format(words().epoch_source || "", { epoch }));
+      state.replayEpoch = epoch;
+    }
+    function replayPlay() {
+      const snapshots = props.snapshots || [];
+      const button = element.querySelector('[data-act="replay"]');
+      if (state.replaying) { cancelAnimationFrame(state.replaying); state.replaying = null; button.textContent = words().replay.play; return; }
+      let k = state.replay >= snapshots.length - 1 ? 0 : state.replay || 0, last = 0;
+      button.textContent = words().replay.pause;
+      const frame = (now) => {
+        if (now - last >= FRAME_MS) { last = now; replayFrame(k); k += 1; }
+        if (k < snapshots.length) state.replaying = requestAnimationFrame(frame);
+        else { state.replaying = null; button.textContent = words().replay.play; }
+      };
+      state.replaying = requestAnimationFrame(frame);
+    }
+    function setSource(text) {
+      for (const el of element.querySelectorAll("[data-role=source]")) el.textContent = text;
+    }
+    function attachReplay() {
+      if (props.live) setSource(words().live_source || "");
+      const box = element.querySelector(".cv-replay");
+      const snapshots = props.snapshots || [];
+      if (!box) return;
+      box.hidden = !snapshots.length;
+      if (!snapshots.length) return;
+      const range = box.querySelector("input");
+      range.max = String(snapshots.length - 1);
+      if (!range.dataset.wired) {
+        range.dataset.wired = "1";
+        range.addEventListener("input", () => replayFrame(Number(range.value)));
+      }
+      replayFrame(snapshots.length - 1);
+    }
+
     // -- the playground's predictions: the companies and the visitor's own sequence, computed here --
     function renderPredictions() {
       const box = element.querySelector(".cv-predictions");
@@ -266,6 +319,7 @@ const LSTMCell = (function () {
         state.weights = Object.assign({}, props.weights);
         state.switches = (props.switches || []).slice();
       }
+      if (state.replaying) { cancelAnimationFrame(state.replaying); state.replaying = null; }
       state.sequences = props.sequences || [];
       state.focus = Math.min(state.focus, state.sequences.length - 1);
       for (const svg of svgs()) delete svg.__lstm;  // Gradio patched or replaced its nodes: index again
@@ -274,6 +328,7 @@ const LSTMCell = (function () {
       if (state.story >= story().length) state.story = -1;
       if (story().length && !kept && props.story_start) { computeTraces(); storyGo(0); }
       else { computeTraces(); show(true); }
+      attachReplay();
       askLanguage();
     }
 
@@ -291,6 +346,8 @@ const LSTMCell = (function () {
       if (act) {
         const a = act.getAttribute("data-act");
         if (a === "close") { state.gate = null; renderGate(); return; }
+        if (a === "replay") { replayPlay(); return; }
+        if (a === "open") { trigger(events.open, { epoch: state.replayEpoch }); return; }
         pause();
         ({ first: () => go(1), back: () => go(state.step - 1), forward: () => go(state.step + 1), play: () => (state.timer ? (pause(), show()) : play()) })[a]?.();
         return;
@@ -348,24 +405,13 @@ const LSTMCell = (function () {
       setSwitches(list) { state.local = true; state.switches = (list || []).slice(); handle.redraw(); },
       /* Retrain's live drawing and its replay: a whole set of weights at once. */
       setWeights(weights) { state.local = true; state.weights = Object.assign({}, weights); handle.redraw(); },
-      /* Time-travel: the kept snapshot nearest `epoch` (the server sent them all: 12 numbers each). */
-      setEpoch(epoch) {
-        const snapshots = props.snapshots || [];
-        if (!snapshots.length) return null;
-        const best = snapshots.reduce((a, b) => (Math.abs(b[0] - epoch) < Math.abs(a[0] - epoch) ? b : a));
-        for (const el of element.querySelectorAll("[data-role=source]")) {
-          el.textContent = D.format(words().epoch_source || "", { epoch: best[0] });
-        }
-        handle.setWeights(best[1]);
-        return best[0];
-      },
       redraw() { computeTraces(); show(true); },
       predictions() { return state.traces.map((t) => t.short_memory[t.short_memory.length - 1]); },
     };
     cells[id] = handle;
     attach();
     watch("own", () => renderPredictions());
-    watch(["value", "weights", "sequences", "traces", "story", "step"], () => {
+    watch(["value", "weights", "sequences", "traces", "story", "step", "snapshots"], () => {
       if (id !== "play") state.local = false;  // the server drew new weights: they win (the sliders do in the playground)
       attach();
     });
