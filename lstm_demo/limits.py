@@ -37,6 +37,9 @@ class Limits:
     max_train_seconds: float = _setting(60.0, 0.01, 86_400.0)
     # Trainings that may run at once in one server (each one uses one CPU thread).
     max_concurrent_trainings: int = _setting(2, 1, 64)
+    # Calls whose cost grows with their sequence (a trace, a drawing, a parity check) that may run at
+    # once: however many such calls arrive, the server's other threads stay free for everyone else.
+    max_concurrent_sequence_calls: int = _setting(2, 1, 64)
     # Requests that may wait in the Space's queue.
     max_queue_size: int = _setting(64, 1, 100_000)
     # Largest weights file a visitor may upload, in bytes (a real one is under 1 KB).

@@ -303,8 +303,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "chart.memory": ("memory value", "记忆的值"),
     "chart.chosen": ("chosen step", "所选的步"),
     "series.loss": ("loss", "损失"),
-    "series.out0": ("Out 0 (Company A)", "Out 0（A 公司）"),
-    "series.out1": ("Out 1 (Company B)", "Out 1（B 公司）"),
+    "series.out0": ("Out 0 (Company A)", "Out 0（公司 A）"),
+    "series.out1": ("Out 1 (Company B)", "Out 1（公司 B）"),
     "series.forget_gate": ("forget gate F", "遗忘门 F"),
     "series.input_gate": ("input gate I", "输入门 I"),
     "series.candidate": ("candidate C~", "候选值 C~"),
@@ -338,7 +338,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "学习率 {rate:g}，训练 {epochs} 轮。随机种子 42 的最终损失为 {seed_loss:.6f}：{rank:.0%} 的初始值比它更低。"
         "在 {device} 上用时 {seconds:.2f} 秒（每秒 {speed:,.0f} 个模型步）。",
     ),
-    "lottery.seed_bin": ("seed 42's bin", "种子 42 所在的区间"),
+    "lottery.seed_bin": ("seed 42 (one start)", "种子 42（一个初始值）"),
     "lottery.other": ("other starts", "其他初始值"),
     "lottery.partial": (
         " Stopped at the time limit ({limit:g} s): a partial result.",
@@ -606,8 +606,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "学习率赛跑",
     ),
     "explore.race.info": (
-        "The same model and seed with two learning rates, the seed's recipe (batch of one, Adam).",
-        "同一个模型和种子，两个学习率，用原文的训练方案（每批一个样本，Adam）。",
+        "The same model and the same starting weights (seed) with two learning rates, trained by StatQuest's recipe: one company at a time, Adam (a common optimizer that adapts each weight's step).",
+        "同一个模型、同样的初始权重（种子），两个学习率，用 StatQuest 的训练方案：一次一家公司，Adam（一种为每个权重调整步长的常用优化器）。",
     ),
     "explore.race.button": (
         "Race",
@@ -618,8 +618,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "初始化抽奖",
     ),
     "explore.lottery.info": (
-        "Train many random starts of the hand-built cell at once (weights N(0,1), biases 0; full batch, Adam).",
-        "同时训练手工单元的许多随机初始值（权重 N(0,1)，偏置 0；全批量，Adam）。",
+        "Train many random starts of the hand-built cell at once: each weight drawn from a normal distribution (mean 0, spread 1), biases 0; both companies in each step, Adam.",
+        "同时训练手工单元的许多随机初始值：每个权重取自正态分布（均值 0，标准差 1），偏置为 0；每一步同时用两家公司，Adam。",
     ),
     "explore.inits": (
         "Random starts",
@@ -634,8 +634,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "每个初始值的最终损失",
     ),
     "predict.notes": (
-        "**Why can a prediction be negative?** A prediction is the last short-term memory H_T = O_T · tanh(C_T): a gate between 0 and 1 times a tanh between −1 and 1, so it lies between −1 and 1, and a sequence unlike the companies' can land below 0.\n\n**Where the pretrained weights come from.** The hand-built cell's 12 numbers are StatQuest's own from the video *LSTM Clearly Explained*, remade by the seed's recipe (5000 epochs); the built-in model is `torch.nn.LSTM` trained by the same recipe (see About).",
-        "**为什么预测值可能是负数？** 预测值就是最后的短期记忆 H_T = O_T · tanh(C_T)：一个 0 到 1 之间的门乘以一个 −1 到 1 之间的 tanh，所以它在 −1 到 1 之间；和两家公司都不像的序列可能落在 0 以下。\n\n**预训练权重从哪里来。** 手工单元的 12 个数字就是 StatQuest 视频《LSTM Clearly Explained》里的那组数字，由原文的训练方案（5000 轮）重新训练得到；内置模型是用同一方案训练的 `torch.nn.LSTM`（见“关于”）。",
+        "**Why can a prediction be negative?** A prediction is the last short-term memory H_T = O_T · tanh(C_T): a gate between 0 and 1 times a tanh between −1 and 1, so it lies between −1 and 1, and a sequence unlike the companies' can land below 0.\n\n**Where the pretrained weights come from.** The hand-built cell's 12 numbers are StatQuest's own from the video *LSTM Clearly Explained*, remade by StatQuest's recipe (5000 epochs); the built-in model is `torch.nn.LSTM` trained by the same recipe (see About).",
+        "**为什么预测值可能是负数？** 预测值就是最后的短期记忆 H_T = O_T · tanh(C_T)：一个 0 到 1 之间的门乘以一个 −1 到 1 之间的 tanh，所以它在 −1 到 1 之间；和两家公司都不像的序列可能落在 0 以下。\n\n**预训练权重从哪里来。** 手工单元的 12 个数字就是 StatQuest 视频《LSTM Clearly Explained》里的那组数字，由 StatQuest 的训练方案（5000 轮）重新训练得到；内置模型是用同一方案训练的 `torch.nn.LSTM`（见“关于”）。",
     ),
     "about.what": (
         "## What this is\nTwo LSTMs, one from the library (`torch.nn.LSTM`) and one **built by hand** from the six equations below, pretrained on StatQuest's toy task and shown side by side. **Inside the LSTM** steps through a sequence and shows each gate; **Retrain** trains either model with Lightning while you watch. The weights are safetensors files in the Hub layout; transplanted between the two models they give the same numbers (see the parity panel).\n\nA 12-parameter model trains faster on a CPU than on a GPU: each step is a few dozen tiny operations, and a GPU spends its time launching them.\n\n## Call it from a script",
@@ -698,8 +698,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "**statquest**：StatQuest 的训练方案，用来重现视频。每批一个样本（先公司 A，再公司 B），Adam：手工单元以学习率 0.001 训练 5,000 轮（结果就是视频里的数值 0.0022 和 0.9693），内置模型以 0.1 训练 300 轮。步子小，所以要几千轮。",
     ),
     "retrain.about.fast": (
-        "**fast**: to converge. Full batch (both companies in one step) with Rprop, whose steps grow while a gradient keeps its sign; it stops once both predictions are within 0.01 of their labels (at most 1,000 epochs; most seeds need about 50).",
-        "**fast**：为了收敛。全批量（两家公司一步算完），用 Rprop：梯度符号不变时步长不断变大；两个预测都离标签不到 0.01 时就停止（最多 1,000 轮；大多数种子约 50 轮）。",
+        "**fast**: to converge. Both companies in each step, with Rprop (an optimizer that lengthens a weight's step while its gradient keeps its sign); it stops once both predictions are within 0.01 of their labels (at most 1,000 epochs; most seeds need about 50).",
+        "**fast**：为了收敛。每一步同时用两家公司，用 Rprop（一种优化器：梯度符号不变时，权重的步长不断变大）；两个预测都离标签不到 0.01 时就停止（最多 1,000 轮；大多数种子约 50 轮）。",
     ),
     "retrain.running": (
         "Epoch {epoch:,} of {epochs:,}: loss {loss:.6f}, Company A {a:.4f}, Company B {b:.4f} · {rate:,.0f} epochs per second",
@@ -862,7 +862,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "每个初始值的轮数",
     ),
     "explore.lottery.why": (
-        "Why most starts converge in 500 epochs here, while StatQuest's recipe takes 5,000: a different recipe. The lottery trains full batch (both companies in one step) with Adam at learning rate 0.1, a hundred times StatQuest's 0.001 with a batch of one; big steps get there in hundreds of epochs (or stall on a plateau), small steps need thousands.",
+        "Why most starts converge in 500 epochs here, while StatQuest's recipe takes 5,000: a different recipe. The lottery trains on both companies in each step with Adam at learning rate 0.1, a hundred times StatQuest's 0.001 with a batch of one; big steps get there in hundreds of epochs (or stall on a plateau), small steps need thousands.",
         "为什么这里大多数初始值 500 轮就收敛，而 StatQuest 的方案要 5,000 轮：训练方案不同。抽奖用全批量（两家公司一步算完）和学习率 0.1 的 Adam，是 StatQuest 的 0.001（每批一个样本）的一百倍；大步子几百轮就到（或者卡在平台上），小步子要几千轮。",
     ),
     # -- the About tab's sentences computed from the model cards and the app's limits --
@@ -1161,8 +1161,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "**{name} {symbol}_t · {seq} · 第 {step} 天**",
     ),
     "gate.loss": (
-        "Gradient of the loss L = (prediction − label)² = ({prediction} − {label:g})² = {loss:.4g} for this sequence, through all its days (autograd on the server):",
-        "损失 L = （预测 − 标签）² = ({prediction} − {label:g})² = {loss:.4g} 对这个序列（经过它的每一天）的梯度（服务器上用 autograd 计算）：",
+        "Gradient of the loss L = (prediction − label)² = ({prediction} − {label:g})² = {loss:.6f} for this sequence, through all its days (computed backwards through the days, in your browser):",
+        "损失 L = （预测 − 标签）² = ({prediction} − {label:g})² = {loss:.6f} 对这个序列（经过它的每一天）的梯度（在你的浏览器中沿各天反向计算）：",
     ),
     "gate.curious": (
         "For the curious: how the loss changes with this gate's weights",
@@ -1507,6 +1507,70 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cell.live_source": (
         "Weights: your training's, as it runs",
         "权重：你的训练中正在变化的权重",
+    ),
+    "recipe.name.fast": (
+        "fast (to converge)",
+        "fast（为了收敛）",
+    ),
+    "recipe.name.statquest": (
+        "statquest (StatQuest's recipe)",
+        "statquest（StatQuest 的方案）",
+    ),
+    "device.name.auto": (
+        "auto (the GPU if there is one)",
+        "auto（有 GPU 就用 GPU）",
+    ),
+    "device.name.cpu": (
+        "cpu",
+        "cpu（处理器）",
+    ),
+    "device.name.gpu": (
+        "gpu",
+        "gpu（显卡）",
+    ),
+    "table.step": (
+        "step",
+        "步",
+    ),
+    "table.input": (
+        "input X",
+        "输入 X",
+    ),
+    "table.forget_gate": (
+        "forget gate F",
+        "遗忘门 F",
+    ),
+    "table.input_gate": (
+        "input gate I",
+        "输入门 I",
+    ),
+    "table.candidate": (
+        "candidate C~",
+        "候选值 C~",
+    ),
+    "table.output_gate": (
+        "output gate O",
+        "输出门 O",
+    ),
+    "table.long_memory": (
+        "long-term memory C",
+        "长期记忆 C",
+    ),
+    "table.short_memory": (
+        "short-term memory H",
+        "短期记忆 H",
+    ),
+    "lottery.takeaway.in": (
+        "**{share:.0%} of random starts converged; seed 42 is among them.**",
+        "**{share:.0%} 的随机初始值收敛了；种子 42 在其中。**",
+    ),
+    "lottery.takeaway.out": (
+        "**{share:.0%} of random starts converged; seed 42 is not among them.**",
+        "**{share:.0%} 的随机初始值收敛了；种子 42 不在其中。**",
+    ),
+    "curve.takeaway": (
+        "On {company}'s other days, day {day} moves the hand-built cell's prediction most: from {low:.2f} to {high:.2f}; each other day moves it by {others:.2f} at most.",
+        "在{company}的其余几天上，第 {day} 天对手工单元预测的影响最大：从 {low:.2f} 到 {high:.2f}；其他每一天最多只改变 {others:.2f}。",
     ),
 }
 

@@ -218,6 +218,13 @@ class CraftLSTM(LSTMModel, PyTorchModelHubMixin, **_HUB_METADATA):
             *_, c, h = self.cell(xf, xi, xc, xo, h, c)
         return h if batched else h[0]
 
+    def predict(self, sequence: list[float]) -> float:
+        """The prediction for one sequence, from the equations in floats (a long sequence costs no
+        PyTorch call per step), rounded to the model's dtype as forward() would give it."""
+        params = [getattr(self, name).item() for name in self.PARAMETER_NAMES]
+        H = float_steps(params, [float(v) for v in sequence], self.forced)[-1]
+        return torch.tensor(H[-1] if H else 0.0, dtype=self.w_xf.dtype).item()
+
     def trace(self, x) -> Trace:
         """Every step's gates and memories, from the equations in floats (float_steps): one cell,
         any length, no PyTorch call per step. In the model's dtype: float64 in, float64 out."""

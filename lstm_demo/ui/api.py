@@ -3,8 +3,8 @@
 Gradio builds that description from the components an event is wired to: their labels (here
 gr.I18n keys, which the API page shows as "[object Object]"), "value_<id>" for an output without a
 label, and "Any" for a gr.api function whose annotations are strings (`from __future__ import
-annotations`). `describe_api` wraps the app's `get_api_info` so that every public endpoint says, in
-English, what each parameter and output is: from the handler's Google-style docstring (Args: and
+annotations`). `describe_api` edits the app's API description (gradio_internals.edit_api_info: Gradio
+has no hook for it) so that every public endpoint says, in English, what each parameter and output is: from the handler's Google-style docstring (Args: and
 Returns:, parsed by Gradio's own parser) where it has one, else from the component's English label.
 """
 
@@ -18,6 +18,7 @@ import gradio as gr
 from gradio import utils
 
 from ..messages import EN
+from .gradio_internals import edit_api_info
 
 _TYPE_NAMES = {float: "float", int: "int", str: "str", dict: "dict", list: "list", bool: "bool"}
 
@@ -58,11 +59,9 @@ def _return_type(fn: Callable) -> str | None:
 
 def describe_api(demo: gr.Blocks) -> None:
     """Make `demo`'s API description name and describe every public endpoint's parameters and outputs."""
-    original = demo.get_api_info
     handlers = {f"/{fn.api_name}": fn.fn for fn in demo.fns.values() if fn.api_name}
 
-    def get_api_info(all_endpoints: bool = False, page: str | None = None):
-        info = original(all_endpoints=all_endpoints, page=page)
+    def describe(info: dict) -> None:
         for name, endpoint in info["named_endpoints"].items():
             fn = handlers.get(name)
             if fn is None:
@@ -83,9 +82,8 @@ def describe_api(demo: gr.Blocks) -> None:
                 if output["python_type"]["type"] == "Any" and (hint := _return_type(fn)):
                     output["python_type"]["type"] = hint
                     output["type"] = {"type": {"float": "number", "int": "integer", "str": "string"}.get(hint, hint)}
-        return info
 
-    demo.get_api_info = get_api_info  # the routes ask the app for it each time it is not cached
+    edit_api_info(demo, describe)
 
 
 __all__ = ["describe_api", "english"]

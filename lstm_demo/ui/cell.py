@@ -12,6 +12,7 @@ attribute by attribute, and cell.js then indexes the SVGs again.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
 
@@ -214,7 +215,8 @@ class Picture:
 
 
 def empty_component(cell_id: str, **extra) -> gr.HTML:
-    """A drawing with nothing drawn yet (filled by an event: Retrain's after a training)."""
+    """A drawing with nothing drawn yet, filled by an event (`fill_on`): the page's configuration, which
+    every visitor downloads and every session copies, carries no drawing."""
     return gr.HTML(
         "",
         elem_id=f"cell-{cell_id}",
@@ -241,3 +243,18 @@ def empty_component(cell_id: str, **extra) -> gr.HTML:
 
 def _pretrained(model: LSTMModel, language: str) -> str:
     return say(f"source.pretrained.{model.kind}", language)
+
+
+def fill_on(triggers: list, tab: str, picture: Callable[[str], Picture], cell: gr.HTML, cell_id: str):
+    """Draw `cell` the first time its tab is shown to a visitor: when a trigger is the tab's select, or
+    the page loads with a link naming the tab. picture(language) is what it shows; later triggers leave
+    it as the visitor has it (a replay, the sliders' weights)."""
+    drawn = gr.State(False)
+
+    def fill(done: bool, request: gr.Request, event: gr.EventData):
+        linked = str(dict(request.query_params).get("tab", "")).strip().lower() == tab
+        if done or not (isinstance(event, gr.SelectData) or linked):
+            return gr.skip(), done
+        return picture(language_of(request.headers.get("accept-language", ""))).update(cell_id), True
+
+    return gr.on(triggers, fill, [drawn], [cell, drawn], api_visibility="private", show_progress="hidden")

@@ -79,20 +79,30 @@ class Served:
     stops: StopSignals = field(default_factory=StopSignals)
 
 
+def sequence_calls(served: Served) -> dict:
+    """An event's share of the server for calls whose cost grows with their sequence (trace, drawing,
+    parity): one concurrency group with its own bound, so that long sequences cannot take every
+    thread while /predict and the page's other events wait."""
+    return dict(concurrency_id="sequence", concurrency_limit=served.limits.max_concurrent_sequence_calls)
+
+
 def inline_icon(name: str) -> dict:
     """One of Gradio's icons as a data URL: given by its file path, a button's props carried that path
     (the server's Python install) into the page and its config."""
     import base64
 
-    from gradio.utils import get_icon_path
+    from .gradio_internals import icon_path
 
-    data = base64.b64encode(Path(get_icon_path(name)).read_bytes()).decode()
+    data = base64.b64encode(Path(icon_path(name)).read_bytes()).decode()
     return {"path": name, "url": f"data:image/svg+xml;base64,{data}"}
 
 
 def device_choices() -> list[tuple[str, str]]:
     """The device radio's choices: (label, value); a missing GPU says so, in the page's language."""
-    return [(name if name != "gpu" or torch.cuda.is_available() else T("device.gpu.none"), name) for name in DEVICES]
+    return [
+        (T(f"device.name.{name}") if name != "gpu" or torch.cuda.is_available() else T("device.gpu.none"), name)
+        for name in DEVICES
+    ]
 
 
 def browser_language(request: gr.Request | None) -> str:
@@ -118,28 +128,6 @@ def page_language(request: gr.Request | None) -> str:
         return browser_language(request)
     except AttributeError:
         return "en"
-
-
-def page_stream(handler: Callable, convert: Callable) -> Callable:
-    """A streaming endpoint as the page takes it: each message passed through convert(message,
-    language), in the visitor's language (its charts as component updates with titles, say).
-
-    Scripts call the handler itself and get bare values; the page's own (private) event calls
-    this. The wrapper shows Gradio the handler's signature, so Gradio fills in the same request
-    (set as __signature__: functools.wraps of a bound method would lead inspect to the unbound
-    function, `self` included).
-    """
-    signature = inspect.signature(handler)
-
-    @functools.wraps(handler)
-    def stream(*args, **kwargs):
-        request = signature.bind_partial(*args, **kwargs).arguments.get("request")
-        language = page_language(request)
-        for message in handler(*args, **kwargs):
-            yield convert(message, language)
-
-    stream.__signature__ = signature
-    return stream
 
 
 def session_of(request: gr.Request | None) -> str | None:

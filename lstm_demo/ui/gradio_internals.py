@@ -1,10 +1,8 @@
-"""Every reach into Gradio's private names and unpublished behaviour, in one place.
-
-The guard (ui/guard/) needs a few things Gradio does not publish: what waits in its queue, the
-function a call names, where it keeps uploads and deep links, the wording of some of its errors.
-Each section below names what it uses, wraps it in a small function, and has a check; `check(demo)`
-runs them all once at start (build_demo), so that an upgrade of Gradio that moves any of them stops
-the start with one line naming what is missing, instead of a Space whose bounds quietly stop holding.
+"""Every reach into Gradio's private names and unpublished behaviour, in one place (the page's own
+script's, static/page.js, are in its GRADIO table). The guard needs what waits in the queue, the
+function a call names, where uploads and deep links are kept, the wording of some errors; the API page
+needs a hook for descriptions. Each section names what it uses, wraps it, and has a check; `check(demo)`
+runs them all at start (build_demo): an upgrade of Gradio that moves one stops the start with one line.
 """
 
 from __future__ import annotations
@@ -331,6 +329,28 @@ def _check_api_info(demo) -> None:
         for parameter in endpoint.get("parameters", []):
             if "parameter_name" not in parameter:
                 raise missing("Blocks.get_api_info()", "parameter_name", purpose)
+    if not Path(need(gradio.utils, "gradio.utils", "get_icon_path", purpose)("link.svg")).is_file():
+        raise missing("gradio.utils", "get_icon_path", purpose)
+
+
+# -- the API page (and view_api): get_api_info has no hook for a parameter's description, so it is
+# wrapped (the routes ask the Blocks each time); the Share button's icon (gradio.utils.get_icon_path)
+
+
+def edit_api_info(demo, edit: Callable[[dict], None]) -> None:
+    """Make `demo`'s API description pass through `edit(info)` (which changes it in place)."""
+    original = demo.get_api_info
+    demo.get_api_info = lambda all_endpoints=False, page=None: _edited(original(all_endpoints, page), edit)
+
+
+def _edited(info: dict, edit: Callable[[dict], None]) -> dict:
+    edit(info)
+    return info
+
+
+def icon_path(name: str) -> str:
+    """The file of one of Gradio's own icons (gradio.utils.get_icon_path; the Share button's)."""
+    return gradio.utils.get_icon_path(name)
 
 
 # -- forwarded addresses: Gradio builds uvicorn's Config without forwarded_allow_ips, so uvicorn

@@ -28,10 +28,10 @@ from ..data import COMPANIES, COMPANY_B, format_sequence, known_label, parse_seq
 from ..diagram import draw
 from ..explain import equations_markdown, step_equations, step_sentence
 from ..models import LSTMModel, check_kind, craft_parameters
-from .cell import Picture, drawn_sequences, language_of, source_text
+from .cell import Picture, drawn_sequences, empty_component, language_of, source_text
 from ..messages import say
 from .common import CHART, MODEL_CHOICES, MODEL_NAMES, PRIVATE, PUBLIC, Served, T, browser_language, friendly
-from .common import event_value
+from .common import event_value, sequence_calls
 from .inside_charts import GATES, MEMORIES, TRACE_COLUMNS, charts, legend, marked_table, series_colours
 from .state import Visitor
 
@@ -86,20 +86,23 @@ class Inside:
         return Picture(lstm, sequences, step, language, source_text(whose, language), rows, with_story=story)
 
     @friendly
-    def views(self, sequence: str, model: str, visitor: Visitor | None, request: gr.Request = None):
-        """The chart over time, a step slider at the day the drawing opens on, that day's equations and
-        sentence, the inputs unchanged (so that a deep link saves them) and the drawn cell."""
+    def views(self, sequence: str, model: str, visitor: Visitor | None, request: gr.Request = None, step=None):
+        """The chart over time, a step slider at the day the drawing opens on (the story's first, or
+        `step`: a link's), that day's equations and sentence, the inputs unchanged (so that a deep link
+        saves them) and the drawn cell."""
         lstm, trace = self.traced(sequence, model, visitor)
         rows = trace.rows()
         language = browser_language(request)
-        picture = self.picture(sequence, model, visitor, language, trace=trace)
+        picture = self.picture(sequence, model, visitor, language, step=step, trace=trace)
+        if step is not None:
+            picture.with_story = False  # a link's day: the drawing opens there, not on the story
         at = min(picture.step, len(rows))  # the day the drawing opens on (the story's first, day 1)
         equations, sentence = self._explain(rows, at, lstm, request)
         slider = gr.Slider(minimum=1, maximum=max(len(rows), 2), value=at, step=1, interactive=len(rows) > 1)
         badge = Visitor.of(visitor).badge(check_kind(model), language)
         gates, gates_legend, memories, memories_legend = charts(rows, at, language)
         return (
-            gates, gates_legend, memories, memories_legend, marked_table(rows, at), slider, equations, sentence,
+            gates, gates_legend, memories, memories_legend, marked_table(rows, at, language), slider, equations, sentence,
             sequence, model, picture.update("inside"), badge,
         )  # fmt: skip
 
@@ -112,7 +115,11 @@ class Inside:
         rows = trace.rows()
         step = min(step, len(rows))
         explained = self._explain(rows, step, lstm, request)
-        return *explained, *charts(rows, step, browser_language(request)), marked_table(rows, step)
+        return (
+            *explained,
+            *charts(rows, step, browser_language(request)),
+            marked_table(rows, step, browser_language(request)),
+        )
 
     @staticmethod
     @friendly
@@ -206,15 +213,21 @@ class InsideTab:
     cell: gr.HTML
     badge: gr.Markdown  # which weights the tab shows
 
-    def compute(self, dependency):
-        """After `dependency`: trace the sequence in the inputs and show every view of it."""
-        return dependency.then(
+    def compute(self, trigger):
+        """After `trigger` (an event, or a dependency's `.then`): trace the sequence in the inputs and
+        show every view of it."""
+        return trigger(
             self.handlers.trace,
             [self.sequence, self.model, self.visitor],
             [self.table],
             api_visibility=PRIVATE,
             show_progress="hidden",
+            **sequence_calls(self.handlers.served),
         ).success(**self._views())
+
+    def view_outputs(self) -> list:
+        """What `views` answers, in order."""
+        return self._views()["outputs"]
 
     def _views(self) -> dict:
         return dict(
@@ -236,6 +249,7 @@ class InsideTab:
             ],  # fmt: skip
             api_visibility=PRIVATE,
             show_progress="hidden",  # quick; a spinner over the drawing would hide the story's first step
+            **sequence_calls(self.handlers.served),
         )
 
 
@@ -263,10 +277,7 @@ def build_inside_tab(served: Served, visitor: gr.State) -> InsideTab:
         button = gr.Button(
             T("inside.button"), variant="primary", size="md", scale=0, min_width=130, elem_id="inside-button"
         )
-    pretrained = served.pretrained.models["craft"]
-    opening = {c.name: list(c.sequence) for c in COMPANIES}
-    rows = [Picture(pretrained, opening, 1)._rows(v) for v in opening.values()]
-    cell = Picture(pretrained, opening, 1, rows=rows, with_story=True).component("inside")
+    cell = empty_component("inside")  # the page load draws it (layout.py), in the visitor's language
     badge = gr.Markdown(Visitor().badge("craft"), elem_id="inside-badge")
     panels = []
     with gr.Row():
@@ -328,6 +339,7 @@ def build_inside_tab(served: Served, visitor: gr.State) -> InsideTab:
         api_name="trace",
         preprocess=False,
         api_visibility=PUBLIC,
+        **sequence_calls(served),
     ).success(**tab._views())
     step.change(
         handlers.step,
@@ -336,6 +348,7 @@ def build_inside_tab(served: Served, visitor: gr.State) -> InsideTab:
         api_visibility=PRIVATE,
         trigger_mode="always_last",
         show_progress="hidden",
+        **sequence_calls(served),
     )
     # The drawing and the slider follow each other: the visitor's slider moves the drawing in the browser
     # (only the visitor's: a value the server sets late must not move the drawing, nor end the story);
@@ -343,8 +356,10 @@ def build_inside_tab(served: Served, visitor: gr.State) -> InsideTab:
     step.input(None, [step], None, js="(s) => { window.lstmCells?.inside?.go(s); return s; }")
     quiet = dict(api_visibility=PRIVATE, show_progress="hidden")
     cell.cell_step(handlers.follow, None, [step], trigger_mode="always_last", **quiet)
-    cell.cell_language(handlers.relabel, [sequence, model, visitor], [cell], **quiet)
-    gr.api(handlers.diagram, api_name="diagram", api_visibility=PUBLIC)
-    gr.api(handlers.parity, api_name="parity", api_visibility=PUBLIC)
-    parity_button.click(handlers.parity_report, [sequence], [parity_report], api_visibility=PRIVATE)
+    cell.cell_language(handlers.relabel, [sequence, model, visitor], [cell], **quiet, **sequence_calls(served))
+    gr.api(handlers.diagram, api_name="diagram", api_visibility=PUBLIC, **sequence_calls(served))
+    gr.api(handlers.parity, api_name="parity", api_visibility=PUBLIC, **sequence_calls(served))
+    parity_button.click(
+        handlers.parity_report, [sequence], [parity_report], api_visibility=PRIVATE, **sequence_calls(served)
+    )
     return tab

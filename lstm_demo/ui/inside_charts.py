@@ -74,7 +74,10 @@ def charts(rows: list[dict], step: int, language: str) -> tuple[gr.LinePlot, str
     )
 
 
-def marked_table(rows: list[dict], step: int):
-    """The trace table with the chosen step's row highlighted (the page's; /trace returns plain rows)."""
+def marked_table(rows: list[dict], step: int, language: str = "en"):
+    """The trace table with the chosen step's row highlighted and its headers in the page's language
+    (the page's; /trace returns plain rows under the names scripts read)."""
     table = pd.DataFrame(rows, columns=TRACE_COLUMNS).round(6)
-    return table.style.apply(lambda row: [HIGHLIGHT if row["step"] == step else ""] * len(row), axis=1)
+    chosen = table["step"] == step
+    table = table.rename(columns={column: say(f"table.{column}", language) for column in TRACE_COLUMNS})
+    return table.style.apply(lambda row: [HIGHLIGHT if chosen[row.name] else ""] * len(row), axis=1)

@@ -27,16 +27,15 @@ import gradio as gr
 from starlette.middleware import Middleware
 
 from ..checks import whole_number
-from ..data import parse_sequence
 from ..errors import LSTMDemoError
 from ..limits import Limits
 from ..messages import LANGUAGES, say
 from ..weights import Pretrained, load_pretrained, model_from_text
 from .about import build_about_tab
 from .api import describe_api
+from .cell import fill_on
 from .common import PRIVATE, Served, T, browser_language, inline_icon, sentence_of, session_of
 from .explore import build_explore_tab
-from .sessions import share_block_configs
 from .gradio_internals import check as check_gradio
 from .guard import RequestGuard, shield, trust_proxies
 from .inside import build_inside_tab
@@ -125,7 +124,14 @@ def page_head() -> str:
         "error": {language: say("toast.error", language) for language in LANGUAGES},
         "tabs": list(TABS),
     }
-    return f"<script>window.lstmPageWords = {json.dumps(words, ensure_ascii=False)};</script>" + scripts("page.js")
+    # The drawings' scripts and styles start loading with the page, not once a drawing mounts (a
+    # drawing's own `head` names the same URLs, which the browser then has).
+    drawing = scripts("diagram.css", "cell.css", "diagram.js", "cell.js")
+    return (
+        f"<script>window.lstmPageWords = {json.dumps(words, ensure_ascii=False)};</script>"
+        + scripts("page.js")
+        + drawing
+    )
 
 
 def build_demo(pretrained: Pretrained | None = None, limits: Limits | None = None) -> gr.Blocks:
@@ -160,9 +166,9 @@ def build_demo(pretrained: Pretrained | None = None, limits: Limits | None = Non
                 inside = build_inside_tab(served, visitor)
             with gr.Tab(T("tab.predict"), id="predict"):
                 predict = build_predict_tab(served, visitor)
-            with gr.Tab(T("tab.retrain"), id="retrain"):
+            with gr.Tab(T("tab.retrain"), id="retrain") as retrain_tab:
                 retrain = build_retrain_tab(served, visitor)
-            with gr.Tab(T("tab.explore"), id="explore"):
+            with gr.Tab(T("tab.explore"), id="explore") as explore_tab:
                 explore = build_explore_tab(served, visitor)
             with gr.Tab(T("tab.about"), id="about"):
                 build_about_tab(limits)
@@ -171,46 +177,68 @@ def build_demo(pretrained: Pretrained | None = None, limits: Limits | None = Non
             None, js="() => window.lstmPage.shareReset()", outputs=[share]
         )
 
-        # Weights the visitor brings (upload) or makes (training) reach Predict and Inside.
-        inside.compute(  # Inside recomputes too, and its badge names the uploaded file
-            predict.upload_file.upload(
-                predict.handlers.use_upload,
-                [predict.upload_file, visitor],
-                [visitor, predict.upload_status, retrain.use_own],
-                preprocess=False,
-                api_visibility=PRIVATE,
-            ).then(**predict.refresh())
+        # Weights the visitor brings (upload), makes (a training), switches on or opens from a replay
+        # reach Predict and Inside: each of those events bumps one counter, whose change redraws both.
+        weights_changed = gr.State(0)
+        bump = dict(
+            fn=lambda n: (n or 0) + 1, inputs=[weights_changed], outputs=[weights_changed], api_visibility=PRIVATE
         )
-        # ... and Inside (its table, chart and drawn cell), which says whose weights it shows.
-        inside.compute(
-            retrain.use_own.change(
-                retrain.handlers.use_own, [retrain.use_own, visitor], [visitor], api_visibility=PRIVATE
-            ).then(**predict.refresh())
-        )
-        # A training's weights, when the visitor has "use my weights" on, show at once.
-        inside.compute(retrain.training.then(**predict.refresh()))
-        # The replay's "open in Inside": that epoch's weights become the visitor's own, Inside opens on them.
-        inside.compute(
-            retrain.cell.cell_open(
-                retrain.handlers.open_in_inside,
-                [visitor],
-                [visitor, tabs, inside.model, retrain.use_own],
-                api_visibility=PRIVATE,
-            ).then(**predict.refresh())  # Predict shows that epoch's weights too (and a link carries them)
-        )
+        weights_changed.change(**predict.refresh())
+        inside.compute(weights_changed.change)
+        predict.upload_file.upload(
+            predict.handlers.use_upload,
+            [predict.upload_file, visitor],
+            [visitor, predict.upload_status, retrain.use_own],
+            preprocess=False,
+            api_visibility=PRIVATE,
+        ).then(**bump)
+        retrain.use_own.change(
+            retrain.handlers.use_own, [retrain.use_own, visitor], [visitor], api_visibility=PRIVATE
+        ).then(**bump)
+        retrain.training.then(**bump)  # a training's weights show at once when "use my weights" is on
+        # The replay's "open in Inside": that epoch's weights become the visitor's own, Inside opens on them
+        # (and Predict shows them too, and a link carries them).
+        retrain.cell.cell_open(
+            retrain.handlers.open_in_inside,
+            [visitor],
+            [visitor, tabs, inside.model, retrain.use_own],
+            api_visibility=PRIVATE,
+        ).then(**bump)
         explore.travel.click(lambda: gr.Tabs(selected="retrain"), None, [tabs], api_visibility=PRIVATE)
 
-        # The page opens computed: the link's state (or the defaults), then its predictions and trace.
-        link_step = gr.State(None)  # Inside's step a link names, set once Inside has computed
+        # The page opens computed, in one round trip: the link's state (or the defaults) and Inside's
+        # views (the drawing and its story first); then Predict's predictions.
+        def open_page(p_sequence, i_sequence, i_model, r_model, visitor_, request: gr.Request):
+            selected, note, p_sequence, i_sequence, i_model, r_model, visitor_, step = open_link(
+                p_sequence, i_sequence, i_model, r_model, visitor_, request
+            )
+            out = {
+                tabs: selected,
+                notice: note,
+                predict.sequence: p_sequence,
+                retrain.model: r_model,
+                visitor: visitor_,
+            }
+            try:
+                views = inside.handlers.views(i_sequence, i_model, visitor_, request, step)
+            except gr.Error as exc:  # a link's sequence that cannot be used: said on the page, with the rest
+                sentence = " ".join(filter(None, [getattr(note, "value", None) or "", exc.message]))
+                out[notice] = gr.Markdown(sentence, visible=True)
+                return {**out, inside.sequence: i_sequence, inside.model: i_model}
+            return {**out, **dict(zip(inside.view_outputs(), views))}
+
         opened = demo.load(
-            open_link,
+            open_page,
             [predict.sequence, inside.sequence, inside.model, retrain.model, visitor],
-            [tabs, notice, predict.sequence, inside.sequence, inside.model, retrain.model, visitor, link_step],
+            [tabs, notice, predict.sequence, retrain.model, visitor, *inside.view_outputs()],
             api_visibility=PRIVATE,
+            show_progress="hidden",
         )
-        inside.compute(opened.then(**predict.refresh())).then(
-            link_step_value, [link_step, inside.sequence], [inside.step, inside.cell], api_visibility=PRIVATE
-        )
+        opened.then(**predict.refresh())
+        # Retrain's and the playground's drawings, drawn when their tab is first shown.
+        fill_on([retrain_tab.select, demo.load], "retrain", retrain.handlers.picture, retrain.cell, "live")
+        play = explore.handlers.pretrained_picture
+        fill_on([explore_tab.select, demo.load], "explore", play, explore.playground, "play")
         # A deep link saves a gr.JSON's value as the text "root={...}" (Gradio writes its JSON model
         # with str()); the page puts the dict back.
         summaries = [block for block in demo.blocks.values() if isinstance(block, gr.JSON)]
@@ -228,7 +256,6 @@ def build_demo(pretrained: Pretrained | None = None, limits: Limits | None = Non
     check_gradio(demo)  # every private name of Gradio used here is there, or the start stops (gradio_internals.py)
     shield(demo)  # a call Gradio cannot convert gets one sentence, not {"error": null} (guard/)
     trust_proxies()  # whose X-Forwarded-For the server believes: none unless LSTM_DEMO_TRUSTED_PROXIES names it
-    share_block_configs(demo)  # a new session copies the page's configuration (~4 ms), not builds it (~40 ms)
     return demo
 
 
@@ -294,19 +321,6 @@ def json_from_link(*values):
                 pass
         fixed.append(value)
     return fixed[0] if len(fixed) == 1 else fixed
-
-
-def link_step_value(step: int | None, sequence: str):
-    """Inside's step slider and its drawing at the day a link names (within its sequence), once Inside
-    has computed: the drawing opens on that day instead of the story's first step."""
-    if not step:
-        return gr.skip(), gr.skip()
-    try:
-        length = len(parse_sequence(sequence))
-    except LSTMDemoError:
-        return gr.skip(), gr.skip()  # Inside has said what is wrong with the sequence
-    day = min(step, length)
-    return gr.Slider(value=day), gr.HTML(step=day, story_start=False, keep_step=False)
 
 
 def warm_up() -> None:

@@ -95,7 +95,7 @@ class Predict:
         return pd.DataFrame(rows), chart, sequence, cards(rows, columns), "|".join(own), badge
 
     @friendly
-    def predict_upload(self, weights_file, sequence: str, request: gr.Request = None) -> float:
+    def predict_upload(self, weights_file: dict, sequence: str, request: gr.Request = None) -> float:
         """The prediction of an uploaded model (either layout) for one sequence.
 
         Args:
@@ -217,7 +217,6 @@ def build_predict_tab(served: Served, visitor: gr.State) -> PredictTab:
             upload_button = gr.Button(T("upload.button"), elem_id="upload-button")
             # Text, not gr.Number: a Number shows 0 before anything is predicted.
             upload_shown = gr.Textbox(label=T("upload.prediction"), interactive=False, elem_id="upload-prediction")
-            upload_prediction = gr.Number(label=T("upload.prediction"), visible=False)  # the endpoint's output
         upload_error = gr.Markdown(visible=False, elem_id="upload-error")
 
     # The visitor's own weights in use, as text: the Share button's script puts them in the link.
@@ -235,14 +234,7 @@ def build_predict_tab(served: Served, visitor: gr.State) -> PredictTab:
         preprocess=False,
         api_visibility=PRIVATE,
     )
-    # The public endpoint for scripts: the same prediction, errors as gr.Error (AppError in gradio_client).
-    # It hangs on a button the page never shows, so that the page's button can say errors on a line.
-    gr.Button(visible=False).click(
-        handlers.predict_upload,
-        [upload_file, sequence],
-        [upload_prediction],
-        api_name="predict_upload",
-        preprocess=False,
-        api_visibility=PUBLIC,
-    )
+    # The public endpoint for scripts: the same prediction, errors as gr.Error (AppError in gradio_client);
+    # the page's button says errors on a line instead. gradio_client uploads the file a script names.
+    gr.api(handlers.predict_upload, api_name="predict_upload", api_visibility=PUBLIC)
     return tab

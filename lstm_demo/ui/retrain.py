@@ -28,7 +28,7 @@ from ..messages import words as catalogue
 from ..models import MODEL_KINDS, craft_parameters, model_from_flat
 from ..recipes import DEVICES, RECIPE_NAMES, RECIPES, check_options, resolve_device
 from ..workers import Job, Trained, WorkerPool, shared_pool
-from .cell import Picture
+from .cell import Picture, empty_component
 from .common import CHART, EPOCH_AXIS, MODEL_CHOICES, PRIVATE, PUBLIC, Served, T, device_choices, event_value
 from .common import friendly, log, page_language, sentence_of, session_of
 from .retrain_charts import PREDICTION_SERIES, SERIES_COLOURS, chart_update, summary_table, training_charts
@@ -184,6 +184,12 @@ class Retrain:
         about = T(f"retrain.about.{chosen.name}")
         return gr.Number(value=chosen.epochs, label=label), gr.Number(value=chosen.learning_rate), gr.Markdown(about)
 
+    def picture(self, language: str) -> Picture:
+        """Retrain's drawing before a training: the pretrained hand-built cell on both companies."""
+        companies = {c.name: list(c.sequence) for c in COMPANIES}
+        extra = {"snapshots": [], "replay": True, "live": False}
+        return Picture(self.served.pretrained.models["craft"], companies, 4, language, extra=extra)
+
     @friendly
     def open_in_inside(self, visitor, event: gr.EventData, request: gr.Request = None):
         """The replay's "open in Inside": that snapshot's weights become the visitor's own, and Inside
@@ -232,7 +238,10 @@ def build_retrain_tab(served: Served, visitor: gr.State) -> RetrainTab:
     limits = served.limits
     with gr.Row():
         model = gr.Radio(MODEL_CHOICES, value="craft", label=T("model"), elem_id="retrain-model")
-        recipe = gr.Radio(list(RECIPE_CHOICES), value="fast", label=T("retrain.recipe"), elem_id="retrain-recipe")
+        recipe = gr.Radio(
+            [(T(f"recipe.name.{name}"), name) for name in RECIPE_CHOICES], value="fast", label=T("retrain.recipe"),
+            elem_id="retrain-recipe",
+        )  # fmt: skip
         device = gr.Radio(device_choices(), value="cpu", label=T("retrain.device"), info=T("retrain.device.info"))
     about = gr.Markdown(T("retrain.about.fast"), elem_id="retrain-recipe-about")
     fast = RECIPES["fast"]["craft"]
@@ -251,10 +260,9 @@ def build_retrain_tab(served: Served, visitor: gr.State) -> RetrainTab:
         stop_button = gr.Button(T("retrain.stop"), variant="stop", elem_id="stop-button")
     progress = gr.Markdown(elem_id="train-progress")
     error = gr.Markdown(visible=False, elem_id="train-error")  # a refused training's sentence
-    # The cell as it learns: the pretrained hand-built one until a training streams its own weights.
-    companies = {c.name: list(c.sequence) for c in COMPANIES}
-    extra = {"snapshots": [], "replay": True, "live": False}
-    cell = Picture(served.pretrained.models["craft"], companies, 4, extra=extra).component("live")
+    # The cell as it learns: drawn when Retrain is first shown (layout.py), then redrawn from the weights
+    # a training streams.
+    cell = empty_component("live", snapshots=[], replay=True, live=False)
     with gr.Row():
         loss_plot = gr.LinePlot(
             x="epoch", y="loss", color="series", title="Loss per epoch", x_title="epoch",

@@ -10,6 +10,8 @@ import pandas as pd
 
 from ...checks import choice, whole_number
 from ...data import COMPANIES
+from ...diagram import company_label
+from ...messages import say
 from ..common import CHART, MODEL_NAMES, PALETTE, PRIVATE, PUBLIC, T, browser_language, friendly, titled
 from ..state import Visitor
 from .common import heading
@@ -41,11 +43,35 @@ class Curves:
         return pd.DataFrame(rows)
 
     def curve_view(self, day, base, visitor, request: gr.Request = None):
-        """The page's decision curve and the line naming whose weights drew it."""
+        """The page's decision curve, what it says in one sentence, and whose weights drew it."""
         language = browser_language(request)
         badge = "  \n".join(Visitor.of(visitor).badge(kind, language) for kind in ("craft", "builtin"))
         frame = self.decision_curve(day, base, visitor, request)
-        return titled(frame, language, "chart.curve", "chart.curve.x", "chart.predictions.y"), badge
+        note = f"**{self.curve_takeaway(base, visitor, language)}**  \n{badge}"
+        return titled(frame, language, "chart.curve", "chart.curve.x", "chart.predictions.y"), note
+
+    def curve_takeaway(self, base, visitor, language: str) -> str:
+        """Which day moves the hand-built cell's prediction, and by how much: each day swept from 0
+        to 1 with the other days at the company's values."""
+        from ...explore import decision_curve
+
+        company = next(c for c in COMPANIES if c.name == base)
+        model = Visitor.of(visitor).model("craft", self.served.pretrained.models)[0]
+        spans = {}
+        for day in range(1, len(company.sequence) + 1):
+            values = [r["prediction"] for r in decision_curve({"m": model}, day, company.sequence, points=21)]
+            spans[day] = (min(values), max(values))
+        day = max(spans, key=lambda d: spans[d][1] - spans[d][0])
+        others = max(hi - lo for d, (lo, hi) in spans.items() if d != day)
+        return say(
+            "curve.takeaway",
+            language,
+            day=day,
+            low=spans[day][0],
+            high=spans[day][1],
+            others=others,
+            company=company_label(base, language),
+        )
 
 
 def build(handlers, visitor: gr.State, tab: gr.Tab) -> None:

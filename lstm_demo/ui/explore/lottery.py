@@ -79,11 +79,14 @@ class Lottery:
         edges = np.arange(-12, 4)
         counts, _ = np.histogram(losses, bins=edges)
         seed_bin = int(np.clip(np.floor(np.log10(max(result.seed_42_loss, 1e-12))), -12, 2))
+        # Seed 42 is one start: its own bar segment, the rest of its bin with the other starts.
+        bins = [LOSS_BINS[e] for e in edges[:-1]]  # one bar per power of ten, as text
+        others = [count - (e == seed_bin) for e, count in zip(edges[:-1], counts)]
         frame = pd.DataFrame(
             {
-                "final loss": [LOSS_BINS[e] for e in edges[:-1]],  # one bar per power of ten, as text
-                "starts": counts,
-                "series": [SEED_BIN if e == seed_bin else OTHER_STARTS for e in edges[:-1]],
+                "final loss": [*bins, LOSS_BINS[seed_bin]],
+                "starts": [*others, 1],
+                "series": [OTHER_STARTS] * len(bins) + [SEED_BIN],
             }
         )
         summary = {**result.summary(), "stop_reason": reason}
@@ -103,6 +106,8 @@ class Lottery:
             device=result.device,
             speed=result.model_steps_per_second,
         )
+        converged = "lottery.takeaway.in" if result.seed_42_loss < summary["threshold"] else "lottery.takeaway.out"
+        text += " " + say(converged, language, share=result.converged_share)
         if reason == "time_limit":
             text += say("lottery.partial", language, limit=self.served.limits.max_train_seconds)
         legend = {SEED_BIN: say("lottery.seed_bin", language), OTHER_STARTS: say("lottery.other", language)}
@@ -114,7 +119,7 @@ class Lottery:
         yield summary, chart, text
 
 
-SEED_BIN, OTHER_STARTS = "seed 42's bin", "other starts"  # the histogram's two colours (English names)
+SEED_BIN, OTHER_STARTS = "seed 42", "other starts"  # the histogram's two colours (English names)
 LOSS_BINS = {e: f"1e{e}" for e in range(-12, 3)}  # bar e holds final losses from 10^e to 10^(e+1)
 
 

@@ -12,7 +12,7 @@ import gradio as gr
 from ...data import COMPANIES, parse_sequence
 from ...explore import playground_model
 from ...models import craft_parameters
-from ..cell import Picture, language_of, source_text
+from ..cell import Picture, empty_component, language_of, source_text
 from ..common import PRIVATE, T, event_value, friendly
 from .common import heading
 
@@ -21,15 +21,20 @@ GATES = (("f", "forget F"), ("i", "input I"), ("c", "candidate C~"), ("o", "outp
 # The page joins them into one list of SWITCHES names, which the drawing reads.
 FORGET_CHOICES = ("computed", "forget=1", "forget=0")
 OTHER_SWITCHES = ("input=0", "output=1")
-SWITCH_NAMES = (*FORGET_CHOICES[1:], *OTHER_SWITCHES)
-# One output: Gradio spreads a returned array over the outputs, so the list of names is wrapped once.
-JOIN_SWITCHES_JS = "(forget, others) => [[...(forget && forget !== 'computed' ? [forget] : []), ...(others || [])]]"
+SWITCHES_JS = (
+    "(forget, others) => { window.lstmCells?.play?.setSwitches("
+    "[...(forget && forget !== 'computed' ? [forget] : []), ...(others || [])]); }"
+)
 # Every slider in one browser-only event: the drawing takes the twelve values at once.
 SLIDERS_JS = "(...values) => { window.lstmCells?.play?.setWeights(Object.fromEntries(LSTMDiagram.PARAMETERS.map((n, k) => [n, values[k]]))); }"
 
 
 class Playground:
     """The playground's server side: the drawing in a language, a typed sequence, the reset."""
+
+    def pretrained_picture(self, language: str) -> Picture:
+        """The playground as it opens: the pretrained hand-built cell's weights on the sliders."""
+        return self.picture(craft_parameters(self.served.pretrained.models["craft"]), language)
 
     def picture(self, parameters: dict[str, float], language: str, own: list[float] | None = None) -> Picture:
         sequences = {c.name: list(c.sequence) for c in COMPANIES}
@@ -87,12 +92,10 @@ def build(handlers) -> gr.HTML:
             sequence = gr.Textbox(value="", label=T("sequence"), max_lines=1, elem_id="playground-sequence")
             reset = gr.Button(T("explore.reset"))
         with gr.Column(scale=3, elem_id="playground-drawing"):  # kept in view (sticky) beside the sliders
-            cell = handlers.picture(pretrained, "en").component("play")
-    # Every switch as one list of SWITCHES names, joined in the browser, so the forget gate can never
-    # be forced to 1 and 0 at once; the drawing redraws at once.
-    switches = gr.CheckboxGroup(list(SWITCH_NAMES), value=[], visible="hidden", elem_id="switches-all")
-    gr.on([forget.change, others.change], None, [forget, others], [switches], js=JOIN_SWITCHES_JS)
-    switches.change(None, [switches], None, js="(...s) => { window.lstmCells?.play?.setSwitches(s.flat()); }")
+            cell = empty_component("play", own=[])  # drawn when Explore is first shown (layout.py)
+    # Every switch as one list of SWITCHES names, joined in the browser (the forget gate can never be
+    # forced to 1 and 0 at once); the drawing redraws at once.
+    gr.on([forget.change, others.change], None, [forget, others], None, js=SWITCHES_JS)
     gr.on([*(s.input for s in sliders), *(s.change for s in sliders)], None, sliders, None, js=SLIDERS_JS)
     quiet = dict(api_visibility=PRIVATE, show_progress="hidden")
     sequence.submit(handlers.playground_sequence, [sequence], [cell], **quiet)

@@ -15,7 +15,7 @@ from ...messages import say
 from ...models import MODEL_KINDS
 from ...workers import Job
 from ..common import CHART, EPOCH_AXIS, MODEL_CHOICES, PRIVATE, PUBLIC, T, downsample, friendly
-from ..common import page_language, page_stream, titled
+from ..common import page_language, titled
 from ..streams import TICK, TRAINING_POINTS, Throttle
 from ..state import client_address
 from .common import heading
@@ -63,15 +63,6 @@ class Race:
         yield final, self._race_chart(history)
 
     @staticmethod
-    def race_updates(message: tuple, language: str) -> tuple:
-        """One of /race's messages as the page takes it: the chart as an update titled in the
-        page's language (scripts get the chart's data)."""
-        text, chart = message
-        if isinstance(chart, pd.DataFrame):
-            chart = titled(chart, language, "chart.race", "chart.epoch", "chart.loss.y")
-        return text, chart
-
-    @staticmethod
     def _race_text(history: dict, language: str = "en", final: bool = False) -> str:
         parts = [
             say("race.run", language, rate=rate, epoch=r.epoch, loss=r.loss, a=r.company_a, b=r.company_b)
@@ -113,12 +104,20 @@ def build(handlers, concurrency: dict) -> None:
         **CHART,
         **EPOCH_AXIS,
     )
-    # Two events, one race (as for /train): the button's sends the chart as an update titled in the
-    # page's language; /race, for scripts, sends the chart's data.
+
+    def race_on_page(model_, seed_, rate_a_, rate_b_, epochs_, request: gr.Request):
+        """The page's race: /race's stream with the chart as an update titled in the page's language."""
+        language = page_language(request)
+        for message, chart in handlers.race(model_, seed_, rate_a_, rate_b_, epochs_, request):
+            update = {text: message}
+            if isinstance(chart, pd.DataFrame):
+                update[plot] = titled(chart, language, "chart.race", "chart.epoch", "chart.loss.y")
+            yield update
+
+    # Two events, one race (as for /train): the button's updates the page; /race, for scripts, sends
+    # the chart's data.
     shared = dict(inputs=[model, seed, rate_a, rate_b, epochs], outputs=[text, plot], preprocess=False, **concurrency)
-    button.click(
-        page_stream(handlers.race, Race.race_updates), api_name="race_on_page", api_visibility=PRIVATE, **shared
-    )
+    button.click(race_on_page, api_name="race_on_page", api_visibility=PRIVATE, **shared)
     scripted = gr.Button(visible=False, elem_id="race-for-scripts")
     scripted.click(handlers.race, api_name="race", api_visibility=PUBLIC, show_progress="hidden", **shared)
 
