@@ -165,7 +165,14 @@ class Inside:
 
     @friendly
     def parity(self, sequence: str) -> float:
-        """Largest difference between each pretrained model and its weights in the other model."""
+        """Largest difference between each pretrained model and its weights in the other model.
+
+        Args:
+            sequence: Numbers separated by commas, e.g. "1, 0.5, 0.25, 1": the sequence both models read.
+
+        Returns:
+            The largest difference of any prediction, gate or memory (float32 rounding only).
+        """
         from ..parity import pretrained_parity
 
         values = parse_sequence(sequence, self.served.limits)

@@ -143,8 +143,8 @@ class Retrain:
 
         Args:
             model: "builtin" (torch.nn.LSTM) or "craft" (the hand-built cell).
-            recipe: "fast" (full batch, Rprop, stops once converged) or "statquest" (StatQuest's
-                recipe: batch of one, Adam, to reproduce the video).
+            recipe: "fast" (both companies a step, Rprop, stops once converged) or "statquest"
+                (StatQuest's own: one company a step, Adam, to reproduce the video).
             epochs: Epochs to train (for fast, the most).
             learning_rate: The optimizer's learning rate (StatQuest's recipe uses 0.001).
             seed: Seed of the initial weights (the same seed gives the same start).

@@ -21,7 +21,15 @@ class Curves:
     @friendly
     def decision_curve(self, day, base, visitor=None, request: gr.Request = None):
         """Both models' predictions as one day's value goes from 0 to 1 (the pretrained weights, or
-        on the page the visitor's own where they use them)."""
+        on the page the visitor's own where they use them).
+
+        Args:
+            day: The day whose value is swept from 0 to 1 (1 to 4).
+            base: Whose values the other days keep: "Company A" or "Company B".
+
+        Returns:
+            Plot data: value, prediction and series (each model's curve, and each company's own value).
+        """
         from ...explore import decision_curve
 
         day = whole_number(day, "day", 1, 4)
