@@ -70,6 +70,14 @@ class Trace:
         keys = ["step", *names]
         return [dict(zip(keys, (t, *values))) for t, values in enumerate(zip(*columns), start=1)]
 
+    def table(self, decimals: int = 6) -> list[list[float]]:
+        """One list per time step of a single sequence: step (1-based) and the six values, rounded to
+        `decimals` (computed in float64, so that a rounded value prints as its decimals)."""
+        if self.input.dim() != 1:
+            raise ValueError("table() is for one sequence; index the batch first.")
+        values = torch.stack([getattr(self, name).detach().cpu().double() for name in self.columns()], dim=1)
+        return [[t, *row] for t, row in enumerate(torch.round(values, decimals=decimals).tolist(), start=1)]
+
 
 def sigmoid(z: float) -> float:
     """The logistic function of a float; two branches so that exp never overflows."""

@@ -12,7 +12,8 @@ visitor's own slider moves it.
 
 Every view is computed on the server from the sequence, the model and the visitor's weights; no
 event takes a table from the browser (a table is as large as its sender likes; a sequence is bounded
-by the limits). The tab opens already computed (layout.py runs `compute` at page load).
+by the limits). The tab opens already computed (layout.py's page-load event), and `compute` redraws
+it when the visitor's weights change.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import gradio as gr
-import pandas as pd
 import torch
 
 from ..checks import whole_number
@@ -34,6 +34,19 @@ from .common import CHART, MODEL_CHOICES, MODEL_NAMES, PRIVATE, PUBLIC, Served, 
 from .common import event_value, sequence_calls
 from .inside_charts import GATES, MEMORIES, TRACE_COLUMNS, charts, legend, marked_table, series_colours
 from .state import Visitor
+
+
+@dataclass
+class Table:
+    """/trace's answer, which reaches the client as the dict {"headers", "data", "metadata"}.
+
+    A dataclass rather than the dict itself: Gradio walks every list and dict of an answer looking for
+    files, which for a 10,000-step table is most of the call's time; a dataclass it passes whole, and
+    pydantic and orjson send it as its dict."""
+
+    headers: list[str]
+    data: list[list[float]]
+    metadata: None = None
 
 
 @dataclass
@@ -51,19 +64,19 @@ class Inside:
             return lstm, lstm.trace(torch.tensor(values[:steps] if steps else values))
 
     @friendly
-    def trace(self, sequence: str, model: str, visitor: Visitor | None = None, request: gr.Request = None):
-        """The gates and memories at every step, one row per step.
+    def trace(self, sequence: str, model: str = "craft") -> dict:
+        """The gates and memories at every step, one row per step, through the pretrained model.
 
         Args:
             sequence: Numbers separated by commas, e.g. "1, 0.5, 0.25, 1" (Company B). Chinese punctuation works.
             model: "craft" (the hand-built cell, StatQuest's weights) or "builtin" (torch.nn.LSTM).
 
         Returns:
-            A table, one row per step: step, input, forget_gate, input_gate, candidate, output_gate,
-            long_memory (C), short_memory (H).
+            A table as {"headers", "data", "metadata"}, one row of data per step: step, input,
+            forget_gate, input_gate, candidate, output_gate, long_memory (C), short_memory (H).
         """
-        _, trace = self.traced(sequence, model, visitor)
-        return pd.DataFrame(trace.rows(), columns=TRACE_COLUMNS).round(6)  # 1e-6 is finer than any chart
+        _, trace = self.traced(sequence, model, None)
+        return Table(TRACE_COLUMNS, trace.table())  # type: ignore[return-value]  (sent as the dict)
 
     def picture(
         self, sequence: str, model: str, visitor: Visitor | None, language: str, step: int | None = None, trace=None
@@ -223,14 +236,7 @@ class InsideTab:
     def compute(self, trigger):
         """After `trigger` (an event, or a dependency's `.then`): trace the sequence in the inputs and
         show every view of it."""
-        return trigger(
-            self.handlers.trace,
-            [self.sequence, self.model, self.visitor],
-            [self.table],
-            api_visibility=PRIVATE,
-            show_progress="hidden",
-            **sequence_calls(self.handlers.served),
-        ).success(**self._views())
+        return trigger(**self._views())
 
     def view_outputs(self) -> list:
         """What `views` answers, in order."""
@@ -338,16 +344,10 @@ def build_inside_tab(served: Served, visitor: gr.State) -> InsideTab:
         badge,
     )
     # The button, Enter in the sequence and a change of model all recompute; one public endpoint.
-    gr.on(
-        [button.click, sequence.submit, model.input],
-        handlers.trace,
-        [sequence, model, visitor],
-        [table],
-        api_name="trace",
-        preprocess=False,
-        api_visibility=PUBLIC,
-        **sequence_calls(served),
-    ).success(**tab._views())
+    gr.on([button.click, sequence.submit, model.input], **tab._views())
+    # Public: the table as data. A gr.api answer is not walked as a Dataframe's would be (a
+    # 10,000-step table costs its numbers, not Gradio's component handling of each cell).
+    gr.api(handlers.trace, api_name="trace", api_visibility=PUBLIC, **sequence_calls(served))
     step.change(
         handlers.step,
         [sequence, model, step, visitor],

@@ -84,7 +84,7 @@ def relative_files(value: object, folder: str) -> None:
                     item["url"] = item["url"].replace("file=" + path, "file=" + item["path"])
             stack.extend(item.values())
         elif isinstance(item, (list, tuple)):
-            stack.extend(item)
+            stack.extend(inner for inner in item if isinstance(inner, (dict, list, tuple)))  # not a table's numbers
 
 
 def file_route(scope, folder: str):
