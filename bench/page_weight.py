@@ -125,7 +125,9 @@ def main() -> None:
     ratio = statistics.median(r["seconds"] for r in results["space"]) / statistics.median(
         r["seconds"] for r in results["plain"]
     )
-    print(f"config: {sizes['space'] / 1000:.1f} KB (target <= 200 KB: {'met' if sizes['space'] <= 200_000 else 'NOT met'})")
+    print(
+        f"config: {sizes['space'] / 1000:.1f} KB (target <= 200 KB: {'met' if sizes['space'] <= 200_000 else 'NOT met'})"
+    )
     print(f"ready: {ratio:.2f}x the plain app (target <= 1.5x: {'met' if ratio <= 1.5 else 'NOT met'})")
     print(f"load average after: {os.getloadavg()[0]:.2f}")
 
