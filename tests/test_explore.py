@@ -114,31 +114,39 @@ def test_race_endpoint_streams_both_learning_rates(client):
     assert {row[2] for row in plot["data"]} == {"learning rate 0.001", "learning rate 0.1"}
 
 
-def test_time_travel_walks_the_last_training_and_hands_an_epoch_to_inside():
+def test_a_trainings_replay_keeps_its_first_and_last_weights_and_hands_an_epoch_to_inside():
+    """Time-travel is Retrain's replay now: the visitor keeps the training's snapshots (the page draws
+    them in the browser), from the first weights to the trained ones, and "open in Inside" makes one
+    epoch's weights the visitor's own."""
     import gradio as gr
 
     from lstm_demo.limits import Limits
+    from lstm_demo.models import model_from_flat
     from lstm_demo.ui.common import Served
-    from lstm_demo.ui.explore import Explore
     from lstm_demo.ui.inside import Inside
-    from lstm_demo.ui.retrain import Retrain
+    from lstm_demo.ui.retrain import Retrain, named_weights
     from lstm_demo.ui.state import Visitor
     from lstm_demo.weights import load_pretrained
 
     served = Served(load_pretrained(), Limits(max_snapshots=10))
-    explore, visitor = Explore(served), Visitor()
+    retrain, visitor = Retrain(served), Visitor()
     with pytest.raises(gr.Error, match="Train a model in Retrain first"):
-        explore.time_travel(3, visitor)
-    *_, summary, _, visitor = list(Retrain(served).train("craft", "statquest", 100, 0.05, 42, "cpu", visitor))[-1]
+        retrain.open_in_inside(visitor, gr.EventData(None, {"epoch": 3}))
+    *_, summary, _, visitor = list(retrain.train("craft", "statquest", 100, 0.05, 42, "cpu", visitor))[-1]
     kept = visitor.snapshots
     assert kept.kind == "craft" and [e for e, _ in kept] == [0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100]
     assert all(len(values) == 12 for _, values in kept)  # the hand-built cell's 12 floats a snapshot
-    slider, text, cell = explore.time_travel_range(visitor)
-    assert "<svg" in cell.value  # the drawn cell of that epoch's weights
-    assert "After 100 epochs" in text and f"{summary['predictions']['company_b']:.4f}" in text
-    start = explore.time_travel(0, visitor)
-    assert "After 0 epochs" in start and f"{summary['predictions_before']['company_b']:.4f}" in start
-    visitor, tabs, model, use_own = explore.time_travel_inside(50, visitor)
+    first, last = (model_from_flat("craft", kept[k][1]) for k in (0, -1))
+    for model, predictions in ((first, summary["predictions_before"]), (last, summary["predictions"])):
+        assert model.predict([1, 0.5, 0.25, 1]) == pytest.approx(predictions["company_b"], abs=1e-5)
+        assert model.predict([0, 0.5, 0.25, 1]) == pytest.approx(predictions["company_a"], abs=1e-5)
+    # What the drawing gets of a snapshot: the 12 named weights of that epoch's model.
+    assert named_weights("craft", list(kept[-1][1])) == pytest.approx(craft_parameters(last), abs=1e-7)
+    visitor, tabs, model, use_own = retrain.open_in_inside(visitor, gr.EventData(None, {"epoch": 50}))
     assert model == "craft" and use_own and visitor.own_source["craft"] == "epoch 50"
-    table = Inside(served).trace("1, 0.5, 0.25, 1", "craft", visitor)
-    assert table["short_memory"].iloc[-1] != pytest.approx(load_model("craft").predict([1, 0.5, 0.25, 1]), abs=1e-3)
+    assert tabs.selected == "inside"
+    _, trace = Inside(served).traced("1, 0.5, 0.25, 1", "craft", visitor)  # what every Inside view is made of
+    last_h = trace.rows()[-1]["short_memory"]
+    at_50 = model_from_flat("craft", dict(kept)[50])
+    assert last_h == pytest.approx(at_50.predict([1, 0.5, 0.25, 1]), abs=1e-5)
+    assert last_h != pytest.approx(load_model("craft").predict([1, 0.5, 0.25, 1]), abs=1e-3)

@@ -81,19 +81,19 @@ def test_a_streaming_training_redraws_one_chart_a_message_in_turn_each_at_most_e
 
     import pandas as pd
 
-    from lstm_demo.ui import retrain
-    from lstm_demo.ui.retrain import CHART_REDRAW, TEXT_EVERY
+    from lstm_demo.ui import streams
+    from lstm_demo.ui.streams import CHART_REDRAW, TEXT_EVERY
 
     decided = []  # each time one of the stream's throttles let something through
 
-    class Recorded(retrain.Every):
+    class Recorded(streams.Every):
         def due(self) -> bool:
             if super().due():
                 decided.append(time.monotonic())
                 return True
             return False
 
-    monkeypatch.setattr(retrain, "Every", Recorded)
+    monkeypatch.setattr(streams, "Every", Recorded)  # what streams.Throttle is made of
     served = Served(load_pretrained(), Limits(max_train_seconds=120, max_epochs=1_000_000))
     request = gr.Request(session_hash="visitor-2")
     updates = Retrain(served).train("craft", "statquest", 1_000_000, 0.001, 42, "cpu", Visitor(), request)
@@ -122,11 +122,12 @@ def stand_in_spaces(tmp_path, monkeypatch):
     package.mkdir()
     (package / "__init__.py").write_text(
         "import functools\n"
-        "decorated = []\n"
+        "decorated, called = [], []\n"
         "def GPU(fn):\n"
         "    decorated.append(fn)\n"
         "    @functools.wraps(fn)\n"
         "    def on_gpu(*args, **kwargs):\n"
+        "        called.append(fn.__qualname__)\n"
         "        return fn(*args, **kwargs)\n"
         "    on_gpu.lent_a_gpu = True\n"
         "    return on_gpu\n"
@@ -137,8 +138,8 @@ def stand_in_spaces(tmp_path, monkeypatch):
     sys.modules.pop("spaces", None)
 
 
-def _train_function(demo):
-    (fn,) = [f.fn for f in demo.fns.values() if f.api_name == "train"]
+def _train_function(demo, name="train"):
+    (fn,) = [f.fn for f in demo.fns.values() if f.api_name == name]
     return fn
 
 
@@ -154,8 +155,16 @@ def test_on_zero_gpu_the_train_handler_is_lent_a_gpu(stand_in_spaces, monkeypatc
     train = _train_function(demo)
     import spaces
 
-    assert getattr(train, "lent_a_gpu", False) is zero_gpu
-    assert [f.__func__.__qualname__ for f in spaces.decorated] == (["Retrain.train"] if zero_gpu else [])
+    # The training's stream (what /train and the page's Train both run) is lent the GPU.
+    assert getattr(train.__self__.stream, "lent_a_gpu", False) is zero_gpu
+    assert [f.__func__.__qualname__ for f in spaces.decorated] == (["Retrain.stream"] if zero_gpu else [])
+    # Both trainings go through it, the script's /train and the page's Train (an epochs value that is
+    # no number: each stream is entered, then refuses it, and nothing trains).
+    with pytest.raises(gr.Error, match="number"):
+        list(train("craft", "fast", "many", 0.1, 42, "cpu", Visitor(), None))
+    (refused,) = list(_train_function(demo, "train_on_page")("craft", "fast", "many", 0.1, 42, "cpu", None, None))
+    assert any("number" in str(getattr(update, "value", update)) for update in refused.values()), refused
+    assert spaces.called == (["Retrain.stream"] * 2 if zero_gpu else [])
     # The lent GPU belongs to the server's process: on ZeroGPU the trainings run in its threads.
     from lstm_demo.workers import server_start_method
 
@@ -188,37 +197,3 @@ def test_inside_marks_the_chosen_step_on_a_few_steps_axis_and_by_a_vertical_line
             values = [row[columns.index("value")] for row in frame if row[columns.index("series")] != "chosen step"]
             assert [row[columns.index("step")] for row in chosen] == [3, 3]
             assert sorted(row[columns.index("value")] for row in chosen) == [min(values), max(values)]
-
-
-def test_a_new_session_gets_its_own_copy_of_the_configuration_gradio_builds():
-    """lstm_demo/ui/sessions.py: a session copies each block's configuration, built once, instead of
-    building it again; what it gets equals what Gradio builds, and is the session's own."""
-    import json
-
-    from gradio.blocks import BlocksConfig
-    from gradio.state_holder import SessionState
-
-    from lstm_demo.ui import build_demo
-
-    demo = build_demo(limits=Limits())
-
-    def as_text(configs: dict) -> str:  # a translated label is an object; its text is what the page gets
-        return json.dumps(configs, default=str, sort_keys=True)
-
-    built = {key: BlocksConfig.config_for_block(key, [], block) for key, block in demo.blocks.items()}
-    first, second = SessionState(demo), SessionState(demo)
-    assert len(first.config_values) == len(built) > 200
-    assert as_text(first.config_values) == as_text(built) == as_text(second.config_values)
-    # Each session's own: a change in one reaches neither another nor the next one.
-    key = next(key for key, block in demo.blocks.items() if isinstance(block, gr.Markdown))
-    first.config_values[key]["props"]["value"] = "changed in the first session"
-    for other in (second, SessionState(demo)):
-        assert (
-            other.config_values[key]["props"]["value"] == built[key]["props"]["value"] != "changed in the first session"
-        )
-    # A block an update replaced is built as Gradio builds it, not taken from the copies.
-    replacement = gr.Markdown("a replaced block", render=False)
-    first[key] = replacement
-    first._update_config(key)
-    assert first.config_values[key]["props"]["value"] == "a replaced block"
-    assert as_text(first.config_values[key]) == as_text(BlocksConfig.config_for_block(key, [], replacement))
