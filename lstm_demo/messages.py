@@ -281,7 +281,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "recipe.batch.full": ("full batch (both companies in one step)", "全批量（两家公司在同一步里）"),
     "recipe.batch.one": (
         "batch of one (Company A, then Company B, no shuffle)",
-        "每批一个（先 A 公司，再 B 公司，不打乱）",
+        "每批一个（先公司 A，再公司 B，不打乱）",
     ),
     "recipe.end.epochs": ("{epochs:,} epochs", "{epochs:,} 轮"),
     "recipe.end.converged": (

@@ -41,14 +41,57 @@ def text_of(selector: str) -> str:
     return f"(document.querySelector({selector!r})?.innerText ?? '')"
 
 
+TABS = ("inside", "predict", "retrain", "explore", "about")  # the page's tabs, in order; a link names one
+
+
+def landing_tab(query: str) -> str:
+    """The tab a link opens: the one its `tab=` names (any letter case), else the page's first, Inside."""
+    from urllib.parse import parse_qs
+
+    named = parse_qs(query.lstrip("?")).get("tab", [""])[0].strip().lower()
+    return named if named in TABS else TABS[0]
+
+
 def open_page(page, url, query=""):
-    """Load the page and wait until it has computed its predictions (and, on Inside, its trace)."""
+    """Load the page and wait until its page load has computed it.
+
+    The page load computes Inside whichever tab the link opens (its sentence appears, after the
+    predictions), and Inside is on the page from the start, being the first tab. Another tab is
+    rendered only once it is shown: Predict's cards, when the link opens Predict, are waited for too.
+    """
     page.goto(url + query)
-    # The phone's cards hold every row in either language, shown or not (a table in a hidden tab
-    # renders only its first rows).
-    page.wait_for_function(f"/your sequence|你的序列/.test({text_of('#predict-cards')})", timeout=WAIT)
-    if "tab=inside" in query.lower():  # a tab that has not been shown is not on the page yet
-        page.wait_for_function(f"/(Step|第) \\d+/.test({text_of('#inside-sentence')})", timeout=WAIT)
+    page.wait_for_function(
+        f"window.lstmCells?.inside?.state.sequences.length > 0 && /(Step|第) \\d+/.test({text_of('#inside-sentence')})",
+        timeout=WAIT,
+    )
+    if landing_tab(query) == "predict":
+        # The phone's cards hold every row in either language, shown or not.
+        page.wait_for_function(f"/your sequence|你的序列/.test({text_of('#predict-cards')})", timeout=WAIT)
+
+
+def show_tab(page, name: str) -> None:
+    """Show the main tab called `name` (its words in the page's language), from the row of tabs or,
+    on a phone, from the "..." menu the tabs that do not fit go into; wait until it is selected."""
+    from playwright.sync_api import expect
+
+    tabs = page.locator("#main-tabs > .tab-wrapper [role=tablist]")
+    tab = tabs.get_by_role("tab", name=name, exact=True)
+    if tab.count() and tab.first.is_visible():
+        tab.first.click()
+    else:
+        page.locator("#main-tabs > .tab-wrapper .overflow-menu > button").click()
+        page.locator("#main-tabs > .tab-wrapper .overflow-dropdown button", has_text=name).first.click()
+    expect(tabs.get_by_role("tab", name=name, exact=True)).to_have_attribute("aria-selected", "true", timeout=WAIT)
+
+
+def wait_for_inside(page, day: int) -> None:
+    """Inside's drawing on `day`, with its step slider and the sentence under the charts following it."""
+    page.wait_for_function(
+        f"window.lstmCells?.inside?.state.step === {day}"
+        f" && document.querySelector('#inside-step input[type=number]')?.value === '{day}'"
+        f" && /(Step|第) {day}\\D/.test({text_of('#inside-sentence')})",
+        timeout=WAIT,
+    )
 
 
 def copied_link(page, click) -> str:

@@ -10,7 +10,8 @@ import json
 import pytest
 from playwright.sync_api import expect
 
-from browsing import CLIPBOARD, LAPTOP, WAIT, copied_link, needs_chromium, open_page, record_foreign_requests, text_of
+from browsing import CLIPBOARD, LAPTOP, WAIT, copied_link, needs_chromium, open_page, record_foreign_requests, show_tab
+from browsing import text_of, wait_for_inside
 from conftest import ARTIFACTS
 
 pytestmark = needs_chromium
@@ -29,6 +30,7 @@ def test_predict_by_mouse_and_by_keyboard_from_a_link_to_an_unknown_tab_with_no_
     """One page load for three checks (a load of this page costs ~8 s of CPU on a 2-core machine)."""
     open_page(page, app_server[0], "?tab=nowhere")
     check_an_unknown_tab_is_named(page)
+    show_tab(page, "Predict")
     check_predict_company_b(page)
     check_predict_from_the_keyboard_alone(page)
     assert page.foreign_requests == []
@@ -36,10 +38,11 @@ def test_predict_by_mouse_and_by_keyboard_from_a_link_to_an_unknown_tab_with_no_
 
 def check_an_unknown_tab_is_named(page):
     expect(page.locator("#link-notice")).to_have_text(
-        "The link names no tab called 'nowhere'; the tabs are predict, inside, retrain, explore, about.",
+        "The link names no tab called 'nowhere'; the tabs are inside, predict, retrain, explore, about.",
         timeout=WAIT,
     )
-    assert page.get_by_role("tab", name="Predict").get_attribute("aria-selected") == "true"
+    # The page opens where a bare link lands: the drawn cell.
+    assert page.get_by_role("tab", name="Inside the LSTM").get_attribute("aria-selected") == "true"
 
 
 def check_predict_company_b(page):
@@ -63,10 +66,10 @@ def check_predict_from_the_keyboard_alone(page):
 
 
 TABS = {  # tab name -> an element that only that tab shows
-    "Predict": "#predict-button",
     "Inside the LSTM": "#inside-button",
+    "Predict": "#predict-button",
     "Retrain": "#train-button",
-    "Explore": "#playground-table",
+    "Explore": "#playground-controls",
     "About": "text=Call it from a script",
 }
 
@@ -96,14 +99,14 @@ def test_every_tab_fits_the_screen(browser, app_server, width, height, name):
     try:
         open_page(page, app_server[0])
         for tab, marker in TABS.items():
-            page.get_by_role("tab", name=tab).click()
-            expect(page.get_by_role("tab", name=tab)).to_have_attribute("aria-selected", "true", timeout=WAIT)
+            show_tab(page, tab)  # on a phone, from the "..." menu of the tabs that do not fit
             expect(page.locator(marker).first).to_be_visible(timeout=WAIT)
             # Charts lay themselves out after the tab shows: wait for the page to fit, or fail.
             page.wait_for_function(f"document.documentElement.scrollWidth <= {width}", timeout=WAIT)
             if tab == "Inside the LSTM":  # its two charts have drawn their titles; their legends wrap
                 page.wait_for_function(f"({CHART_TITLES_JS})().length >= 2", timeout=WAIT)
-                assert_html_legend_whole(page, "#inside-chart-legend", ["output gate O", "chosen step t = 4"])
+                # (the drawing, and the charts with it, open on the story's first day)
+                assert_html_legend_whole(page, "#inside-chart-legend", ["output gate O", "chosen step t = 1"])
                 assert_html_legend_whole(page, "#inside-memory-chart-legend", ["short-term memory H"])
             cut = [title["text"] for title in page.evaluate(CHART_TITLES_JS) if not title["whole"]]
             assert cut == [], f"chart titles cut at {width} px on {tab}: {cut}"
@@ -123,30 +126,43 @@ def expected_trace(kind: str, sequence: list[float]) -> list[dict]:
 
 
 def test_a_query_link_opens_inside_computed_and_it_recomputes_on_a_model_enter_and_the_step_slider(page, app_server):
+    from lstm_demo.models import craft_parameters
+    from lstm_demo.weights import load_model
+
     open_page(page, app_server[0], "?tab=INSIDE&model=builtin&sequence=0,0.5,0.25,1")  # a tab in any letter case
     assert page.get_by_role("tab", name="Inside the LSTM").get_attribute("aria-selected") == "true"
-    assert page.locator("#inside-sequence textarea").input_value() == "0,0.5,0.25,1"
+    box = page.locator("#inside-sequence input, #inside-sequence textarea").first
+    assert box.input_value() == "0,0.5,0.25,1"
     assert page.locator("#inside-model input[value=builtin]").is_checked()
-    # Computed from the link, without a click: the built-in model's numbers for Company A.
-    last = expected_trace("builtin", [0, 0.5, 0.25, 1])[-1]
+    # Computed from the link, without a click: a company's sequence opens on the story's first day, the
+    # drawing beside the other company's, with the built-in model's numbers.
+    wait_for_inside(page, 1)
+    assert page.evaluate("window.lstmCells.inside.state.sequences") == [[0, 0.5, 0.25, 1], [1, 0.5, 0.25, 1]]
+    expect(page.locator("#cell-inside .cv-source")).to_contain_text("torch.nn.LSTM", timeout=WAIT)
+    rows = expected_trace("builtin", [0, 0.5, 0.25, 1])
+    first, last = rows[0], rows[-1]
     sentence = page.locator("#inside-sentence").inner_text()
-    assert sentence.startswith("Step 4 (input 1)") and f"C = {last['long_memory']:+.4f}" in sentence
-    assert f"{last['forget_gate']:.0%} of the long-term memory" in sentence
+    assert sentence.startswith("Step 1 (input 0)") and f"C = {first['long_memory']:+.4f}" in sentence
+    assert f"{first['forget_gate']:.0%} of the long-term memory" in sentence
     assert page.locator("#inside-step input[type=range]").get_attribute("max") == "4"
     table = page.locator("#inside-table").inner_text()
-    assert all(column in table for column in ("forget_gate", "long_memory", "short_memory"))
-    assert f"{last['forget_gate']:.6f}".rstrip("0") in table
+    assert all(column in table for column in ("forget gate F", "long-term memory C", "short-term memory H"))
+    assert f"{last['forget_gate']:.6f}".rstrip("0") in table  # every day in the table
     expect(page.locator("#equations .katex")).to_have_count(6, timeout=WAIT)  # the six equations, typeset
     equations = page.locator("#equations").inner_text()
-    assert f"= {last['output_gate']:.4f}" not in equations  # KaTeX output, not the LaTeX source
-    assert f"={last['output_gate']:.4f}" in equations.replace(" ", "") and "tanh" in equations
+    assert f"= {first['output_gate']:.4f}" not in equations  # KaTeX output, not the LaTeX source
+    assert f"={first['output_gate']:.4f}" in equations.replace(" ", "") and "tanh" in equations
     page.screenshot(path=ARTIFACTS / "inside-laptop.png", full_page=True)
-    # Another model: recomputed at once.
+    # Another model: recomputed at once, the drawing with it.
     page.locator("#inside-model").get_by_text("hand-built").click()
-    craft = expected_trace("craft", [0, 0.5, 0.25, 1])[-1]
+    craft = expected_trace("craft", [0, 0.5, 0.25, 1])[0]
     expect(page.locator("#inside-sentence")).to_contain_text(f"H = {craft['short_memory']:+.4f}", timeout=WAIT)
-    # Another sequence, on Enter.
-    box = page.locator("#inside-sequence textarea")
+    weights = craft_parameters(load_model("craft"))
+    page.wait_for_function(
+        f"Math.abs(window.lstmCells.inside.state.weights.w_ho - {weights['w_ho']}) < 1e-6", timeout=WAIT
+    )
+    assert page.evaluate("window.lstmCells.inside.state.weights") == pytest.approx(weights, abs=1e-6)
+    # Another sequence, on Enter: the visitor's own opens on its last day, drawn alone.
     box.fill("0.3, 0.7")
     box.press("Enter")
     short = expected_trace("craft", [0.3, 0.7])[-1]
@@ -154,11 +170,13 @@ def test_a_query_link_opens_inside_computed_and_it_recomputes_on_a_model_enter_a
         f"Step 2 (input 0.7): kept {short['forget_gate']:.0%}", timeout=WAIT
     )
     expect(page.locator("#inside-step input[type=range]")).to_have_attribute("max", "2", timeout=WAIT)
-    # The step slider moves the sentence.
+    wait_for_inside(page, 2)
+    assert page.evaluate("window.lstmCells.inside.state.sequences") == [[0.3, 0.7]]
+    # The step slider moves the sentence, and the drawing with it.
     number = page.locator("#inside-step input[type=number]")
     number.fill("1")
     number.press("Enter")
-    page.wait_for_function(f"{text_of('#inside-sentence')}.includes('Step 1')", timeout=WAIT)
+    wait_for_inside(page, 1)
     first = expected_trace("craft", [0.3])[-1]
     assert f"kept {first['forget_gate']:.0%} of the long-term memory" in page.locator("#inside-sentence").inner_text()
 
@@ -168,12 +186,12 @@ def test_two_visitors_see_their_own_weights(browser, app_server):
     try:
         trainer, other = (c.new_page() for c in contexts)
         open_page(trainer, app_server[0], "?tab=retrain")
-        open_page(other, app_server[0])
+        open_page(other, app_server[0], "?tab=predict")
         trainer.locator("#retrain-model input[value=builtin]").check()
         trainer.locator("#train-button").click()
         trainer.wait_for_function(f"{text_of('#train-progress')}.includes('Converged')", timeout=WAIT)
         trainer.locator("#use-own input").check()
-        trainer.get_by_role("tab", name="Predict").click()
+        show_tab(trainer, "Predict")
         trainer.wait_for_function(f"{text_of('#predict-table')}.includes('built-in (trained)')", timeout=WAIT)
         # The other visitor predicts again, after the training, in the session it had: still pretrained.
         other.locator("#predict-sequence textarea").fill("0.9, 0.1")
@@ -193,7 +211,7 @@ def test_share_button_copies_a_link_that_restores_inputs_and_results(browser, ap
     context = browser.new_context(**LAPTOP, **CLIPBOARD)
     try:
         page = context.new_page()
-        open_page(page, app_server[0])
+        open_page(page, app_server[0], "?tab=predict")
         page.locator("#predict-sequence textarea").fill("0.9, 0.1, 0.3")
         page.locator("#predict-button").click()
         page.wait_for_function(f"{text_of('#predict-table')}.includes('0.9, 0.1, 0.3')", timeout=WAIT)
@@ -236,22 +254,48 @@ def chinese_page(browser, app_server):
 
 def test_a_chinese_browser_gets_the_page_its_errors_the_steps_and_the_drawn_cell_in_chinese(chinese_page, app_server):
     """One page load for four checks (a load of this page costs ~8 s of CPU on a 2-core machine)."""
-    from test_cell_page import check_the_cell_explains_in_chinese, wait_for_inside
-
     page = chinese_page
     open_page(page, app_server[0])
     assert page.get_by_role("tab", name="LSTM 内部").count() == 1
     assert page.get_by_role("tab", name="重新训练").count() == 1
+    expect(page.locator("#page-title")).to_have_text(
+        "LSTM 的两种实现", timeout=WAIT
+    )  # the title, in this language only
+    # Inside, where the page opens: the step's sentence and the drawn cell.
+    wait_for_inside(page, 1)
+    sentence = page.locator("#inside-sentence").inner_text()
+    assert sentence.startswith("第 1 步") and "保留了" in sentence
+    check_the_cell_explains_in_chinese(page)
+    # Predict, and an error, in Chinese.
+    show_tab(page, "预测")
+    page.wait_for_function(f"{text_of('#predict-table')}.includes('你的序列')", timeout=WAIT)
     page.screenshot(path=ARTIFACTS / "predict-zh.png", full_page=True)
-    # An error, in Chinese.
     page.locator("#predict-sequence textarea").fill("1, x")
     page.locator("#predict-button").click()
     page.get_by_text("第 2 项（'x'）不是数字。").first.wait_for(timeout=WAIT)
     page.screenshot(path=ARTIFACTS / "error-zh.png")
-    # Inside: the step's sentence and the drawn cell.
-    page.get_by_role("tab", name="LSTM 内部").click()
-    wait_for_inside(page)
-    sentence = page.locator("#inside-sentence").inner_text()
-    assert sentence.startswith("第 4 步") and "保留了" in sentence
-    check_the_cell_explains_in_chinese(page)
     assert page.foreign == []
+
+
+def check_the_cell_explains_in_chinese(page):
+    """On Inside in a Chinese page: the drawing, its day bar, the story and a gate's explanation."""
+    cell = "#cell-inside"
+    svg = page.locator(f"{cell} .cv-cell[data-seq='1'] svg")
+    expect(svg).to_have_attribute("lang", "zh-CN", timeout=WAIT)
+    assert "LSTM 单元" in svg.locator("title").first.text_content()
+    assert (
+        "公司 B" in svg.locator("desc").first.text_content()
+        and "第 1 天完整画出" in svg.locator("desc").first.text_content()
+    )
+    expect(page.locator(f"{cell} .cv-status")).to_have_text("第 1 天，共 4 天", timeout=WAIT)  # full-width comma
+    assert "上一天" in page.locator(f"{cell} .cv-bar").inner_text()
+    expect(page.locator(f"{cell} .cv-story-title")).to_contain_text("谜题", timeout=WAIT)
+    assert "下一步" in page.locator(f"{cell} .cv-story").inner_text()
+    page.locator(f"{cell} .cv-cell[data-seq='0'] [data-gate='candidate']").click()
+    gate = page.locator(f"{cell} .cv-gate")
+    expect(gate).to_contain_text("候选记忆", timeout=WAIT)
+    assert "公司 A" in gate.inner_text() and "第 1 天" in gate.inner_text()
+    gate.locator("summary").click()  # for the curious: the loss and its gradient
+    expect(gate.locator(".cv-curious")).to_contain_text("损失", timeout=WAIT)
+    assert "∂L/∂w_xc" in gate.inner_text()
+    page.locator(cell).screenshot(path=ARTIFACTS / "cell-laptop-zh.png")

@@ -10,8 +10,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from browsing import CHINESE, CLIPBOARD, LAPTOP, PHONE, WAIT, copied_link, needs_chromium, open_page, text_of
+from browsing import CHINESE, CLIPBOARD, LAPTOP, PHONE, WAIT, copied_link, needs_chromium, open_page, show_tab, text_of
+from browsing import wait_for_inside
 from conftest import ARTIFACTS, COMPANY_A, COMPANY_B, ROOT
+from lstm_demo.models import craft_parameters
+from lstm_demo.weights import load_model, model_from_text
 
 
 # -- the API page (gradio_client's view_api reads what the API page shows) ---------------------------
@@ -40,7 +43,6 @@ def test_the_about_tabs_script_example_runs_as_written(client):
     from gradio_client import handle_file
 
     from lstm_demo.ui.about import SCRIPT_EXAMPLE
-    from lstm_demo.weights import load_model
 
     (path,) = re.findall(r'handle_file\("([^"]+)"\)', SCRIPT_EXAMPLE)
     assert (ROOT / path).is_file()
@@ -68,7 +70,6 @@ def sentence_for(weights: str, sequence: str, step: int) -> str:
 
     from lstm_demo.data import parse_sequence
     from lstm_demo.explain import step_sentence
-    from lstm_demo.weights import model_from_text
 
     with torch.no_grad():
         rows = model_from_text(weights).trace(torch.tensor(parse_sequence(sequence))).rows()
@@ -83,7 +84,7 @@ def predictions(page) -> list[str]:
 @needs_chromium
 def test_predict_on_a_laptop_examples_predict_and_bad_input_stays_editable(open_context, app_server):
     page = open_context(**LAPTOP)
-    open_page(page, app_server[0])
+    open_page(page, app_server[0], "?tab=predict")
     page.get_by_role("button", name=re.compile("Your own weights")).click()
     expect(page.locator("#upload-prediction textarea, #upload-prediction input").first).to_have_value(
         "", timeout=WAIT
@@ -110,7 +111,7 @@ def test_predict_on_a_laptop_examples_predict_and_bad_input_stays_editable(open_
     notes = page.locator("#predict-notes").inner_text()
     assert "between −1 and 1" in notes and "StatQuest's own" in notes
     page.screenshot(path=ARTIFACTS / "visitor-predict-laptop.png", full_page=True)
-    page.get_by_role("tab", name="About").click()
+    show_tab(page, "About")
     about = page.locator("#about-card-craft")
     expect(about).to_contain_text("StatQuest's own numbers", timeout=WAIT)
     expect(page.get_by_text("weights/craft/model.safetensors")).to_be_visible(timeout=WAIT)
@@ -119,8 +120,9 @@ def test_predict_on_a_laptop_examples_predict_and_bad_input_stays_editable(open_
 
 @needs_chromium
 def test_a_phone_shows_a_result_on_its_first_screen_one_card_per_sequence(open_context, app_server):
+    """On Predict (a link to it; a bare link lands on the drawing, test_cell_page.py)."""
     page = open_context(**PHONE)
-    open_page(page, app_server[0])
+    open_page(page, app_server[0], "?tab=predict")
     cards = page.locator("#predict-cards .predict-card")
     expect(cards).to_have_count(3, timeout=WAIT)  # Company A, Company B, your sequence
     expect(page.locator("#predict-table")).to_be_hidden(timeout=WAIT)
@@ -129,7 +131,7 @@ def test_a_phone_shows_a_result_on_its_first_screen_one_card_per_sequence(open_c
     assert "Company A" in cards.first.inner_text() and "built-in (pretrained)" in cards.first.inner_text()
     page.wait_for_function("document.documentElement.scrollWidth <= 390", timeout=WAIT)
     page.screenshot(path=ARTIFACTS / "visitor-predict-phone.png", full_page=True)
-    page.get_by_role("tab", name="About").click()
+    show_tab(page, "About")  # from the "..." menu: a phone's row of tabs holds two or three
     expect(page.locator("#about-card-builtin")).to_be_visible(timeout=WAIT)
     page.wait_for_function("document.documentElement.scrollWidth <= 390", timeout=WAIT)
     page.screenshot(path=ARTIFACTS / "visitor-about-phone.png", full_page=True)
@@ -138,7 +140,7 @@ def test_a_phone_shows_a_result_on_its_first_screen_one_card_per_sequence(open_c
 @needs_chromium
 def test_a_chinese_page_says_everything_in_chinese(open_context, app_server):
     page = open_context(**CHINESE)
-    page.goto(app_server[0])
+    page.goto(app_server[0] + "?tab=predict")
     page.wait_for_function(f"{text_of('#predict-table')}.includes('你的序列')", timeout=WAIT)
     table = page.locator("#predict-table").inner_text()
     assert all(word in table for word in ("序列", "标签", "公司 A", "你的序列", "内置（预训练）"))
@@ -148,14 +150,14 @@ def test_a_chinese_page_says_everything_in_chinese(open_context, app_server):
     page.locator("#predict-button").click()
     expect(page.locator("#predict-error")).to_contain_text("第 2 项（'x'）不是数字。", timeout=WAIT)
     page.screenshot(path=ARTIFACTS / "visitor-predict-zh.png", full_page=True)
-    page.get_by_role("tab", name="关于").click()
+    show_tab(page, "关于")
     expect(page.locator("#about-what")).to_contain_text("这是什么", timeout=WAIT)
     expect(page.locator("#about-card-craft")).to_contain_text("StatQuest 视频", timeout=WAIT)
     expect(page.locator("#about-limits")).to_contain_text("限制", timeout=WAIT)
     page.screenshot(path=ARTIFACTS / "visitor-about-zh.png", full_page=True)
     # Inside's charts in Chinese, on the same page (test_inside_shows_gates_... has them in English).
-    page.get_by_role("tab", name="LSTM 内部").click()
-    page.wait_for_function(f"/第 \\d+/.test({text_of('#inside-sentence')})", timeout=WAIT)
+    show_tab(page, "LSTM 内部")
+    wait_for_inside(page, 1)
     check_inside_charts(page, chinese=True)
 
 
@@ -171,20 +173,22 @@ def test_a_share_link_made_on_inside_at_step_2_after_training_reopens_there_with
     # the final text ("Converged after ..."): the running text's "(it stops once converged)" is not
     sender.wait_for_function(f"{text_of('#train-progress')}.includes('Converged after')", timeout=WAIT)
     expect(sender.locator("#use-own input")).to_be_checked()
-    sender.get_by_role("tab", name="Predict").click()
+    show_tab(sender, "Predict")
     sender.wait_for_function(f"{text_of('#predict-table')}.includes('built-in (trained)')", timeout=WAIT)
     trained = predictions(sender)
     shared = sender.locator("#weights-link textarea, #weights-link input").first.input_value()
     assert shared.startswith("builtin:"), shared
     # The oracle: the library's own sentences for these weights (the page must not show another step's).
-    expected = {step: sentence_for(shared, COMPANY_B, step) for step in (2, 4)}
-    sender.get_by_role("tab", name="Inside the LSTM").click()
+    expected = {step: sentence_for(shared, COMPANY_B, step) for step in (1, 2)}
+    show_tab(sender, "Inside the LSTM")
     sender.locator("#inside-model").get_by_text("built-in").click()
-    expect(sender.locator("#inside-sentence")).to_have_text(expected[4], timeout=WAIT)
+    # A company's sequence opens on the story's first day.
+    expect(sender.locator("#inside-sentence")).to_have_text(expected[1], timeout=WAIT)
     number = sender.locator("#inside-step input[type=number]")
     number.fill("2")
     number.press("Enter")
     expect(sender.locator("#inside-sentence")).to_have_text(expected[2], timeout=WAIT)
+    wait_for_inside(sender, 2)  # the drawing follows the visitor's slider
     sentence = expected[2]
     link = copied_link(sender, sender.get_by_role("button", name="Share this state").click)
     assert "tab=inside" in link and "step=2" in link and "weights=builtin%3A" in link, link
@@ -194,21 +198,24 @@ def test_a_share_link_made_on_inside_at_step_2_after_training_reopens_there_with
     expect(recipient.get_by_role("tab", name="Inside the LSTM")).to_have_attribute(
         "aria-selected", "true", timeout=WAIT
     )
-    recipient.wait_for_function(f"{text_of('#inside-sentence')}.startsWith('Step 2')", timeout=WAIT)
+    # The link's day: the drawing opens on it, the slider and the sentence with it.
+    wait_for_inside(recipient, 2)
     # the same numbers: the same weights (waited for: a progress timer may still sit over the line)
     expect(recipient.locator("#inside-sentence")).to_have_text(sentence, timeout=WAIT)
     expect(recipient.locator("#inside-step input[type=number]")).to_have_value("2", timeout=WAIT)
+    drawn = recipient.evaluate("window.lstmCells.inside.state.weights")
+    assert drawn == pytest.approx(craft_parameters(model_from_text(shared)), abs=1e-5)  # the link's weights, drawn
     # the drawing's days slide into place (CSS transitions): the screenshot shows where they end
     recipient.wait_for_function("document.getAnimations().every((a) => a.playState !== 'running')", timeout=WAIT)
     recipient.screenshot(path=ARTIFACTS / "visitor-shared-inside.png", full_page=True)
-    recipient.get_by_role("tab", name="Predict").click()
+    show_tab(recipient, "Predict")
     recipient.wait_for_function(f"{text_of('#predict-table')}.includes('built-in (from the link)')", timeout=WAIT)
     assert predictions(recipient) == trained
     # and the training's summary: the readable table and the JSON, as the sender saw them
-    sender.get_by_role("tab", name="Retrain").click()
+    show_tab(sender, "Retrain")
     sent_table = sender.locator("#train-table").inner_text()
     assert "converged" in sent_table.lower(), sent_table
-    recipient.get_by_role("tab", name="Retrain").click()
+    show_tab(recipient, "Retrain")
     expect(recipient.locator("#train-table")).to_have_text(sent_table, timeout=WAIT)
     recipient.get_by_text("The summary as JSON (for scripts)").click()
     expect(recipient.locator("#train-summary")).to_contain_text("stop_reason", timeout=WAIT)
@@ -220,7 +227,11 @@ def test_a_link_with_bad_weights_says_so_and_shows_the_pretrained_ones(open_cont
     open_page(page, app_server[0], "?tab=Inside&weights=craft:1,2,nan")
     expect(page.locator("#link-notice")).to_contain_text("12 numbers", timeout=WAIT)
     assert page.get_by_role("tab", name="Inside the LSTM").get_attribute("aria-selected") == "true"
-    assert "hand-built (pretrained)" in page.locator("#predict-table").inner_text()
+    expect(page.locator("#inside-badge")).to_contain_text("pretrained: StatQuest's own numbers", timeout=WAIT)
+    drawn = page.evaluate("window.lstmCells.inside.state.weights")
+    assert drawn == pytest.approx(craft_parameters(load_model("craft")), abs=1e-6)  # the pretrained, drawn
+    show_tab(page, "Predict")
+    page.wait_for_function(f"{text_of('#predict-table')}.includes('hand-built (pretrained)')", timeout=WAIT)
 
 
 # -- Inside's two charts and the badge (issue 10: gates and memories apart, whole steps, the chosen step) --
@@ -246,22 +257,24 @@ def test_inside_shows_gates_and_memories_apart_on_whole_steps_with_the_chosen_st
     """In English here; test_a_chinese_page_says_everything_in_chinese makes the same checks in Chinese."""
     page = open_context(**LAPTOP)
     open_page(page, app_server[0], "?tab=inside")
+    wait_for_inside(page, 1)
     check_inside_charts(page, chinese=False)
 
 
 def check_inside_charts(page, chinese: bool) -> None:
-    """On Inside (the pretrained hand-built cell, Company B): gates and memories in two charts on
-    whole steps, the chosen step marked in both and in the table; then Predict's chart."""
+    """On Inside (the pretrained hand-built cell, Company B, opened on the story's first day): gates and
+    memories in two charts on whole steps, the chosen step marked in both and in the table; then
+    Predict's chart."""
     from test_visitor_tabs import assert_html_legend_whole
 
-    chosen = "所选的步 t = 4" if chinese else "chosen step t = 4"
+    chosen = "所选的步 t = 1" if chinese else "chosen step t = 1"
     gates = ["遗忘门 F", "候选值 C~"] if chinese else ["forget gate F", "candidate C~"]
     assert_html_legend_whole(page, "#inside-chart-legend", [*gates, chosen])
     memories = ["长期记忆 C", "短期记忆 H"] if chinese else ["long-term memory C", "short-term memory H"]
     assert_html_legend_whole(page, "#inside-memory-chart-legend", [*memories, chosen])
     for root in ("#inside-chart", "#inside-memory-chart"):  # whole steps, the chosen one marked
         page.wait_for_function(f"({AXIS_LABELS_JS})({root!r}).length > 0", timeout=WAIT)
-        assert page.evaluate(AXIS_LABELS_JS, root) == ["1", "2", "3", "4▲"], root
+        assert page.evaluate(AXIS_LABELS_JS, root) == ["1▲", "2", "3", "4"], root
     titles = page.evaluate(TITLES_JS, "#inside-chart") + page.evaluate(TITLES_JS, "#inside-memory-chart")
     expected = (
         ("门与候选值 C~", "长期记忆 C", "时间步 t")
@@ -271,16 +284,16 @@ def check_inside_charts(page, chinese: bool) -> None:
     assert all(any(word in title for title in titles) for word in expected), titles
     badge = page.locator("#inside-badge").inner_text()
     assert ("StatQuest 视频" if chinese else "StatQuest's own numbers") in badge, badge
-    page.wait_for_function(f"JSON.stringify(({HIGHLIGHTED_JS})()) === '[\"4\"]'", timeout=WAIT)  # the last step
+    page.wait_for_function(f"JSON.stringify(({HIGHLIGHTED_JS})()) === '[\"1\"]'", timeout=WAIT)  # the first day
     number = page.locator("#inside-step input[type=number]")
     number.fill("2")
     number.press("Enter")
     page.wait_for_function(f"JSON.stringify(({HIGHLIGHTED_JS})()) === '[\"2\"]'", timeout=WAIT)
     marked = f'JSON.stringify(({AXIS_LABELS_JS})(\'#inside-memory-chart\')) === \'["1","2▲","3","4"]\''
     page.wait_for_function(marked, timeout=WAIT)  # the chart marks the new step too
-    assert_html_legend_whole(page, "#inside-chart-legend", [chosen.replace("4", "2")])
+    assert_html_legend_whole(page, "#inside-chart-legend", [chosen.replace("1", "2")])
     page.screenshot(path=ARTIFACTS / f"visitor-inside-charts-{'zh' if chinese else 'laptop'}.png", full_page=True)
-    page.get_by_role("tab", name="预测" if chinese else "Predict").click()
+    show_tab(page, "预测" if chinese else "Predict")
     page.wait_for_function("document.querySelectorAll('#predict-chart .role-axis-label text').length > 0", timeout=WAIT)
     days = page.evaluate(AXIS_LABELS_JS, "#predict-chart")
     assert days == ["1", "2", "3", "4"], days  # whole days, no 1.5

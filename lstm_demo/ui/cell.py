@@ -245,16 +245,39 @@ def _pretrained(model: LSTMModel, language: str) -> str:
     return say(f"source.pretrained.{model.kind}", language)
 
 
-def fill_on(triggers: list, tab: str, picture: Callable[[str], Picture], cell: gr.HTML, cell_id: str):
-    """Draw `cell` the first time its tab is shown to a visitor: when a trigger is the tab's select, or
-    the page loads with a link naming the tab. picture(language) is what it shows; later triggers leave
-    it as the visitor has it (a replay, the sliders' weights)."""
-    drawn = gr.State(False)
+@dataclass
+class FirstShow:
+    """A drawing drawn the first time its tab is shown to a visitor: on the tab's select (its own event),
+    or at page load when a link names the tab (`at_load`, answered by the page-load event with the
+    rest, so that a page load is one round trip). Later selects leave it as the visitor has it (a
+    replay, the sliders' weights)."""
 
-    def fill(done: bool, request: gr.Request, event: gr.EventData):
-        linked = str(dict(request.query_params).get("tab", "")).strip().lower() == tab
-        if done or not (isinstance(event, gr.SelectData) or linked):
-            return gr.skip(), done
-        return picture(language_of(request.headers.get("accept-language", ""))).update(cell_id), True
+    tab: str
+    picture: Callable[[str], Picture]  # picture(language)
+    cell: gr.HTML
+    cell_id: str
+    drawn: gr.State
 
-    return gr.on(triggers, fill, [drawn], [cell, drawn], api_visibility="private", show_progress="hidden")
+    def draw(self, request: gr.Request):
+        return self.picture(language_of(request.headers.get("accept-language", ""))).update(self.cell_id)
+
+    def at_load(self, request: gr.Request) -> dict:
+        """{cell: the drawing, drawn: True} when the page's link names this tab; else nothing."""
+        if str(dict(request.query_params).get("tab", "")).strip().lower() != self.tab:
+            return {}
+        return {self.cell: self.draw(request), self.drawn: True}
+
+    @property
+    def outputs(self) -> list:
+        return [self.cell, self.drawn]
+
+
+def fill_on(select, tab: str, picture: Callable[[str], Picture], cell: gr.HTML, cell_id: str) -> FirstShow:
+    """`cell` drawn on the tab's first `select` (see FirstShow; the page-load event calls its at_load)."""
+    shown = FirstShow(tab, picture, cell, cell_id, gr.State(False))
+
+    def fill(done: bool, request: gr.Request):
+        return (gr.skip(), done) if done else (shown.draw(request), True)
+
+    select(fill, [shown.drawn], shown.outputs, api_visibility="private", show_progress="hidden")
+    return shown

@@ -206,18 +206,32 @@ def build_demo(pretrained: Pretrained | None = None, limits: Limits | None = Non
         ).then(**bump)
         explore.travel.click(lambda: gr.Tabs(selected="retrain"), None, [tabs], api_visibility=PRIVATE)
 
-        # The page opens computed, in one round trip: the link's state (or the defaults) and Inside's
-        # views (the drawing and its story first); then Predict's predictions.
-        def open_page(p_sequence, i_sequence, i_model, r_model, visitor_, request: gr.Request):
+        # Retrain's and the playground's drawings, drawn when their tab is first shown (or at load, below,
+        # when a link opens on their tab).
+        retrain_shown = fill_on(retrain_tab.select, "retrain", retrain.handlers.picture, retrain.cell, "live")
+        play = explore.handlers.pretrained_picture
+        explore_shown = fill_on(explore_tab.select, "explore", play, explore.playground, "play")
+        # A deep link saves a gr.JSON's value as the text "root={...}" (Gradio writes its JSON model
+        # with str()); the page puts the dict back.
+        summaries = [block for block in demo.blocks.values() if isinstance(block, gr.JSON)]
+
+        # The page opens computed, in one round trip: the link's state (or the defaults), Inside's views
+        # (the drawing and its story first), a linked tab's drawing and the link's summaries; then
+        # Predict's predictions.
+        def open_page(request: gr.Request, p_sequence, i_sequence, i_model, r_model, visitor_, *summary_values):
             selected, note, p_sequence, i_sequence, i_model, r_model, visitor_, step = open_link(
                 p_sequence, i_sequence, i_model, r_model, visitor_, request
             )
+            fixed = json_from_link(*summary_values) if summaries else ()
             out = {
                 tabs: selected,
                 notice: note,
                 predict.sequence: p_sequence,
                 retrain.model: r_model,
                 visitor: visitor_,
+                **dict(zip(summaries, fixed if len(summaries) > 1 else [fixed])),
+                **retrain_shown.at_load(request),
+                **explore_shown.at_load(request),
             }
             try:
                 views = inside.handlers.views(i_sequence, i_model, visitor_, request, step)
@@ -229,21 +243,22 @@ def build_demo(pretrained: Pretrained | None = None, limits: Limits | None = Non
 
         opened = demo.load(
             open_page,
-            [predict.sequence, inside.sequence, inside.model, retrain.model, visitor],
-            [tabs, notice, predict.sequence, retrain.model, visitor, *inside.view_outputs()],
+            [predict.sequence, inside.sequence, inside.model, retrain.model, visitor, *summaries],
+            [
+                tabs,
+                notice,
+                predict.sequence,
+                retrain.model,
+                visitor,
+                *summaries,
+                *retrain_shown.outputs,
+                *explore_shown.outputs,
+                *inside.view_outputs(),
+            ],  # fmt: skip
             api_visibility=PRIVATE,
             show_progress="hidden",
         )
         opened.then(**predict.refresh())
-        # Retrain's and the playground's drawings, drawn when their tab is first shown.
-        fill_on([retrain_tab.select, demo.load], "retrain", retrain.handlers.picture, retrain.cell, "live")
-        play = explore.handlers.pretrained_picture
-        fill_on([explore_tab.select, demo.load], "explore", play, explore.playground, "play")
-        # A deep link saves a gr.JSON's value as the text "root={...}" (Gradio writes its JSON model
-        # with str()); the page puts the dict back.
-        summaries = [block for block in demo.blocks.values() if isinstance(block, gr.JSON)]
-        if summaries:
-            demo.load(json_from_link, summaries, summaries, api_visibility=PRIVATE, show_progress="hidden")
 
         def session_ended(request: gr.Request) -> None:
             served.stops.forget(session_of(request))  # a training nobody watches stops
