@@ -461,6 +461,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The six equations at this step",
         "这一步的六个方程",
     ),
+    "inside.details": (
+        "Charts, equations and the table, day by day",
+        "逐日的图表、方程与表格",
+    ),
     "inside.sentence": (
         "What the gates did",
         "各个门做了什么",

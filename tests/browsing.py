@@ -55,18 +55,23 @@ def landing_tab(query: str) -> str:
 def open_page(page, url, query=""):
     """Load the page and wait until its page load has computed it.
 
-    The page load computes Inside whichever tab the link opens (its sentence appears, after the
-    predictions), and Inside is on the page from the start, being the first tab. Another tab is
-    rendered only once it is shown: Predict's cards, when the link opens Predict, are waited for too.
+    The page load draws Inside's cell whichever tab the link opens (Inside is on the page from the
+    start, being the first tab); Inside's charts, equations and table sit in a closed fold until
+    open_details. Another tab is rendered only once it is shown: Predict's cards, when the link opens
+    Predict, are waited for too.
     """
     page.goto(url + query)
-    page.wait_for_function(
-        f"window.lstmCells?.inside?.state.sequences.length > 0 && /(Step|第) \\d+/.test({text_of('#inside-sentence')})",
-        timeout=WAIT,
-    )
+    page.wait_for_function("window.lstmCells?.inside?.state.sequences.length > 0", timeout=WAIT)
     if landing_tab(query) == "predict":
         # The phone's cards hold every row in either language, shown or not.
         page.wait_for_function(f"/your sequence|你的序列/.test({text_of('#predict-cards')})", timeout=WAIT)
+
+
+def open_details(page) -> None:
+    """Open Inside's fold of charts, equations and table (if closed) and wait for its sentence."""
+    if not page.locator("#inside-step").count():
+        page.locator("#inside-details > button").click()
+    page.wait_for_function(f"/(Step|第) \\d+/.test({text_of('#inside-sentence')})", timeout=WAIT)
 
 
 def show_tab(page, name: str) -> None:
@@ -85,7 +90,9 @@ def show_tab(page, name: str) -> None:
 
 
 def wait_for_inside(page, day: int) -> None:
-    """Inside's drawing on `day`, with its step slider and the sentence under the charts following it."""
+    """Inside's drawing on `day`, with its step slider and the sentence under the charts following it
+    (the fold that holds them opened)."""
+    open_details(page)
     page.wait_for_function(
         f"window.lstmCells?.inside?.state.step === {day}"
         f" && document.querySelector('#inside-step input[type=number]')?.value === '{day}'"

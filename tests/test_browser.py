@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from browsing import CLIPBOARD, LAPTOP, WAIT, copied_link, needs_chromium, open_page, record_foreign_requests, show_tab
-from browsing import text_of, wait_for_inside
+from browsing import open_details, text_of, wait_for_inside
 from conftest import ARTIFACTS
 
 pytestmark = needs_chromium
@@ -104,6 +104,7 @@ def test_every_tab_fits_the_screen(browser, app_server, width, height, name):
             # Charts lay themselves out after the tab shows: wait for the page to fit, or fail.
             page.wait_for_function(f"document.documentElement.scrollWidth <= {width}", timeout=WAIT)
             if tab == "Inside the LSTM":  # its two charts have drawn their titles; their legends wrap
+                open_details(page)
                 page.wait_for_function(f"({CHART_TITLES_JS})().length >= 2", timeout=WAIT)
                 # (the drawing, and the charts with it, open on the story's first day)
                 assert_html_legend_whole(page, "#inside-chart-legend", ["output gate O", "chosen step t = 1"])

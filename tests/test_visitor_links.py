@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from browsing import CHINESE, CLIPBOARD, LAPTOP, PHONE, WAIT, copied_link, needs_chromium, open_page, show_tab, text_of
-from browsing import wait_for_inside
+from browsing import open_details, wait_for_inside
 from conftest import ARTIFACTS, COMPANY_A, COMPANY_B, ROOT
 from lstm_demo.models import craft_parameters
 from lstm_demo.weights import load_model, model_from_text
@@ -181,6 +181,7 @@ def test_a_share_link_made_on_inside_at_step_2_after_training_reopens_there_with
     # The oracle: the library's own sentences for these weights (the page must not show another step's).
     expected = {step: sentence_for(shared, COMPANY_B, step) for step in (1, 2)}
     show_tab(sender, "Inside the LSTM")
+    open_details(sender)
     sender.locator("#inside-model").get_by_text("built-in").click()
     # A company's sequence opens on the story's first day.
     expect(sender.locator("#inside-sentence")).to_have_text(expected[1], timeout=WAIT)

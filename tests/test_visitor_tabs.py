@@ -14,7 +14,7 @@ import pytest
 import torch
 from playwright.sync_api import expect
 
-from browsing import CHINESE, LAPTOP, PHONE, WAIT, needs_chromium, show_tab, text_of
+from browsing import CHINESE, LAPTOP, PHONE, WAIT, needs_chromium, open_details, show_tab, text_of
 from browsing import open_page as open_computed
 from conftest import ARTIFACTS, wait_for
 from lstm_demo.models import craft_parameters
@@ -289,7 +289,8 @@ def watch_a_training_midway(page, name: str) -> None:
 
 def test_inside_and_the_lottery_show_their_legends_whole(open_context, app_server):
     page = open_context(**LAPTOP)
-    open_page(page, app_server[0], "?tab=inside", "#inside-chart")
+    open_page(page, app_server[0], "?tab=inside", "#inside-button")
+    open_details(page)
     gates = ["forget gate F", "input gate I", "candidate C~", "output gate O", "chosen step t = 1"]  # day 1 first
     assert_html_legend_whole(page, "#inside-chart-legend", gates)
     page.screenshot(path=ARTIFACTS / "visitor-inside-laptop.png", full_page=True)
@@ -319,9 +320,10 @@ def test_explore_charts_and_sentences_follow_a_chinese_page(open_context, app_se
     page = open_context(**CHINESE)
     page.goto(app_server[0] + "?tab=explore&part=curves")
     page.wait_for_function(
-        f"({TITLES_JS})('#curve-plot').some((t) => t.includes('某一天的数值变化时的预测'))", timeout=WAIT
+        f"(({TITLES_JS})('#curve-plot')).join('|').includes('某一天的数值变化时的预测')"
+        f" && ({TITLES_JS})('#curve-plot').includes('这一天的数值')",  # the title and the axis
+        timeout=WAIT,
     )
-    assert "这一天的数值" in page.evaluate(TITLES_JS, "#curve-plot")
     show_part(page, "学习率赛跑")
     page.locator("#race-epochs input").fill("30")
     page.locator("#race-button").click()

@@ -292,36 +292,39 @@ def build_inside_tab(served: Served, visitor: gr.State) -> InsideTab:
         )
     cell = empty_component("inside")  # the page load draws it (layout.py), in the visitor's language
     badge = gr.Markdown(Visitor().badge("craft"), elem_id="inside-badge")
-    panels = []
-    with gr.Row():
-        for columns, title, y_title, elem_id in (
-            (GATES, "chart.gates", "chart.gate", "inside-chart"),
-            (MEMORIES, "chart.memories", "chart.memory", "inside-memory-chart"),
-        ):
-            with gr.Column(variant="panel", elem_classes="chart-panel"):  # the chart, its legend under it
-                plot = gr.LinePlot(
-                    x="step",
-                    y="value",
-                    color="series",
-                    title=say(title),
-                    x_title=say("chart.step"),
-                    y_title=say(y_title),
-                    color_map=series_colours(columns, "en"),
-                    colors_in_legend=[],  # the legend below wraps on a phone
-                    label=T("inside.chart"),
-                    elem_id=elem_id,
-                    **CHART,
-                )
-                panels += [plot, gr.HTML(legend(columns, 4, 4, "en"), elem_id=f"{elem_id}-legend")]
-    chart, chart_legend_, memory_chart, memory_legend = panels
-    step = gr.Slider(1, 4, value=4, step=1, label=T("inside.step"), elem_id="inside-step")
-    sentence = gr.Markdown(elem_id="inside-sentence")
-    with gr.Row():
-        with gr.Column():
-            gr.Markdown(equations_markdown(), label=T("inside.equations"))
-        with gr.Column():
-            equations = gr.Markdown(elem_id="equations")
-    table = gr.Dataframe(label=T("inside.table"), interactive=False, max_height=320, elem_id="inside-table")
+    # The numbers behind the drawing, day by day, on request: closed, they cost the landing nothing
+    # (Gradio mounts a closed accordion's contents when it is first opened).
+    with gr.Accordion(T("inside.details"), open=False, elem_id="inside-details"):
+        panels = []
+        with gr.Row():
+            for columns, title, y_title, elem_id in (
+                (GATES, "chart.gates", "chart.gate", "inside-chart"),
+                (MEMORIES, "chart.memories", "chart.memory", "inside-memory-chart"),
+            ):
+                with gr.Column(variant="panel", elem_classes="chart-panel"):  # the chart, its legend under it
+                    plot = gr.LinePlot(
+                        x="step",
+                        y="value",
+                        color="series",
+                        title=say(title),
+                        x_title=say("chart.step"),
+                        y_title=say(y_title),
+                        color_map=series_colours(columns, "en"),
+                        colors_in_legend=[],  # the legend below wraps on a phone
+                        label=T("inside.chart"),
+                        elem_id=elem_id,
+                        **CHART,
+                    )
+                    panels += [plot, gr.HTML(legend(columns, 4, 4, "en"), elem_id=f"{elem_id}-legend")]
+        chart, chart_legend_, memory_chart, memory_legend = panels
+        step = gr.Slider(1, 4, value=4, step=1, label=T("inside.step"), elem_id="inside-step")
+        sentence = gr.Markdown(elem_id="inside-sentence")
+        with gr.Row():
+            with gr.Column():
+                gr.Markdown(equations_markdown(), label=T("inside.equations"))
+            with gr.Column():
+                equations = gr.Markdown(elem_id="equations")
+        table = gr.Dataframe(label=T("inside.table"), interactive=False, max_height=320, elem_id="inside-table")
     with gr.Accordion(T("parity.title"), open=False):
         parity_button = gr.Button(T("parity.button"))
         gr.Markdown(T("parity.mapping"), elem_id="parity-mapping")  # nn.LSTM's 16 numbers and the cell's 12, in words

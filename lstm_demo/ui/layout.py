@@ -85,6 +85,10 @@ pre, pre code {white-space: pre-wrap !important; word-break: break-word;}
 .chart-key i {display: inline-block; width: 18px; height: 3px; border-radius: 2px;}
 .chart-panel {gap: 4px !important;}
 @media (max-width: 480px) {
+  /* Inside's fold of charts: the charts take its whole width (their titles stay whole). */
+  #inside-details {padding: 4px !important;}
+  #inside-details .chart-panel {padding: 2px !important;}
+  #inside-details .chart-panel > .block {padding: 4px !important;}
   .row {flex-wrap: wrap !important;}
   .row > *, .form > * {min-width: 100% !important; flex-basis: 100% !important;}
 }
