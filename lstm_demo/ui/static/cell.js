@@ -198,9 +198,9 @@ const LSTMCell = (function () {
       element.querySelector(".cv-gate")?.scrollIntoView({ block: "nearest" });
     }
 
-    // -- Retrain's replay: a training's snapshots drawn one after another in the browser (25 a second),
+    // -- Retrain's replay: a training's snapshots drawn one after another in the browser (about 30 a second),
     //    or the one the scrub bar points at; the epoch, the loss and both predictions with it. --
-    const FRAME_MS = 40;
+    const FRAME_MS = 30;  // every second frame of a 60 Hz screen
     function replayFrame(k) {
       const snapshots = props.snapshots || [];
       if (!snapshots.length) return;
