@@ -31,6 +31,9 @@ def build():
 
 
 def main() -> None:
+    import gc
+    import importlib.util
+    import sys
     import logging
 
     import torch
@@ -41,12 +44,21 @@ def main() -> None:
     # and the threads of trainings and the requests being served would fight over the cores. Set
     # here, where the process is ours, not inside the library, which leaves its caller's settings alone.
     torch.set_num_threads(1)
+    # Gradio enters a matplotlib backend switch around every call, importing matplotlib twice; where it
+    # is not installed, each failed import searches every folder of sys.path again. A None entry in
+    # sys.modules is Python's way to say a module is not there: the import then fails at once.
+    if "matplotlib" not in sys.modules and importlib.util.find_spec("matplotlib") is None:
+        sys.modules["matplotlib"] = None
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
 
     demo = build()
     demo.launch(**launch_kwargs(), prevent_thread_lock=True)
     warm_up()  # Lightning is imported once the page is served, not at the first Train click
+    # What start-up built (torch, Gradio, the page) lives as long as the server: out of the garbage
+    # collector's sight, a full collection looks at what requests make, not at all of that again.
+    gc.collect()
+    gc.freeze()
     demo.block_thread()
 
 

@@ -54,7 +54,7 @@ class Limits:
     max_uploads_per_minute: int = _setting(30, 1, 100_000)
     max_upload_disk_bytes: int = _setting(64 * 2**20, 2**20, 64 * 2**30)
     max_upload_files: int = _setting(4096, 16, 10_000_000)
-    # Each visitor's share of the queue (guard.py): jobs one session, and one client address, may
+    # Each visitor's share of the queue (guard/queue_share.py): jobs one session, and one client address, may
     # have waiting; trainings (train, race, lottery) wait in a room of their own, and one address
     # may hold only a few places in it. Past a bound the request gets 429 and one sentence.
     # A page load alone sends a dozen events at once (loads, then the changes they cause), and off a

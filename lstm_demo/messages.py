@@ -1410,6 +1410,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Gradio {version} 的 {owner} 没有 {name}：{purpose}。",
     ),
     "gradio.purpose.queue": ("the queue shares cannot be counted", "无法统计队列份额"),
+    "gradio.purpose.block_configs": (
+        "each new session would build the page's configuration again",
+        "每个新会话都会重新构建页面的配置",
+    ),
     "gradio.purpose.functions": (
         "calls cannot be matched to their functions",
         "无法把调用对应到它们的函数",

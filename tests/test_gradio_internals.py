@@ -84,6 +84,11 @@ def _other_wording(*_):
             "deep links cannot be bounded on disk or kept free of server paths.",
         ),
         (
+            lambda patch, demo: patch.setattr("gradio.blocks.BlocksConfig.config_for_block", lambda *args: {}),
+            f"Gradio {VERSION}'s gradio.blocks.BlocksConfig has no static config_for_block: "
+            "each new session would build the page's configuration again.",
+        ),
+        (
             lambda patch, demo: patch.setattr(demo, "get_api_info", lambda: {"endpoints": {}}),
             f"Gradio {VERSION}'s Blocks.get_api_info() has no named_endpoints: the v2 call route cannot be served.",
         ),
@@ -127,3 +132,39 @@ def test_the_process_api_wrapper_takes_the_request_by_name(demo):
     asyncio.run(demo.process_api(block_fn=fn, inputs=["y"], request="by name"))
     asyncio.run(demo.process_api(fn._id, ["z"], request=["first of a batch", "second"]))
     assert seen == [("/echo", ["x"], "by position"), ("/echo", ["y"], "by name"), ("/echo", ["z"], "first of a batch")]
+
+
+def test_a_new_session_gets_its_own_copy_of_the_configuration_gradio_builds():
+    """share_block_configs: a session copies each block's configuration, built once, instead of
+    building it again; what it gets equals what Gradio builds, and is the session's own."""
+    import json
+
+    from gradio.blocks import BlocksConfig
+    from gradio.state_holder import SessionState
+
+    from lstm_demo.limits import Limits
+    from lstm_demo.ui import build_demo
+
+    demo = build_demo(limits=Limits())
+    build = BlocksConfig.__dict__["config_for_block"].__func__.__wrapped__  # Gradio's own
+
+    def as_text(configs: dict) -> str:  # a translated label is an object; its text is what the page gets
+        return json.dumps(configs, default=str, sort_keys=True)
+
+    built = {key: build(key, [], block) for key, block in demo.blocks.items()}
+    first, second = SessionState(demo), SessionState(demo)
+    assert len(first.config_values) == len(built) > 200
+    assert as_text(first.config_values) == as_text(built) == as_text(second.config_values)
+    # Each session's own: a change in one reaches neither another nor the next one.
+    key = next(key for key, block in demo.blocks.items() if isinstance(block, gr.Markdown))
+    first.config_values[key]["props"]["value"] = "changed in the first session"
+    for other in (second, SessionState(demo)):
+        assert (
+            other.config_values[key]["props"]["value"] == built[key]["props"]["value"] != "changed in the first session"
+        )
+    # A block an update replaced is built as Gradio builds it, not taken from the copies.
+    replacement = gr.Markdown("a replaced block", render=False)
+    first[key] = replacement
+    first._update_config(key)
+    assert first.config_values[key]["props"]["value"] == "a replaced block"
+    assert as_text(first.config_values[key]) == as_text(build(key, [], replacement))

@@ -390,3 +390,50 @@ def test_a_run_whose_jobs_cannot_reach_its_worker_ends_with_one_sentence_and_a_f
     after = pool.run([Job("after", "echo", {"value": 3}, 60)], threading.Event())
     wait_for(after._ended.is_set, 60, "the next run, on a fresh worker")
     assert after.results() == {"after": 3} and worker not in pool._workers and pool.busy() == 0
+
+
+# -- Long sequences, computed out of the server's interpreter lock (workers/sequences.py) ----------
+
+
+def _ends_its_process_unless(pid: int) -> str:
+    """Ends the process it runs in, unless that is `pid` (the test's own): a process that dies."""
+    if os.getpid() != pid:
+        os._exit(1)
+    return "done in the calling thread"
+
+
+def test_a_long_sequence_is_computed_in_a_process_of_its_own_and_gives_the_same_answer():
+    from lstm_demo.data import parse_sequence
+    from lstm_demo.workers.sequences import LONG, SequenceProcesses, trace_table
+
+    processes = SequenceProcesses(1)
+    try:
+        assert processes.run(LONG - 1, os.getpid) == os.getpid()  # short: in the calling thread
+        assert processes.run(LONG, os.getpid) != os.getpid()  # long: in a process
+        model = load_pretrained().models["craft"]
+        values = parse_sequence(", ".join(["1", "0.5", "0.25", "0"] * 2_500))
+        assert processes.run(len(values), trace_table, model, values) == trace_table(model, values)
+        # Its errors come back as themselves.
+        with pytest.raises(ZeroDivisionError):
+            processes.run(LONG, divmod, 1, 0)
+        # A process that dies: this call is done in the thread, and a fresh pool serves the next.
+        assert processes.run(LONG, _ends_its_process_unless, os.getpid()) == "done in the calling thread"
+        assert processes.run(LONG, os.getpid) != os.getpid()
+    finally:
+        processes.close()
+
+
+def test_the_spaces_trace_and_drawing_of_a_long_sequence_equal_the_models_own(client):
+    """Through the real app, where a 10,000-number /trace and /diagram are computed in a sequence
+    process: the same table as the model's own trace here, and a drawing of day 1 and the last days."""
+    import torch
+
+    from lstm_demo import load_model
+
+    long = ", ".join(["1", "0.5", "0.25", "0"] * 2_500)
+    answer = client.predict(long, "craft", api_name="/trace")
+    with torch.no_grad():
+        expected = load_model("craft").trace(torch.tensor([float(v) for v in long.split(",")])).table()
+    assert answer["data"] == expected
+    svg = client.predict(long, "craft", 1, api_name="/diagram")
+    assert svg.startswith("<svg") and "10000" in svg.replace(",", "")

@@ -26,6 +26,7 @@ from ..errors import InputError, LSTMDemoError
 from ..limits import Limits
 from ..recipes import DEVICES
 from ..weights import Pretrained
+from ..workers.sequences import SequenceProcesses
 from .guard.shield import cut, errors
 from .state import StopSignals
 from ..messages import MESSAGES, say
@@ -72,11 +73,16 @@ PRIVATE = "private"  # everything else
 @dataclass
 class Served:
     """What the handlers of every tab work with: the shared pretrained models (never changed),
-    the limits, and the visitors' stop signals."""
+    the limits, the visitors' stop signals, and the processes long sequences are computed in."""
 
     pretrained: Pretrained
     limits: Limits
     stops: StopSignals = field(default_factory=StopSignals)
+    sequences: SequenceProcesses | None = None  # where a long sequence's trace or drawing is computed
+
+    def __post_init__(self):
+        if self.sequences is None:
+            self.sequences = SequenceProcesses(self.limits.max_concurrent_sequence_calls)
 
 
 def sequence_calls(served: Served) -> dict:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import inspect
 import os
+import pickle
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -18,34 +19,10 @@ from typing import NamedTuple
 
 import gradio
 
-from ..errors import LSTMDemoError
+from .gradio_changed import GradioChanged, missing, need
 
 
-class Said(NamedTuple):
-    """A catalogue sentence as a value another sentence fills in (messages.say translates it)."""
-
-    key: str
-    params: dict
-
-
-class GradioChanged(LSTMDemoError, RuntimeError):
-    """A private name or behaviour of Gradio this Space relies on is gone: the Space does not start."""
-
-
-def missing(owner: str, name: str, purpose: str) -> GradioChanged:
-    params = {"version": gradio.__version__, "owner": owner, "name": name, "purpose": Said(purpose, {})}
-    return GradioChanged(key="gradio.missing", params=params)
-
-
-def need(value: object, owner: str, name: str, purpose: str) -> object:
-    """`value`'s attribute `name`, or the error that names it."""
-    if not hasattr(value, name):
-        raise missing(owner, name, purpose)
-    return getattr(value, name)
-
-
-# -- the queue: Blocks._queue.event_queue_per_concurrency_id, EventQueue.queue, and each waiting
-# Event's session_hash, request and fn (a BlockFunction; its concurrency_id) ---------------------
+# -- the queue: Blocks._queue.event_queue_per_concurrency_id, EventQueue.queue, an Event's session_hash, request, fn
 
 
 def waiting_events(blocks) -> Iterator[tuple[str | None, dict | None, str | None]]:
@@ -69,8 +46,7 @@ def _check_queue(demo) -> None:
             need(event, "queueing.Event", name, purpose)
 
 
-# -- functions: Blocks.fns (index -> BlockFunction) and a BlockFunction's api_name, name,
-# concurrency_id and inputs -----------------------------------------------------------------------
+# -- functions: Blocks.fns (index -> BlockFunction) and a BlockFunction's api_name, name, concurrency_id and inputs --
 
 
 def function_of(blocks, fn_index: object, api_name: str | None):
@@ -119,8 +95,7 @@ def _check_app(demo) -> None:
     need(App, "App", "get_blocks", "gradio.purpose.app")
 
 
-# -- the upload folder: gradio.utils.get_upload_folder (GRADIO_TEMP_DIR or <tmp>/gradio), where the
-# upload route stores files as <64 hex>/<name> and the app's uploaded_file_dir points -------------
+# -- the upload folder: gradio.utils.get_upload_folder, where the upload route stores <64 hex>/<name> ---------------
 
 
 def upload_folder() -> str:
@@ -150,8 +125,7 @@ def _check_upload_parser(demo) -> None:
             raise missing("gradio.route_utils", f"python_multipart's {name}", "gradio.purpose.upload_parser")
 
 
-# -- process_api: Blocks.process_api (every queued call passes it), its block_fn, inputs and request
-# parameters, and its answer's "data" list ---------------------------------------------------------
+# -- process_api: Blocks.process_api (every queued call), its block_fn, inputs and request, its answer's "data" -----
 
 Call = Callable[[], object]
 
@@ -188,8 +162,7 @@ def _check_process_api(demo) -> None:
             raise missing("Blocks.process_api", f"parameter {name}", purpose)
 
 
-# -- processing errors: gradio.exceptions.ComponentProcessingError, whose message says "Could not
-# preprocess input component at index <i>" (Blocks._format_processing_error) ---------------------
+# -- processing errors: ComponentProcessingError's "... component at index <i>" (Blocks._format_processing_error) --
 
 FAULTY_INPUT = re.compile(r"preprocess input component at index (\d+)")
 
@@ -218,8 +191,7 @@ def _check_processing_error(demo) -> None:
         raise missing("ComponentProcessingError", "'component at index' wording", purpose)
 
 
-# -- choices: the wording of gr.Dropdown's, gr.Radio's and gr.CheckboxGroup's refusal of a value
-# not in their choices ("Value: <value> ... is not in the list of choices: [...]") ---------------
+# -- choices: gr.Dropdown's and gr.Radio's wording for a value not in their choices ("... is not in the list ...") --
 
 NOT_A_CHOICE = re.compile(
     r"^Value: (?P<value>.*?)(?: \(type: <class '[\w.]+'>\))? is not in the list of choices: (?P<choices>\[.*\])$",
@@ -244,8 +216,7 @@ def _check_choices(demo) -> None:
         raise missing(component.__name__, "'is not in the list of choices' wording", "gradio.purpose.choices")
 
 
-# -- components: a component's get_block_name(), data_model (its pydantic model, or None) and
-# stateful (a gr.State) ---------------------------------------------------------------------------
+# -- components: a component's get_block_name(), data_model (its pydantic model, or None) and stateful (a gr.State) --
 
 
 def block_name(block) -> str:
@@ -269,8 +240,7 @@ def _check_components(demo) -> None:
             need(block, type(block).__name__, "stateful", purpose)
 
 
-# -- deep links: the deep-link route (/gradio_api/deep_link) writes a session's state to
-# <upload folder>/deep_links/<name>/state.json, its name matching routes.DEEP_LINK_PATTERN --------
+# -- deep links: the deep-link route writes <upload folder>/deep_links/<name>/state.json (routes.DEEP_LINK_PATTERN) -
 
 DEEP_LINKS, STATE = "deep_links", "state.json"
 
@@ -340,12 +310,13 @@ def _check_api_info(demo) -> None:
 def edit_api_info(demo, edit: Callable[[dict], None]) -> None:
     """Make `demo`'s API description pass through `edit(info)` (which changes it in place)."""
     original = demo.get_api_info
-    demo.get_api_info = lambda all_endpoints=False, page=None: _edited(original(all_endpoints, page), edit)
 
+    def edited(all_endpoints=False, page=None) -> dict:
+        info = original(all_endpoints, page)
+        edit(info)
+        return info
 
-def _edited(info: dict, edit: Callable[[dict], None]) -> dict:
-    edit(info)
-    return info
+    demo.get_api_info = edited
 
 
 def icon_path(name: str) -> str:
@@ -353,8 +324,7 @@ def icon_path(name: str) -> str:
     return gradio.utils.get_icon_path(name)
 
 
-# -- forwarded addresses: Gradio builds uvicorn's Config without forwarded_allow_ips, so uvicorn
-# reads FORWARDED_ALLOW_IPS (its own default trusts X-Forwarded-For from 127.0.0.1) -------------
+# -- forwarded addresses: uvicorn reads FORWARDED_ALLOW_IPS (Gradio's uvicorn Config sets no forwarded_allow_ips) ---
 
 
 def trust_forwarded_from(proxies: str) -> None:
@@ -369,20 +339,51 @@ def _check_forwarded(demo) -> None:
         raise missing("http_server", "uvicorn Config that reads FORWARDED_ALLOW_IPS", "gradio.purpose.forwarded")
 
 
+# -- sessions: each new session (a page load, a raw HTTP call) gets its own copy of every block's
+# configuration (state_holder.SessionState.config_values, what a deep link restores), built by the
+# static BlocksConfig.config_for_block. A block of the page as built never changes (an update makes
+# a new block in the session): its configuration is built once, and each call gets a copy of it ----
+
+
+def share_block_configs(demo) -> None:
+    """Build each of `demo`'s blocks' configuration once and hand out copies (a pickle round trip); a
+    block not of the page as built (replaced, rendered) is built as Gradio builds it."""
+    from gradio.blocks import BlocksConfig
+
+    build = BlocksConfig.__dict__["config_for_block"].__func__
+    if hasattr(build, "page_blocks"):  # shared already (another page in this process): add this one's
+        build.page_blocks.update(demo.blocks)
+        return
+    built, made = dict(demo.blocks), {}
+
+    @functools.wraps(build)
+    def config_for_block(_id, rendered_ids, block, renderable=None) -> dict:
+        if renderable is not None or built.get(_id) is not block:
+            return build(_id, rendered_ids, block, renderable)
+        if _id not in made:  # two sessions at once may both build it: the same bytes either way
+            made[_id] = pickle.dumps(build(_id, rendered_ids, block), pickle.HIGHEST_PROTOCOL)
+        return pickle.loads(made[_id])
+
+    config_for_block.page_blocks = built
+    BlocksConfig.config_for_block = staticmethod(config_for_block)
+
+
+def _check_block_configs(demo) -> None:
+    from gradio import state_holder
+    from gradio.blocks import BlocksConfig
+
+    purpose = "gradio.purpose.block_configs"
+    if not isinstance(BlocksConfig.__dict__.get("config_for_block"), staticmethod):
+        raise missing("gradio.blocks.BlocksConfig", "static config_for_block", purpose)
+    if "config_for_block" not in inspect.getsource(need(state_holder, "gradio.state_holder", "SessionState", purpose)):
+        raise missing("gradio.state_holder.SessionState", "config_for_block", purpose)
+
+
 CHECKS = (
-    _check_queue,
-    _check_functions,
-    _check_app,
-    _check_upload_folder,
-    _check_upload_parser,
-    _check_process_api,
-    _check_processing_error,
-    _check_choices,
-    _check_components,
-    _check_deep_links,
-    _check_api_info,
-    _check_forwarded,
-)
+    _check_queue, _check_functions, _check_app, _check_upload_folder, _check_upload_parser, _check_process_api,
+    _check_processing_error, _check_choices, _check_components, _check_deep_links, _check_api_info,
+    _check_forwarded, _check_block_configs,
+)  # fmt: skip
 
 
 def check(demo) -> None:

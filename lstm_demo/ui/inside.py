@@ -28,6 +28,7 @@ from ..data import COMPANIES, COMPANY_B, format_sequence, known_label, parse_seq
 from ..diagram import draw
 from ..explain import equations_markdown, step_equations, step_sentence
 from ..models import LSTMModel, check_kind, craft_parameters
+from ..workers.sequences import trace_table
 from .cell import Picture, drawn_sequences, empty_component, language_of, source_text
 from ..messages import say
 from .common import CHART, MODEL_CHOICES, MODEL_NAMES, PRIVATE, PUBLIC, Served, T, browser_language, friendly
@@ -75,8 +76,10 @@ class Inside:
             A table as {"headers", "data", "metadata"}, one row of data per step: step, input,
             forget_gate, input_gate, candidate, output_gate, long_memory (C), short_memory (H).
         """
-        _, trace = self.traced(sequence, model, None)
-        return Table(TRACE_COLUMNS, trace.table())  # type: ignore[return-value]  (sent as the dict)
+        values = parse_sequence(sequence, self.served.limits)
+        lstm = self.served.pretrained.models[check_kind(model)]
+        rows = self.served.sequences.run(len(values), trace_table, lstm, values)  # a long one: off the GIL
+        return Table(TRACE_COLUMNS, rows)  # type: ignore[return-value]  (sent as the dict)
 
     def picture(
         self, sequence: str, model: str, visitor: Visitor | None, language: str, step: int | None = None, trace=None
@@ -169,7 +172,8 @@ class Inside:
             sequences = {"": values}
         longest = max(len(v) for v in sequences.values())
         step = longest if step is None or step == "" else whole_number(step, "step", 1, longest)
-        return draw(lstm, sequences, step, language=browser_language(request))
+        # A long sequence is drawn in a process of its own, out of the server's interpreter lock.
+        return self.served.sequences.run(longest, draw, lstm, sequences, step, language=browser_language(request))
 
     @staticmethod
     def _explain(rows: list[dict], step: int, lstm: LSTMModel, request: gr.Request | None) -> tuple[str, str]:

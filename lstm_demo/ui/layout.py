@@ -37,6 +37,7 @@ from .cell import fill_on
 from .common import PRIVATE, Served, T, browser_language, inline_icon, sentence_of, session_of
 from .explore import build_explore_tab
 from .gradio_internals import check as check_gradio
+from .gradio_internals import share_block_configs
 from .guard import RequestGuard, shield, trust_proxies
 from .inside import build_inside_tab
 from .predict import build_predict_tab
@@ -274,6 +275,7 @@ def build_demo(pretrained: Pretrained | None = None, limits: Limits | None = Non
     demo.queue(default_concurrency_limit=8, max_size=limits.max_queue_size, api_open=False)
     check_gradio(demo)  # every private name of Gradio used here is there, or the start stops (gradio_internals.py)
     shield(demo)  # a call Gradio cannot convert gets one sentence, not {"error": null} (guard/)
+    share_block_configs(demo)  # a new session copies the page's configuration, built once
     trust_proxies()  # whose X-Forwarded-For the server believes: none unless LSTM_DEMO_TRUSTED_PROXIES names it
     return demo
 

@@ -1,0 +1,77 @@
+"""Work that grows with a sequence (a 10,000-step trace or drawing), done in processes of its own.
+
+In the server's process such a call holds the interpreter's lock (the GIL) for most of its length,
+and every other request being served (another visitor's /predict) takes turns with it: a few
+clients sending long sequences one after another slowed everyone else's answers several times
+over. A long sequence's work goes instead to a small pool of processes forked from the workers'
+fork server (worker.py: torch and the models already imported), out of the server's lock; a short
+one, which costs less than the trip, stays in the calling thread. What runs there is a plain
+function of picklable values (a model, numbers, names), and what comes back is its result or its
+exception. A process that dies is replaced, and that call is done in the thread instead.
+
+    sequences = SequenceProcesses(size=2)
+    table = sequences.run(len(values), trace_table, model, values)
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+import torch
+
+from .worker import START_METHOD, context, server_start_method
+
+log = logging.getLogger("lstm_demo.workers")
+
+LONG = 1_000  # numbers from which a call's work is sent to a process
+
+
+def trace_table(model, values: list[float]) -> list[list[float]]:
+    """The model's trace of `values` as rows (models.Trace.table): what /trace answers."""
+    with torch.no_grad():
+        return model.trace(torch.tensor(values)).table()
+
+
+class SequenceProcesses:
+    """At most `size` processes for long sequences, started on first use (none in "thread" mode:
+    ZeroGPU and in-process tests do the work in the calling thread)."""
+
+    def __init__(self, size: int, start_method: str | None = None):
+        self.size = size
+        self.start_method = start_method or server_start_method()
+        self._pool: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+
+    def run(self, length: int, function: Callable, *args, **kwargs):
+        """`function(*args, **kwargs)`, in a process when `length` (the sequence's) is long."""
+        if length < LONG or self.start_method == "thread":
+            return function(*args, **kwargs)
+        pool = self._executor()
+        try:
+            return pool.submit(function, *args, **kwargs).result()
+        except BrokenProcessPool:
+            log.warning("a long-sequence process ended unexpectedly; a new pool takes its place")
+            self._discard(pool)
+            return function(*args, **kwargs)
+
+    def close(self) -> None:
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def _executor(self) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(self.size, mp_context=context(self.start_method or START_METHOD))
+            return self._pool
+
+    def _discard(self, pool: ProcessPoolExecutor) -> None:
+        with self._lock:
+            if self._pool is pool:
+                self._pool = None
+        pool.shutdown(wait=False, cancel_futures=True)
