@@ -13,7 +13,8 @@ from __future__ import annotations
 import math
 import time
 
-TEXT_EVERY = 1.0  # seconds between streamed updates of a job's text
+TEXT_EVERY = 0.75  # seconds between streamed updates of a job's text (and the live drawing's weights: under TICK
+# later than due, so the drawing changes at least once a second)
 CHART_REDRAW = 2.0  # seconds between redraws of one chart while a job streams
 TRAINING_POINTS = 150  # points per line in a streamed chart (the first and the last are kept)
 TICK = 0.25  # seconds between looks at a running job's records (what is sent is throttled above)
