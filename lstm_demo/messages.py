@@ -259,6 +259,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "已载入你的{model}权重（{file}）；预测和 LSTM 内部现在使用它们（仅对你）。",
     ),
     "weights.line": ("Serving {source}.", "当前使用{source}。"),
+    "weights.line.own": (
+        "Showing your own weights for: {models}. Otherwise {source}.",
+        "显示你自己的权重：{models}。其余使用{source}。",
+    ),
     "source.bundled": ("the bundled weights", "随附的预训练权重"),
     "source.hub": ("the Hub repo {at}", "Hub 仓库 {at} 的权重"),
     "source.fallback": (

@@ -240,6 +240,10 @@ def check_statquest_run(page, name: str, options: dict) -> None:
         expect(page.locator("#inside-badge")).to_contain_text(trained, timeout=WAIT)  # Inside shows them
     page.locator("#use-own input").check()
     expect(page.locator("#retrain-badge")).to_contain_text("statquest", timeout=WAIT)
+    # The header says whose weights show, in the page's language.
+    own = "显示你自己的权重：" if name == "zh" else "Showing your own weights for: "
+    expect(page.locator("#weights-source")).to_contain_text(own, timeout=WAIT)
+    expect(page.locator("#weights-source")).to_contain_text("手工搭建" if name == "zh" else "hand-built", timeout=WAIT)
     if name != "phone":
         assert_legends_whole(page, "#loss-plot, #predictions-plot", 2)
     assert page.evaluate(WORDS_BROKEN_ACROSS_LINES, "#train-table td, #train-table th") == []

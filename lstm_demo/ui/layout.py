@@ -159,7 +159,7 @@ def build_demo(pretrained: Pretrained | None = None, limits: Limits | None = Non
                 line = (
                     f"*{say('weights.line', lang, source=served.pretrained.source_text(lang))}*" for lang in LANGUAGES
                 )
-                gr.Markdown(T.define(key, *line), elem_id="weights-source")
+                source_line = gr.Markdown(T.define(key, *line), elem_id="weights-source")
             share = gr.Button(
                 SHARE_LABEL, icon=inline_icon("link.svg"), size="sm", scale=0, min_width=160, elem_id="share-button"
             )
@@ -189,6 +189,12 @@ def build_demo(pretrained: Pretrained | None = None, limits: Limits | None = Non
             fn=lambda n: (n or 0) + 1, inputs=[weights_changed], outputs=[weights_changed], api_visibility=PRIVATE
         )
         weights_changed.change(**predict.refresh())
+
+        def header_line(visitor_: Visitor | None, request: gr.Request) -> str:
+            return weights_line(served, visitor_, browser_language(request))
+
+        # The header says whose weights show.
+        weights_changed.change(header_line, [visitor], [source_line], api_visibility=PRIVATE, show_progress="hidden")
         inside.compute(weights_changed.change)
         predict.upload_file.upload(
             predict.handlers.use_upload,
@@ -237,6 +243,7 @@ def build_demo(pretrained: Pretrained | None = None, limits: Limits | None = Non
                 **dict(zip(summaries, fixed if len(summaries) > 1 else [fixed])),
                 **retrain_shown.at_load(request),
                 **explore_shown.at_load(request),
+                source_line: weights_line(served, visitor_, browser_language(request)),  # a link's weights
             }
             try:
                 views = inside.handlers.views(i_sequence, i_model, visitor_, request, step)
@@ -258,6 +265,7 @@ def build_demo(pretrained: Pretrained | None = None, limits: Limits | None = Non
                 *summaries,
                 *retrain_shown.outputs,
                 *explore_shown.outputs,
+                source_line,
                 *inside.view_outputs(),
             ],  # fmt: skip
             api_visibility=PRIVATE,
@@ -278,6 +286,17 @@ def build_demo(pretrained: Pretrained | None = None, limits: Limits | None = Non
     share_block_configs(demo)  # a new session copies the page's configuration, built once
     trust_proxies()  # whose X-Forwarded-For the server believes: none unless LSTM_DEMO_TRUSTED_PROXIES names it
     return demo
+
+
+def weights_line(served: Served, visitor: Visitor | None, language: str) -> str:
+    """The header's line: the weights the server serves, and the visitor's own where they show."""
+    shown = Visitor.of(visitor)
+    source = served.pretrained.source_text(language)
+    kinds = [kind for kind in ("craft", "builtin") if shown.use_own and kind in shown.own]
+    if not kinds:
+        return f"*{say('weights.line', language, source=source)}*"
+    models = ("、" if language == "zh" else ", ").join(say(f"model.{kind}", language) for kind in kinds)
+    return f"*{say('weights.line.own', language, models=models, source=source)}*"
 
 
 def open_link(
