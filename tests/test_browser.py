@@ -5,9 +5,11 @@ a busy 2-core machine; nothing sleeps a fixed time. Screenshots (laptop and 390-
 saved in artifacts/ for people to look at.
 """
 
+import contextlib
 import json
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from browsing import CLIPBOARD, LAPTOP, WAIT, copied_link, needs_chromium, open_page, record_foreign_requests, show_tab
@@ -109,6 +111,9 @@ def test_every_tab_fits_the_screen(browser, app_server, width, height, name):
                 # (the drawing, and the charts with it, open on the story's first day)
                 assert_html_legend_whole(page, "#inside-chart-legend", ["output gate O", "chosen step t = 1"])
                 assert_html_legend_whole(page, "#inside-memory-chart-legend", ["short-term memory H"])
+            # Vega lays a title out again when its chart resizes: wait until they are whole, then name the cut ones.
+            with contextlib.suppress(PlaywrightTimeout):
+                page.wait_for_function(f"({CHART_TITLES_JS})().every((title) => title.whole)", timeout=WAIT)
             cut = [title["text"] for title in page.evaluate(CHART_TITLES_JS) if not title["whole"]]
             assert cut == [], f"chart titles cut at {width} px on {tab}: {cut}"
             page.screenshot(path=ARTIFACTS / f"{name}-{tab.split()[0].lower()}.png", full_page=True)

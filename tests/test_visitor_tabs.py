@@ -7,11 +7,13 @@ reproduction's wall time is recorded in artifacts/, not asserted. Screenshots (E
 English phone, Chinese laptop) go to artifacts/ for people to look at.
 """
 
+import contextlib
 import json
 import re
 
 import pytest
 import torch
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from browsing import CHINESE, LAPTOP, PHONE, WAIT, needs_chromium, open_details, show_tab, text_of
@@ -64,7 +66,11 @@ HTML_LEGEND_JS = """(root) => [...document.querySelectorAll(root + ' .chart-key'
 
 def assert_html_legend_whole(page, root: str, names: list[str]) -> list[str]:
     """The legend under `root` names each of `names`, every entry whole; returns the entries' text."""
-    page.wait_for_function(f"document.querySelectorAll('{root} .chart-key').length >= {len(names)}", timeout=WAIT)
+    # A legend is redrawn when its chart's data arrives: wait until it names them all, whole, then say what is wrong.
+    ready = f"""([root, names]) => {{ const keys = ({HTML_LEGEND_JS})(root);
+        return keys.length > 0 && keys.every((k) => k.whole) && names.every((n) => keys.some((k) => k.text.includes(n))); }}"""
+    with contextlib.suppress(PlaywrightTimeout):
+        page.wait_for_function(ready, arg=[root, names], timeout=WAIT)
     keys = page.evaluate(HTML_LEGEND_JS, root)
     assert all(key["whole"] for key in keys), keys
     texts = [key["text"] for key in keys]
