@@ -78,6 +78,9 @@ TABS = {  # tab name -> an element that only that tab shows
 
 # Each shown chart's title, and whether it lies whole within its chart's box (Vega-Lite cuts a title
 # wider than the chart at both ends).
+# The step's sentence itself: the component's status line (hidden, but text) sits beside it while an event runs.
+SENTENCE = "#inside-sentence span.md"
+
 CHART_TITLES_JS = """() => [...document.querySelectorAll('.vega-embed')]
     .filter((chart) => chart.getBoundingClientRect().width > 0)
     .flatMap((chart) => {
@@ -147,7 +150,7 @@ def test_a_query_link_opens_inside_computed_and_it_recomputes_on_a_model_enter_a
     expect(page.locator("#cell-inside .cv-source")).to_contain_text("torch.nn.LSTM", timeout=WAIT)
     rows = expected_trace("builtin", [0, 0.5, 0.25, 1])
     first, last = rows[0], rows[-1]
-    sentence = page.locator("#inside-sentence").inner_text()
+    sentence = page.locator(SENTENCE).inner_text()
     assert sentence.startswith("Step 1 (input 0)") and f"C = {first['long_memory']:+.4f}" in sentence
     assert f"{first['forget_gate']:.0%} of the long-term memory" in sentence
     assert page.locator("#inside-step input[type=range]").get_attribute("max") == "4"
@@ -184,7 +187,7 @@ def test_a_query_link_opens_inside_computed_and_it_recomputes_on_a_model_enter_a
     number.press("Enter")
     wait_for_inside(page, 1)
     first = expected_trace("craft", [0.3])[-1]
-    assert f"kept {first['forget_gate']:.0%} of the long-term memory" in page.locator("#inside-sentence").inner_text()
+    assert f"kept {first['forget_gate']:.0%} of the long-term memory" in page.locator(SENTENCE).inner_text()
 
 
 def test_two_visitors_see_their_own_weights(browser, app_server):
@@ -269,7 +272,7 @@ def test_a_chinese_browser_gets_the_page_its_errors_the_steps_and_the_drawn_cell
     )  # the title, in this language only
     # Inside, where the page opens: the step's sentence and the drawn cell.
     wait_for_inside(page, 1)
-    sentence = page.locator("#inside-sentence").inner_text()
+    sentence = page.locator(SENTENCE).inner_text()
     assert sentence.startswith("第 1 步") and "保留了" in sentence
     check_the_cell_explains_in_chinese(page)
     # Predict, and an error, in Chinese.
