@@ -634,7 +634,7 @@ def test_the_races_stream_honours_the_throttles_and_ends_with_its_takeaway(monke
     records = pool.runs[-1].history
     history = {rate: records[f"race-{rate}"] for rate in (0.1, 0.05)}
     assert all(history.values())
-    assert final.endswith(" " + takeaway(history, 1_000_000, "en")), final
+    assert final.endswith("). " + takeaway(history, 1_000_000, "en")), final  # two sentences
     # While it ran: each message after a yes of the text's throttle, a chart only after a yes of the
     # chart's; never two messages on one yes.
     texts = [at for _, _, at, _ in streamed]

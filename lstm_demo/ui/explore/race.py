@@ -59,7 +59,8 @@ class Race:
                     chart = self._race_chart(history) if throttle.chart() is not None else gr.skip()
                     yield self._race_text(history, language), chart
             run.results()
-        final = self._race_text(history, language, final=True) + " " + takeaway(history, epochs, language)
+        end = "。" if language == "zh" else ". "  # the runs' sentence ends before the takeaway's
+        final = self._race_text(history, language, final=True) + end + takeaway(history, epochs, language)
         yield final, self._race_chart(history)
 
     @staticmethod
