@@ -61,7 +61,8 @@ def open_page(page, url, query=""):
     Predict, are waited for too.
     """
     page.goto(url + query)
-    page.wait_for_function("window.lstmCells?.inside?.state.sequences.length > 0", timeout=WAIT)
+    # A load costs ~8 s of CPU; a browser's first one starts its renderer too: twice the usual deadline.
+    page.wait_for_function("window.lstmCells?.inside?.state.sequences.length > 0", timeout=2 * WAIT)
     if landing_tab(query) == "predict":
         # The phone's cards hold every row in either language, shown or not.
         page.wait_for_function(f"/your sequence|你的序列/.test({text_of('#predict-cards')})", timeout=WAIT)
