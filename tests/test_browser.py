@@ -76,11 +76,11 @@ TABS = {  # tab name -> an element that only that tab shows
 }
 
 
-# Each shown chart's title, and whether it lies whole within its chart's box (Vega-Lite cuts a title
-# wider than the chart at both ends).
 # The step's sentence itself: the component's status line (hidden, but text) sits beside it while an event runs.
 SENTENCE = "#inside-sentence span.md"
 
+# Each shown chart's title, and whether it lies whole within its chart's box (Vega-Lite cuts a title
+# wider than the chart at both ends).
 CHART_TITLES_JS = """() => [...document.querySelectorAll('.vega-embed')]
     .filter((chart) => chart.getBoundingClientRect().width > 0)
     .flatMap((chart) => {

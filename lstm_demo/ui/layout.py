@@ -30,6 +30,7 @@ from ..checks import whole_number
 from ..errors import LSTMDemoError
 from ..limits import Limits
 from ..messages import LANGUAGES, say
+from ..models import MODEL_KINDS
 from ..weights import Pretrained, load_pretrained, model_from_text
 from .about import build_about_tab
 from .api import describe_api
@@ -156,9 +157,7 @@ def build_demo(pretrained: Pretrained | None = None, limits: Limits | None = Non
                 )
                 gr.Markdown(T("intro"), elem_id="intro")
                 key = f"weights.line.{served.pretrained.source_key}"  # the weights line, in the page's language
-                line = (
-                    f"*{say('weights.line', lang, source=served.pretrained.source_text(lang))}*" for lang in LANGUAGES
-                )
+                line = (weights_line(served, None, lang) for lang in LANGUAGES)
                 source_line = gr.Markdown(T.define(key, *line), elem_id="weights-source")
             share = gr.Button(
                 SHARE_LABEL, icon=inline_icon("link.svg"), size="sm", scale=0, min_width=160, elem_id="share-button"
@@ -292,7 +291,7 @@ def weights_line(served: Served, visitor: Visitor | None, language: str) -> str:
     """The header's line: the weights the server serves, and the visitor's own where they show."""
     shown = Visitor.of(visitor)
     source = served.pretrained.source_text(language)
-    kinds = [kind for kind in ("craft", "builtin") if shown.use_own and kind in shown.own]
+    kinds = [kind for kind in MODEL_KINDS if shown.use_own and kind in shown.own]
     if not kinds:
         return f"*{say('weights.line', language, source=source)}*"
     models = ("、" if language == "zh" else ", ").join(say(f"model.{kind}", language) for kind in kinds)
