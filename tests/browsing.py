@@ -52,6 +52,31 @@ def landing_tab(query: str) -> str:
     return named if named in TABS else TABS[0]
 
 
+def record_troubles(page):
+    """Keep what went wrong on `page` (script errors, console errors, failed or refused requests), so
+    that a test that times out can say why (troubles)."""
+    kept = page.troubles = []
+    page.on("pageerror", lambda error: kept.append(f"script error: {error}"))
+    page.on("console", lambda m: m.type in ("error", "warning") and kept.append(f"console {m.type}: {m.text}"))
+    page.on("requestfailed", lambda r: kept.append(f"request failed: {r.method} {r.url} ({r.failure})"))
+    page.on("response", lambda r: r.status >= 400 and kept.append(f"answer {r.status}: {r.request.method} {r.url}"))
+    return page
+
+
+def troubles(page) -> str:
+    """What record_troubles kept, and where the page's cells stand, for a failure's message."""
+    try:
+        cells = page.evaluate(
+            "JSON.stringify({cells: Object.keys(window.lstmCells || {}), cell: typeof LSTMCell,"
+            " diagram: typeof LSTMDiagram, svgs: document.querySelectorAll('svg.lstm-diagram').length,"
+            " toasts: Array.from(document.querySelectorAll('.toast-body')).map((t) => t.innerText)})"
+        )
+    except Exception as exc:  # the page itself is gone
+        cells = f"(the page could not be read: {exc})"
+    kept = getattr(page, "troubles", [])
+    return f"page: {cells}; {len(kept)} troubles: " + " | ".join(kept[-20:])
+
+
 def open_page(page, url, query=""):
     """Load the page and wait until its page load has computed it.
 
@@ -60,9 +85,14 @@ def open_page(page, url, query=""):
     open_details. Another tab is rendered only once it is shown: Predict's cards, when the link opens
     Predict, are waited for too.
     """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     page.goto(url + query)
     # A load costs ~8 s of CPU; a browser's first one starts its renderer too: twice the usual deadline.
-    page.wait_for_function("window.lstmCells?.inside?.state.sequences.length > 0", timeout=2 * WAIT)
+    try:
+        page.wait_for_function("window.lstmCells?.inside?.state.sequences.length > 0", timeout=2 * WAIT)
+    except PlaywrightTimeout as exc:
+        raise AssertionError(f"the page load never drew Inside's cell; {troubles(page)}") from exc
     if landing_tab(query) == "predict":
         # The phone's cards hold every row in either language, shown or not.
         page.wait_for_function(f"/your sequence|你的序列/.test({text_of('#predict-cards')})", timeout=WAIT)

@@ -171,8 +171,10 @@ def open_context(browser):
     contexts = []
 
     def open_(**options):
+        from browsing import record_troubles
+
         contexts.append(browser.new_context(**options))
-        return contexts[-1].new_page()
+        return record_troubles(contexts[-1].new_page())
 
     yield open_
     for context in contexts:

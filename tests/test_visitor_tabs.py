@@ -98,6 +98,17 @@ def show_part(page, name: str) -> None:
     )
 
 
+def fill_number(page, field: str, label: str, value: str) -> None:
+    """Type `value` into the number field `field` as a visitor does: once the part has settled (its
+    label in the page's language: Gradio lays a part out again as its words arrive, and a value typed
+    before that went back to the field's first one), then commit it (Tab) and see it kept."""
+    expect(page.locator(f"{field} label")).to_contain_text(label, timeout=WAIT)
+    box = page.locator(f"{field} input")
+    box.fill(value)
+    box.press("Tab")  # the number is committed before a click reads it
+    expect(box).to_have_value(value, timeout=WAIT)
+
+
 def test_stop_answers_within_a_second_and_a_streaming_training_never_blocks_the_page(open_context, app_server):
     """A streaming training stopped (the built-in model, statquest, 10,000 epochs); then, on the same
     page (one load for both), the hand-built statquest run to its end (check_statquest_run)."""
@@ -307,9 +318,9 @@ def test_inside_and_the_lottery_show_their_legends_whole(open_context, app_serve
     # The lottery on the same page (a link to a part, ?part=, is the Chinese test's way in).
     show_tab(page, "Explore")
     show_part(page, "Initialization lottery")
-    page.locator("#lottery-inits input").fill("200")
+    fill_number(page, "#lottery-inits", "Random starts", "200")
     page.locator("#lottery-button").click()
-    expect(page.locator("#lottery-text")).to_contain_text("random starts converged", timeout=WAIT)
+    expect(page.locator("#lottery-text")).to_contain_text("of 200 random starts converged", timeout=WAIT)
     assert_legends_whole(page, "#lottery-plot", 1)
     bars = page.evaluate(
         "[...document.querySelectorAll('#lottery-plot .role-mark path')].map((b) => b.getBoundingClientRect().width)"
@@ -335,16 +346,13 @@ def test_explore_charts_and_sentences_follow_a_chinese_page(open_context, app_se
         timeout=WAIT,
     )
     show_part(page, "学习率赛跑")
-    page.locator("#race-epochs input").fill("30")
+    fill_number(page, "#race-epochs", "轮数", "30")
     page.locator("#race-button").click()
     expect(page.locator("#race-text")).to_contain_text("完成。", timeout=WAIT)
     expect(page.locator("#race-text")).to_contain_text("学习率 0.001：第 30 轮", timeout=WAIT)
     page.wait_for_function(f"({TITLES_JS})('#race-plot').includes('每轮的损失：两种学习率')", timeout=WAIT)
     show_part(page, "初始化抽奖")
-    inits = page.locator("#lottery-inits input")
-    inits.fill("200")
-    inits.press("Tab")  # the number is committed before the click reads it (a busy page lagged behind)
-    expect(inits).to_have_value("200", timeout=WAIT)
+    fill_number(page, "#lottery-inits", "随机初始值个数", "200")
     page.locator("#lottery-button").click()
     expect(page.locator("#lottery-text")).to_contain_text("200 个随机初始值中有", timeout=WAIT)
     page.wait_for_function(f"({TITLES_JS})('#lottery-plot').includes('每个随机初始值的最终损失')", timeout=WAIT)
