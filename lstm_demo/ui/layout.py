@@ -46,6 +46,7 @@ from .retrain import build_retrain_tab
 from .state import Visitor, start_janitor
 from .static import StaticFiles, scripts
 
+OPENING_TICK_SECONDS = 4  # a tick while the page load's answer has not arrived (see `opening`)
 TABS = ("inside", "predict", "retrain", "explore", "about")  # in the page's order; a link names one
 
 # Readable from a 390-px phone to a laptop: nothing may be wider than the screen; wide tables and
@@ -225,6 +226,13 @@ def build_demo(pretrained: Pretrained | None = None, limits: Limits | None = Non
         # with str()); the page puts the dict back.
         summaries = [block for block in demo.blocks.values() if isinstance(block, gr.JSON)]
 
+        # Gradio's page closes its message stream when the server has no event of the page's left; an
+        # event joined just then can have its answer held on the server with no stream to carry it, and
+        # the page then waits for good. Until the page load's answer arrives, a tick (a no-op event)
+        # every few seconds makes the page open its stream again, and what was held arrives.
+        opening = gr.Timer(OPENING_TICK_SECONDS)
+        opening.tick(lambda: None, None, None, api_visibility=PRIVATE, show_progress="hidden", queue=True)
+
         # The page opens computed, in one round trip: the link's state (or the defaults), Inside's views
         # (the drawing and its story first), a linked tab's drawing and the link's summaries; then
         # Predict's predictions.
@@ -234,6 +242,7 @@ def build_demo(pretrained: Pretrained | None = None, limits: Limits | None = Non
             )
             fixed = json_from_link(*summary_values) if summaries else ()
             out = {
+                opening: gr.Timer(active=False),  # the answer came: no more ticks
                 tabs: selected,
                 notice: note,
                 predict.sequence: p_sequence,
@@ -256,6 +265,7 @@ def build_demo(pretrained: Pretrained | None = None, limits: Limits | None = Non
             open_page,
             [predict.sequence, inside.sequence, inside.model, retrain.model, visitor, *summaries],
             [
+                opening,
                 tabs,
                 notice,
                 predict.sequence,
