@@ -308,3 +308,26 @@ def check_the_cell_explains_in_chinese(page):
     expect(gate.locator(".cv-curious")).to_contain_text("损失", timeout=WAIT)
     assert "∂L/∂w_xc" in gate.inner_text()
     page.locator(cell).screenshot(path=ARTIFACTS / "cell-laptop-zh.png")
+
+
+def test_a_page_load_is_answered_though_the_page_closed_its_message_stream_too_early(open_context, app_server):
+    """Gradio's page reads its events' answers from one message stream, which it closes when told that
+    nothing of its is left; an event joined just then had its answer held on the server with no stream
+    to carry it, and the page waited for good (a busy machine's page load, now and then). Here the
+    page's first stream is told at once that nothing is left, while its page load is on the server: the
+    page's opening ticks open the stream again and the page is drawn."""
+    closed = []
+
+    def close_the_first_stream(route):
+        if closed:
+            return route.continue_()
+        closed.append(route.request.url)
+        route.fulfill(
+            status=200, headers={"Content-Type": "text/event-stream"}, body='data: {"msg": "close_stream"}\n\n'
+        )
+
+    page = open_context(**LAPTOP)
+    page.route("**/gradio_api/queue/data?*", close_the_first_stream)
+    open_page(page, app_server[0])
+    assert closed, "the page opened no message stream"
+    expect(page.locator("#cell-inside .cv-story")).to_be_visible(timeout=WAIT)
