@@ -231,7 +231,7 @@ def build_demo(pretrained: Pretrained | None = None, limits: Limits | None = Non
         # the page then waits for good. Until the page load's answer arrives, a tick (a no-op event)
         # every few seconds makes the page open its stream again, and what was held arrives.
         opening = gr.Timer(OPENING_TICK_SECONDS)
-        opening.tick(lambda: None, None, None, api_visibility=PRIVATE, show_progress="hidden", queue=True)
+        opening.tick(lambda: None, None, None, api_visibility=PRIVATE, show_progress="hidden")
 
         # The page opens computed, in one round trip: the link's state (or the defaults), Inside's views
         # (the drawing and its story first), a linked tab's drawing and the link's summaries; then
