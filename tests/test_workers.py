@@ -404,12 +404,14 @@ def _ends_its_process_unless(pid: int) -> str:
 
 def test_a_long_sequence_is_computed_in_a_process_of_its_own_and_gives_the_same_answer():
     from lstm_demo.data import parse_sequence
-    from lstm_demo.workers.sequences import LONG, SequenceProcesses, trace_table
+    from lstm_demo.workers.sequences import LONG, NICENESS, SequenceProcesses, trace_table
 
     processes = SequenceProcesses(1)
     try:
         assert processes.run(LONG - 1, os.getpid) == os.getpid()  # short: in the calling thread
         assert processes.run(LONG, os.getpid) != os.getpid()  # long: in a process
+        # at a lower priority than the server's own process
+        assert processes.run(LONG, os.nice, 0) == min(os.nice(0) + NICENESS, 19)
         model = load_pretrained().models["craft"]
         values = parse_sequence(", ".join(["1", "0.5", "0.25", "0"] * 2_500))
         assert processes.run(len(values), trace_table, model, values) == trace_table(model, values)

@@ -6,8 +6,12 @@ clients sending long sequences one after another slowed everyone else's answers 
 over. A long sequence's work goes instead to a small pool of processes forked from the workers'
 fork server (worker.py: torch and the models already imported), out of the server's lock; a short
 one, which costs less than the trip, stays in the calling thread. What runs there is a plain
-function of picklable values (a model, numbers, names), and what comes back is its result or its
-exception. A process that dies is replaced, and that call is done in the thread instead.
+function of picklable values (a model, numbers, names), sent as one plain pickle (a model's tensors
+by value: torch's own reductions would share each tensor's memory through a file descriptor handed
+over a socket, several round trips per call in the server's threads), and what comes back is its
+result or its exception. The processes run at a lower priority (nice), so that on a machine with few
+cores the server's own process, which answers everyone, comes first. A process that dies is
+replaced, and that call is done in the thread instead.
 
     sequences = SequenceProcesses(size=2)
     table = sequences.run(len(values), trace_table, model, values)
@@ -16,6 +20,8 @@ exception. A process that dies is replaced, and that call is done in the thread 
 from __future__ import annotations
 
 import logging
+import os
+import pickle
 import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -28,6 +34,16 @@ from .worker import START_METHOD, context, server_start_method
 log = logging.getLogger("lstm_demo.workers")
 
 LONG = 1_000  # numbers from which a call's work is sent to a process
+NICENESS = 10  # how much lower the processes' priority is than the server's
+
+
+def _lower_priority() -> None:
+    os.nice(NICENESS)
+
+
+def _call(payload: bytes):
+    function, args, kwargs = pickle.loads(payload)
+    return function(*args, **kwargs)
 
 
 def trace_table(model, values: list[float]) -> list[list[float]]:
@@ -52,7 +68,8 @@ class SequenceProcesses:
             return function(*args, **kwargs)
         pool = self._executor()
         try:
-            return pool.submit(function, *args, **kwargs).result()
+            payload = pickle.dumps((function, args, kwargs), pickle.HIGHEST_PROTOCOL)
+            return pool.submit(_call, payload).result()
         except BrokenProcessPool:
             log.warning("a long-sequence process ended unexpectedly; a new pool takes its place")
             self._discard(pool)
@@ -67,7 +84,9 @@ class SequenceProcesses:
     def _executor(self) -> ProcessPoolExecutor:
         with self._lock:
             if self._pool is None:
-                self._pool = ProcessPoolExecutor(self.size, mp_context=context(self.start_method or START_METHOD))
+                self._pool = ProcessPoolExecutor(
+                    self.size, mp_context=context(self.start_method or START_METHOD), initializer=_lower_priority
+                )
             return self._pool
 
     def _discard(self, pool: ProcessPoolExecutor) -> None:
