@@ -155,9 +155,11 @@ def test_a_new_session_gets_its_own_copy_of_the_configuration_gradio_builds():
     first, second = SessionState(demo), SessionState(demo)
     assert len(first.config_values) == len(built) > 200
     assert as_text(first.config_values) == as_text(built) == as_text(second.config_values)
-    # Each session's own: a change in one reaches neither another nor the next one.
-    key = next(key for key, block in demo.blocks.items() if isinstance(block, gr.Markdown))
-    first.config_values[key]["props"]["value"] = "changed in the first session"
+    # Each session's own: a change in one (Gradio's own write into an event's output) reaches neither
+    # another nor the next one.
+    outputs = {block._id for fn in demo.fns.values() for block in fn.outputs}
+    key = next(key for key, block in demo.blocks.items() if isinstance(block, gr.Markdown) and key in outputs)
+    first._update_value_in_config(key, "changed in the first session")
     for other in (second, SessionState(demo)):
         assert (
             other.config_values[key]["props"]["value"] == built[key]["props"]["value"] != "changed in the first session"
@@ -168,3 +170,38 @@ def test_a_new_session_gets_its_own_copy_of_the_configuration_gradio_builds():
     first._update_config(key)
     assert first.config_values[key]["props"]["value"] == "a replaced block"
     assert as_text(first.config_values[key]) == as_text(build(key, [], replacement))
+
+
+def test_a_new_session_adds_few_containers_for_the_garbage_collector():
+    """A session's copy is two dicts per block over shared values: the sessions of a busy server (up to
+    Limits.max_sessions) must not fill the heap with containers that each full collection walks."""
+    import gc
+
+    from gradio.state_holder import SessionState
+
+    from lstm_demo.limits import Limits
+    from lstm_demo.ui import build_demo
+
+    demo = build_demo(limits=Limits())
+    SessionState(demo)  # the first builds the shared configurations
+    gc.collect()
+    before = len(gc.get_objects())
+    sessions = [SessionState(demo) for _ in range(50)]
+    per_session = (len(gc.get_objects()) - before) / len(sessions)
+    assert per_session <= 1.5 * len(demo.blocks), per_session
+
+
+class _DeeperWrites:
+    """A SessionState that writes into a configuration's nested values (what the sharing relies on not)."""
+
+    def __init__(self, blocks):
+        self.config_values = {k: blocks.blocks_config.config_for_block(k, [], v) for k, v in blocks.blocks.items()}
+
+    def _update_choices(self, key, choices):
+        self.config_values[key]["props"]["choices"] = choices
+
+
+def test_a_session_that_writes_deeper_into_its_configuration_stops_the_start(monkeypatch, demo):
+    monkeypatch.setattr("gradio.state_holder.SessionState", _DeeperWrites)
+    with pytest.raises(GradioChanged, match="SessionState has no config_values written only at props"):
+        check(demo)

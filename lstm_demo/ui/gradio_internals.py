@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import inspect
 import os
-import pickle
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -340,19 +339,28 @@ def _check_forwarded(demo) -> None:
 
 
 # -- sessions: each new session (a page load, a raw HTTP call) gets its own copy of every block's
-# configuration (state_holder.SessionState.config_values, what a deep link restores), built by the
+# configuration (state_holder.SessionState.config_values, what a deep link saves), built by the
 # static BlocksConfig.config_for_block. A block of the page as built never changes (an update makes
-# a new block in the session): its configuration is built once, and each call gets a copy of it ----
+# a new block in the session), and the one write Gradio makes into a session's copy is its
+# props["value"] (SessionState._update_value_in_config, for an event's inputs and outputs; others
+# replace the whole entry): each block's configuration is built once, and a session gets two fresh
+# dicts (the entry and its props) over shared values for each block an event reads or writes, and
+# the shared entry itself for the others (text, layout). A deep copy per session made the sessions' many
+# small containers the bulk of the server's heap, and the garbage collector's full passes over them
+# paused every request -------------------------------------------------------------------------------
 
 
 def share_block_configs(demo) -> None:
-    """Build each of `demo`'s blocks' configuration once and hand out copies (a pickle round trip); a
-    block not of the page as built (replaced, rendered) is built as Gradio builds it."""
+    """Build each of `demo`'s blocks' configuration once and hand it out (fresh entry and props dicts
+    over shared values where an event reads or writes the block); a block not of the page as built
+    (replaced, rendered) is built as Gradio builds it."""
     from gradio.blocks import BlocksConfig
 
     build = BlocksConfig.__dict__["config_for_block"].__func__
+    events = {block._id for fn in demo.fns.values() for block in (*fn.inputs, *fn.outputs)}
     if hasattr(build, "page_blocks"):  # shared already (another page in this process): add this one's
         build.page_blocks.update(demo.blocks)
+        build.page_events.update(events)
         return
     built, made = dict(demo.blocks), {}
 
@@ -360,11 +368,18 @@ def share_block_configs(demo) -> None:
     def config_for_block(_id, rendered_ids, block, renderable=None) -> dict:
         if renderable is not None or built.get(_id) is not block:
             return build(_id, rendered_ids, block, renderable)
-        if _id not in made:  # two sessions at once may both build it: the same bytes either way
-            made[_id] = pickle.dumps(build(_id, rendered_ids, block), pickle.HIGHEST_PROTOCOL)
-        return pickle.loads(made[_id])
+        config = made.get(_id)
+        if config is None:  # two sessions at once may both build it: equal either way
+            config = made[_id] = build(_id, rendered_ids, block)
+        if _id not in events:  # no event writes into it: every session shares it
+            return config
+        fresh = dict(config)
+        if isinstance(config.get("props"), dict):
+            fresh["props"] = dict(config["props"])
+        return fresh
 
     config_for_block.page_blocks = built
+    config_for_block.page_events = events
     BlocksConfig.config_for_block = staticmethod(config_for_block)
 
 
@@ -375,8 +390,13 @@ def _check_block_configs(demo) -> None:
     purpose = "gradio.purpose.block_configs"
     if not isinstance(BlocksConfig.__dict__.get("config_for_block"), staticmethod):
         raise missing("gradio.blocks.BlocksConfig", "static config_for_block", purpose)
-    if "config_for_block" not in inspect.getsource(need(state_holder, "gradio.state_holder", "SessionState", purpose)):
+    session = need(state_holder, "gradio.state_holder", "SessionState", purpose)
+    if "config_for_block" not in inspect.getsource(session):
         raise missing("gradio.state_holder.SessionState", "config_for_block", purpose)
+    # The only write into a session's copy that is not a whole entry: its props' value.
+    writes = re.findall(r"config_values\[[^\]]+\](\[[^=\n]*)=", inspect.getsource(session))
+    if any(write.replace(" ", "") != '["props"]["value"]' for write in writes):
+        raise missing("gradio.state_holder.SessionState", "config_values written only at props['value']", purpose)
 
 
 CHECKS = (
