@@ -425,6 +425,34 @@ def test_a_long_sequence_is_computed_in_a_process_of_its_own_and_gives_the_same_
         processes.close()
 
 
+SERVER_WITH_SEQUENCES = """
+import os, sys
+from lstm_demo.workers.sequences import LONG, SequenceProcesses
+processes = SequenceProcesses(1)
+print(processes.run(LONG, os.getpid), flush=True)
+sys.stdin.read()
+"""
+
+
+def test_a_long_sequence_process_ends_when_its_server_is_killed():
+    """A server killed outright (no clean-up of its own) leaves no long-sequence process behind: each
+    holds a fork server and ~300 MB for good otherwise."""
+    import subprocess
+
+    server = subprocess.Popen(
+        [sys.executable, "-c", SERVER_WITH_SEQUENCES],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parents[1],
+    )  # fmt: skip
+    try:
+        process = int(server.stdout.readline())
+        assert process != server.pid and stat(process) is not None
+    finally:
+        server.kill()
+        server.wait()
+    gone = lambda: (fields := stat(process)) is None or fields[0] == "Z"  # noqa: E731
+    wait_for(gone, 60, f"the long-sequence process {process} to end with its server")
+
+
 def test_the_spaces_trace_and_drawing_of_a_long_sequence_equal_the_models_own(client):
     """Through the real app, where a 10,000-number /trace and /diagram are computed in a sequence
     process: the same table as the model's own trace here, and a drawing of day 1 and the last days."""

@@ -10,7 +10,8 @@ function of picklable values (a model, numbers, names), sent as one plain pickle
 by value: torch's own reductions would share each tensor's memory through a file descriptor handed
 over a socket, several round trips per call in the server's threads), and what comes back is its
 result or its exception. The processes run at a lower priority (nice), so that on a machine with few
-cores the server's own process, which answers everyone, comes first. A process that dies is
+cores the server's own process, which answers everyone, comes first, and each ends when the server
+goes, however it goes (a pipe's end, as each training worker has). A process that dies is
 replaced, and that call is done in the thread instead.
 
     sequences = SequenceProcesses(size=2)
@@ -20,6 +21,7 @@ replaced, and that call is done in the thread instead.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import pickle
 import threading
@@ -37,8 +39,20 @@ LONG = 1_000  # numbers from which a call's work is sent to a process
 NICENESS = 10  # how much lower the processes' priority is than the server's
 
 
-def _lower_priority() -> None:
+def _start(server) -> None:
+    """In each process, first: a lower priority, and a thread that ends the process with the server."""
     os.nice(NICENESS)
+    threading.Thread(target=_end_with, args=(server,), daemon=True, name="ends-with-the-server").start()
+
+
+def _end_with(server) -> None:
+    # Nothing is ever sent: recv returns with EOF once the server's end is closed, the server gone
+    # (the pool's own queues cannot tell: each process holds both of their ends).
+    try:
+        server.recv()
+    except (EOFError, OSError):
+        pass
+    os._exit(0)
 
 
 def _call(payload: bytes):
@@ -61,6 +75,7 @@ class SequenceProcesses:
         self.start_method = start_method or server_start_method()
         self._pool: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
+        self._ends: tuple | None = None  # (the processes' end, the server's end) of the pipe
 
     def run(self, length: int, function: Callable, *args, **kwargs):
         """`function(*args, **kwargs)`, in a process when `length` (the sequence's) is long."""
@@ -80,12 +95,21 @@ class SequenceProcesses:
             pool, self._pool = self._pool, None
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+        if self._ends is not None:
+            for end in self._ends:
+                end.close()
+            self._ends = None
 
     def _executor(self) -> ProcessPoolExecutor:
         with self._lock:
             if self._pool is None:
+                if self._ends is None:
+                    self._ends = multiprocessing.Pipe(duplex=False)  # (reader, writer)
                 self._pool = ProcessPoolExecutor(
-                    self.size, mp_context=context(self.start_method or START_METHOD), initializer=_lower_priority
+                    self.size,
+                    mp_context=context(self.start_method or START_METHOD),
+                    initializer=_start,
+                    initargs=(self._ends[0],),
                 )
             return self._pool
 
