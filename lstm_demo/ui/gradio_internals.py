@@ -1,9 +1,8 @@
 """Every reach into Gradio's private names and unpublished behaviour, in one place (the page's own
-script's, static/page.js, are in its GRADIO table). The guard needs what waits in the queue, the
-function a call names, where uploads and deep links are kept, the wording of some errors; the API page
-needs a hook for descriptions. Each section names what it uses, wraps it, and has a check; `check(demo)`
-runs them all at start (build_demo): an upgrade of Gradio that moves one stops the start with one line.
-"""
+script's, static/page.js, are in its GRADIO table): what waits in the queue, the function a call
+names, where uploads and deep links are kept, some errors' wording, the API page's descriptions, the
+sessions' configurations. Each section names what it uses, wraps it, and has a check; `check(demo)`
+runs them all at start (build_demo): an upgrade of Gradio that moves one stops the start with one line."""
 
 from __future__ import annotations
 
@@ -126,8 +125,6 @@ def _check_upload_parser(demo) -> None:
 
 # -- process_api: Blocks.process_api (every queued call), its block_fn, inputs and request, its answer's "data" -----
 
-Call = Callable[[], object]
-
 
 def wrap_process_api(demo, around: Callable) -> None:
     """Replace `demo.process_api` by `around(call, fn, inputs, request)`, where `call()` runs
@@ -166,15 +163,11 @@ def _check_process_api(demo) -> None:
 FAULTY_INPUT = re.compile(r"preprocess input component at index (\d+)")
 
 
-def processing_error() -> type[Exception]:
-    from gradio.exceptions import ComponentProcessingError
-
-    return ComponentProcessingError
-
-
 def processing_error_index(exc: BaseException) -> int | None:
     """The index of the input Gradio could not convert, when its error names it."""
-    found = FAULTY_INPUT.search(str(exc)) if isinstance(exc, processing_error()) else None
+    from gradio.exceptions import ComponentProcessingError
+
+    found = FAULTY_INPUT.search(str(exc)) if isinstance(exc, ComponentProcessingError) else None
     return int(found.group(1)) if found else None
 
 
@@ -234,9 +227,8 @@ def _check_components(demo) -> None:
     purpose = "gradio.purpose.components"
     for fn in demo.fns.values():
         for block in fn.inputs:
-            need(block, type(block).__name__, "get_block_name", purpose)
-            need(block, type(block).__name__, "data_model", purpose)
-            need(block, type(block).__name__, "stateful", purpose)
+            for name in ("get_block_name", "data_model", "stateful"):
+                need(block, type(block).__name__, name, purpose)
 
 
 # -- deep links: the deep-link route writes <upload folder>/deep_links/<name>/state.json (routes.DEEP_LINK_PATTERN) -
@@ -338,22 +330,14 @@ def _check_forwarded(demo) -> None:
         raise missing("http_server", "uvicorn Config that reads FORWARDED_ALLOW_IPS", "gradio.purpose.forwarded")
 
 
-# -- sessions: each new session (a page load, a raw HTTP call) gets its own copy of every block's
-# configuration (state_holder.SessionState.config_values, what a deep link saves), built by the
-# static BlocksConfig.config_for_block. A block of the page as built never changes (an update makes
-# a new block in the session), and the one write Gradio makes into a session's copy is its
-# props["value"] (SessionState._update_value_in_config, for an event's inputs and outputs; others
-# replace the whole entry): each block's configuration is built once, and a session gets two fresh
-# dicts (the entry and its props) over shared values for each block an event reads or writes, and
-# the shared entry itself for the others (text, layout). A deep copy per session made the sessions' many
-# small containers the bulk of the server's heap, and the garbage collector's full passes over them
-# paused every request -------------------------------------------------------------------------------
+# -- sessions: a new session (page load, raw HTTP call) copies each block's configuration from the static
+# BlocksConfig.config_for_block (SessionState.config_values, what a deep link saves); Gradio's one write
+# into a copy is an event block's props["value"] (_update_value_in_config), others replace an entry --
 
 
 def share_block_configs(demo) -> None:
-    """Build each of `demo`'s blocks' configuration once and hand it out (fresh entry and props dicts
-    over shared values where an event reads or writes the block); a block not of the page as built
-    (replaced, rendered) is built as Gradio builds it."""
+    """Build each block's configuration once and share it; a session gets fresh entry and props dicts
+    where an event reads or writes the block (deep copies paused every request for the collector)."""
     from gradio.blocks import BlocksConfig
 
     build = BlocksConfig.__dict__["config_for_block"].__func__
@@ -373,10 +357,8 @@ def share_block_configs(demo) -> None:
             config = made[_id] = build(_id, rendered_ids, block)
         if _id not in events:  # no event writes into it: every session shares it
             return config
-        fresh = dict(config)
-        if isinstance(config.get("props"), dict):
-            fresh["props"] = dict(config["props"])
-        return fresh
+        props = config.get("props")
+        return {**config, "props": dict(props)} if isinstance(props, dict) else dict(config)
 
     config_for_block.page_blocks = built
     config_for_block.page_events = events
@@ -390,11 +372,10 @@ def _check_block_configs(demo) -> None:
     purpose = "gradio.purpose.block_configs"
     if not isinstance(BlocksConfig.__dict__.get("config_for_block"), staticmethod):
         raise missing("gradio.blocks.BlocksConfig", "static config_for_block", purpose)
-    session = need(state_holder, "gradio.state_holder", "SessionState", purpose)
-    if "config_for_block" not in inspect.getsource(session):
+    source = inspect.getsource(need(state_holder, "gradio.state_holder", "SessionState", purpose))
+    if "config_for_block" not in source:
         raise missing("gradio.state_holder.SessionState", "config_for_block", purpose)
-    # The only write into a session's copy that is not a whole entry: its props' value.
-    writes = re.findall(r"config_values\[[^\]]+\](\[[^=\n]*)=", inspect.getsource(session))
+    writes = re.findall(r"config_values\[[^\]]+\](\[[^=\n]*)=", source)  # writes into an entry
     if any(write.replace(" ", "") != '["props"]["value"]' for write in writes):
         raise missing("gradio.state_holder.SessionState", "config_values written only at props['value']", purpose)
 
