@@ -382,4 +382,7 @@ const LSTMDiagram = (function () {
     gateEquation, stageEquations, edgeWidth, windowDays, gapBefore, slotX, update, setStage, highlight,
   };
 })();
-if (typeof window !== "undefined") window.LSTMDiagram = LSTMDiagram;
+if (typeof window !== "undefined") {
+  window.LSTMDiagram = LSTMDiagram;
+  window.dispatchEvent(new Event("lstm-script"));  // a drawing waiting for this script mounts (ui/cell.py)
+}

@@ -331,3 +331,25 @@ def test_a_page_load_is_answered_though_the_page_closed_its_message_stream_too_e
     open_page(page, app_server[0])
     assert closed, "the page opened no message stream"
     expect(page.locator("#cell-inside .cv-story")).to_be_visible(timeout=WAIT)
+
+
+def test_a_drawing_mounts_though_its_scripts_arrive_after_the_page_has_mounted_it(open_context, app_server):
+    """The page's head starts loading the drawing's scripts, and a gr.HTML does not wait for a script
+    already on the page: on a busy machine a drawing could mount before cell.js had run, and it was
+    never drawn (its js_on_load failed once, "LSTMCell is not defined"). Here both scripts arrive
+    late on purpose: the drawing waits for them and is drawn."""
+    import time
+
+    late = []
+
+    def arrive_late(route):
+        late.append(route.request.url)
+        time.sleep(1.5)  # in Playwright's handler: this request only, the page goes on meanwhile
+        route.continue_()
+
+    page = open_context(**LAPTOP)
+    page.route("**/lstm-static/*.js*", arrive_late)
+    open_page(page, app_server[0])
+    assert any("cell.js" in url for url in late) and any("diagram.js" in url for url in late)
+    expect(page.locator("#cell-inside .cv-story")).to_be_visible(timeout=WAIT)
+    assert not [t for t in page.troubles if "js_on_load" in t], page.troubles

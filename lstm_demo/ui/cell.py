@@ -30,8 +30,16 @@ from .static import scripts
 # Every drawing's page needs these once (gr.HTML loads each URL once, however many drawings ask).
 HEAD = scripts("diagram.css", "cell.css", "diagram.js", "cell.js")
 # The drawing's events back to Python, named here: Gradio registers the events a js_on_load names.
+# The page's head starts loading the same scripts earlier, and a gr.HTML does not wait for a script
+# that is already on the page: until diagram.js and cell.js have run (each says so with an
+# "lstm-script" event), the mount waits for them.
 JS_ON_LOAD = (
-    "LSTMCell.mount(element, props, trigger, watch, {step: 'cell_step', language: 'cell_language', open: 'cell_open'});"
+    "const go = () => LSTMCell.mount(element, props, trigger, watch,"
+    " {step: 'cell_step', language: 'cell_language', open: 'cell_open'});"
+    "const ready = () => window.LSTMCell && window.LSTMDiagram;"
+    "if (ready()) go();"
+    "else addEventListener('lstm-script', function wait() {"
+    " if (ready()) { removeEventListener('lstm-script', wait); go(); } });"
 )
 SERVER_TRACES = 64  # sequences up to this long carry the server's trace to the page
 WORDS = (

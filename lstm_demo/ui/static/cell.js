@@ -14,7 +14,7 @@
  */
 const LSTMCell = (function () {
   "use strict";
-  const D = LSTMDiagram;
+  let D = window.LSTMDiagram;  // diagram.js: a drawing mounts once both scripts have run (ui/cell.py)
   const FIELDS = [
     "input", "long_memory_prev", "short_memory_prev", "forget_gate", "kept", "input_gate", "candidate", "added",
     "long_memory", "tanh_long", "output_gate", "short_memory",
@@ -36,6 +36,7 @@ const LSTMCell = (function () {
   const marked = (text) => esc(text).replace(TERM_RE, (t) => `<span class="term" tabindex="0" data-term="${partOf(t)}">${t}</span>`);
 
   function mount(element, props, trigger, watch, events) {
+    D = window.LSTMDiagram;
     const id = props.cell_id;
     const cells = (window.lstmCells = window.lstmCells || {});
     const state = {
@@ -420,4 +421,7 @@ const LSTMCell = (function () {
 
   return { mount };
 })();
-if (typeof window !== "undefined") window.LSTMCell = LSTMCell;
+if (typeof window !== "undefined") {
+  window.LSTMCell = LSTMCell;
+  window.dispatchEvent(new Event("lstm-script"));  // a drawing waiting for this script mounts (ui/cell.py)
+}
