@@ -13,7 +13,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from browsing import CLIPBOARD, LAPTOP, WAIT, copied_link, needs_chromium, open_page, record_foreign_requests, show_tab
-from browsing import open_details, text_of, wait_for_inside
+from browsing import open_details, record_troubles, text_of, wait_for_inside
 from conftest import ARTIFACTS
 
 pytestmark = needs_chromium
@@ -22,7 +22,7 @@ pytestmark = needs_chromium
 @pytest.fixture
 def page(browser, app_server):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
+    page = record_troubles(context.new_page())  # a failed page load then says why
     record_foreign_requests(page, app_server[0], "foreign_requests")
     yield page
     context.close()
@@ -255,7 +255,7 @@ def chinese_page(browser, app_server):
         locale="zh-CN",
         extra_http_headers={"Accept-Language": "zh-CN,zh;q=0.9"},
     )
-    page = context.new_page()
+    page = record_troubles(context.new_page())
     record_foreign_requests(page, app_server[0])
     yield page
     context.close()
