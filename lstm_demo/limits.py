@@ -40,6 +40,10 @@ class Limits:
     # Calls whose cost grows with their sequence (a trace, a drawing, a parity check) that may run at
     # once: however many such calls arrive, the server's other threads stay free for everyone else.
     max_concurrent_sequence_calls: int = _setting(2, 1, 64)
+    # Of those, the public API's (/trace, /diagram, /parity: where a script's long sequences come from)
+    # that may run at once, in a group of their own: one script's flood of long calls takes turns,
+    # and the server's own process, which encodes each answer, stays free for the page's events.
+    max_concurrent_sequence_api_calls: int = _setting(1, 1, 64)
     # Requests that may wait in the Space's queue.
     max_queue_size: int = _setting(64, 1, 100_000)
     # Largest weights file a visitor may upload, in bytes (a real one is under 1 KB).

@@ -197,3 +197,20 @@ def test_inside_marks_the_chosen_step_on_a_few_steps_axis_and_by_a_vertical_line
             values = [row[columns.index("value")] for row in frame if row[columns.index("series")] != "chosen step"]
             assert [row[columns.index("step")] for row in chosen] == [3, 3]
             assert sorted(row[columns.index("value")] for row in chosen) == [min(values), max(values)]
+
+
+def test_the_public_apis_long_sequence_calls_take_turns_in_a_group_apart_from_the_pages():
+    """/trace, /diagram and /parity (a script's long sequences) run one at a time by default, in their
+    own group: a flood of them neither waits in front of the page's Inside events nor keeps the
+    server's process encoding several answers at once (bench/flood.py's long flood)."""
+    from lstm_demo.ui import build_demo
+
+    limits = Limits()
+    demo = build_demo(limits=limits)
+    by_api = {fn.api_name: fn for fn in demo.fns.values() if fn.api_name}
+    for api in ("trace", "diagram", "parity"):
+        assert by_api[api].concurrency_id == "sequence-api", api
+        assert by_api[api].concurrency_limit == limits.max_concurrent_sequence_api_calls == 1
+    page = [fn for fn in demo.fns.values() if fn.concurrency_id == "sequence"]
+    assert page and all(fn.concurrency_limit == limits.max_concurrent_sequence_calls for fn in page)
+    assert not {fn.api_name for fn in page} & {"trace", "diagram", "parity"}

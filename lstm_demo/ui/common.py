@@ -92,6 +92,13 @@ def sequence_calls(served: Served) -> dict:
     return dict(concurrency_id="sequence", concurrency_limit=served.limits.max_concurrent_sequence_calls)
 
 
+def sequence_api_calls(served: Served) -> dict:
+    """sequence_calls for the public API's endpoints (/trace, /diagram, /parity), in a group and with a
+    bound of their own: a script sending long sequences neither delays the page's Inside events nor
+    keeps the server's own process busy encoding answers for more than one call at a time."""
+    return dict(concurrency_id="sequence-api", concurrency_limit=served.limits.max_concurrent_sequence_api_calls)
+
+
 def inline_icon(name: str) -> dict:
     """One of Gradio's icons as a data URL: given by its file path, a button's props carried that path
     (the server's Python install) into the page and its config."""

@@ -32,7 +32,7 @@ from ..workers.sequences import trace_table
 from .cell import Picture, drawn_sequences, empty_component, language_of, source_text
 from ..messages import say
 from .common import CHART, MODEL_CHOICES, MODEL_NAMES, PRIVATE, PUBLIC, Served, T, browser_language, friendly
-from .common import event_value, sequence_calls
+from .common import event_value, sequence_api_calls, sequence_calls
 from .inside_charts import GATES, MEMORIES, TRACE_COLUMNS, charts, legend, marked_table, series_colours
 from .state import Visitor
 
@@ -354,7 +354,7 @@ def build_inside_tab(served: Served, visitor: gr.State) -> InsideTab:
     gr.on([button.click, sequence.submit, model.input], **tab._views())
     # Public: the table as data. A gr.api answer is not walked as a Dataframe's would be (a
     # 10,000-step table costs its numbers, not Gradio's component handling of each cell).
-    gr.api(handlers.trace, api_name="trace", api_visibility=PUBLIC, **sequence_calls(served))
+    gr.api(handlers.trace, api_name="trace", api_visibility=PUBLIC, **sequence_api_calls(served))
     step.change(
         handlers.step,
         [sequence, model, step, visitor],
@@ -371,8 +371,8 @@ def build_inside_tab(served: Served, visitor: gr.State) -> InsideTab:
     quiet = dict(api_visibility=PRIVATE, show_progress="hidden")
     cell.cell_step(handlers.follow, None, [step], trigger_mode="always_last", **quiet)
     cell.cell_language(handlers.relabel, [sequence, model, visitor], [cell], **quiet, **sequence_calls(served))
-    gr.api(handlers.diagram, api_name="diagram", api_visibility=PUBLIC, **sequence_calls(served))
-    gr.api(handlers.parity, api_name="parity", api_visibility=PUBLIC, **sequence_calls(served))
+    gr.api(handlers.diagram, api_name="diagram", api_visibility=PUBLIC, **sequence_api_calls(served))
+    gr.api(handlers.parity, api_name="parity", api_visibility=PUBLIC, **sequence_api_calls(served))
     parity_button.click(
         handlers.parity_report, [sequence], [parity_report], api_visibility=PRIVATE, **sequence_calls(served)
     )
