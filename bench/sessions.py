@@ -6,7 +6,8 @@ copy of each block's configuration, and the server keeps up to Limits.max_sessio
 each way of copying, this builds the Space's page in this process, opens that many sessions, and
 prints (with what start-up built frozen out of the collector's sight, as app.py does):
   - the time to open one session (median of the last 200);
-  - the containers each session adds to the heap (what Python's garbage collector walks);
+  - the containers each session adds to the heap (what Python's garbage collector walks), and the
+    bytes (tracemalloc);
   - a full collection's time with all the sessions open: the pause every request waits through
     when the collector runs on a busy server.
 
@@ -20,6 +21,7 @@ import gc
 import os
 import statistics
 import time
+import tracemalloc
 
 from common import machine_lines
 
@@ -38,6 +40,11 @@ def measure(demo, sessions: int) -> dict:
         opened.append(SessionState(demo))
         times.append(time.perf_counter() - started)
     added = (len(gc.get_objects()) - before) / sessions
+    tracemalloc.start()  # the bytes of a few more, apart: tracing slows the timed ones
+    extra = [SessionState(demo) for _ in range(100)]
+    size = tracemalloc.get_traced_memory()[0] / len(extra)
+    tracemalloc.stop()
+    del extra
     pauses = []
     for _ in range(3):
         started = time.perf_counter()
@@ -45,7 +52,12 @@ def measure(demo, sessions: int) -> dict:
         pauses.append(time.perf_counter() - started)
     del opened
     gc.collect()
-    return {"open": statistics.median(times[-200:]), "containers": added, "pause": statistics.median(pauses)}
+    return {
+        "open": statistics.median(times[-200:]),
+        "containers": added,
+        "bytes": size,
+        "pause": statistics.median(pauses),
+    }
 
 
 def main() -> None:
@@ -72,7 +84,8 @@ def main() -> None:
     print(f"{len(demo.blocks)} blocks; {sessions} sessions open")
     for name, r in results.items():
         print(
-            f"{name:>14}: open a session {r['open'] * 1000:.2f} ms; {r['containers']:.0f} containers per session; "
+            f"{name:>14}: open a session {r['open'] * 1000:.2f} ms; {r['containers']:.0f} containers and "
+            f"{r['bytes'] / 1024:.0f} KiB per session; "
             f"a full collection with all open {r['pause'] * 1000:.0f} ms"
         )
     own, ours = results["Gradio's copy"], results["shared"]
