@@ -14,7 +14,7 @@
  */
 const LSTMCell = (function () {
   "use strict";
-  let D = window.LSTMDiagram;  // diagram.js: a drawing mounts once both scripts have run (ui/cell.py)
+  let D;  // LSTMDiagram (diagram.js), taken at mount: a drawing mounts once both scripts have run (ui/cell.py)
   const FIELDS = [
     "input", "long_memory_prev", "short_memory_prev", "forget_gate", "kept", "input_gate", "candidate", "added",
     "long_memory", "tanh_long", "output_gate", "short_memory",
